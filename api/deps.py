@@ -1,0 +1,113 @@
+"""Request dependencies as named Annotated aliases: the session, the actor, loaded resources."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.auth import service as auth
+from app.auth.actor import Actor, Scope
+from app.config import Settings
+from app.errors import DomainError, Forbidden, Unauthenticated
+from app.incident import service as incidents
+from app.incident.models import Incident
+from app.organisation.models import Role
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_engine(request: Request) -> Engine:
+    """The app's database engine."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed before the response is sent, rolled back on error."""
+    with Session(get_engine(request), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except DomainError as exc:
+            if exc.keep_writes:
+                session.commit()
+            else:
+                session.rollback()
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+bearer = HTTPBearer(auto_error=False, description="A staff session token or an API client token.")
+
+
+def client_origin(request: Request) -> str | None:
+    """The caller's address, for the audit log."""
+    return request.client.host if request.client else None
+
+
+def get_actor(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    """The authenticated caller; 401 without a valid, unexpired bearer token."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("Send a bearer token: Authorization: Bearer <token>.")
+    return auth.authenticate(
+        session,
+        token=credentials.credentials,
+        key=request.app.state.secret_key,
+        origin=client_origin(request),
+    )
+
+
+CurrentActor = Annotated[Actor, Depends(get_actor)]
+
+
+class Permission:
+    """A route's permission: any of these roles for users, this scope for API clients."""
+
+    def __init__(self, *roles: Role, scope: Scope | None = None) -> None:
+        self.roles = roles
+        self.scope = scope
+
+    def __call__(self, actor: CurrentActor) -> Actor:
+        if actor.kind == "apiClient":
+            if self.scope is None or not actor.has_scope(self.scope):
+                needed = self.scope.value if self.scope else "a staff session"
+                raise Forbidden(f"This operation needs {needed}.")
+            return actor
+        if self.roles and not actor.has_role(*self.roles):
+            raise Forbidden(f"This operation needs one of the roles: {', '.join(self.roles)}.")
+        return actor
+
+
+AuditReader = Annotated[Actor, Depends(Permission(Role.auditor, Role.admin, scope=Scope.audit_read))]
+Admin = Annotated[Actor, Depends(Permission(Role.admin))]
+
+
+def get_incident(
+    session: SessionDep,
+    actor: CurrentActor,
+    incident_id: Annotated[uuid.UUID, Path(alias="incidentId")],
+) -> Incident:
+    """The incident in the path, if the caller may see it; 404 otherwise."""
+    return incidents.get(session, incident_id=incident_id, actor=actor)
+
+
+CurrentIncident = Annotated[Incident, Depends(get_incident)]

@@ -1,0 +1,98 @@
+"""The API application: /api/v1 with problem+json errors, plus health checks and the web UI."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp
+
+from api import openapi, problems
+from api.middleware import ApiHeadersMiddleware, BodyTooLarge, RequestGuardMiddleware
+from api.routes import audit_events, health, incidents, sessions, users
+from app import API_VERSION
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.jobs import service as jobs
+from app.storage import make_store
+
+log = logging.getLogger("weerbaar")
+
+UPLOAD_PATHS = (r"^/api/v1/incidents/[^/]+/evidence$",)
+
+
+def create_api(settings: Settings) -> FastAPI:
+    """The versioned JSON API, mounted at /api/v1."""
+    api = FastAPI(
+        title="Weerbaar API",
+        version=API_VERSION,
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,
+    )
+    api.state.settings = settings
+    for module in (sessions, users, incidents, audit_events):
+        api.include_router(module.router)
+    problems.install(api)
+    openapi.install(api)
+
+    @api.exception_handler(BodyTooLarge)
+    async def _too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
+        return problems.problem_response(
+            request, status=413, detail=f"The body is larger than {exc.limit} bytes."
+        )
+
+    return api
+
+
+def create_app(settings: Settings | None = None, *, web: ASGIApp | None = None) -> FastAPI:
+    """The whole server: API at /api/v1, /healthz and /readyz, and optionally the web UI at /."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.effective_database_url)
+    store = make_store(settings)
+    secret_key = settings.resolved_secret_key()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        runner = None
+        if settings.run_jobs_in_process:
+            runner = threading.Thread(
+                target=jobs.run_forever, args=(engine, stop), name="weerbaar-jobs", daemon=True
+            )
+            runner.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if runner:
+                runner.join(timeout=10)
+            engine.dispose()
+
+    root = FastAPI(
+        docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False, lifespan=lifespan
+    )
+    api = create_api(settings)
+    for target in (root, api):
+        target.state.settings = settings
+        target.state.engine = engine
+        target.state.store = store
+        target.state.secret_key = secret_key
+    root.include_router(health.router)
+    problems.install(root)
+    root.mount("/api/v1", api)
+    if web is not None:
+        root.mount("/", web)
+    root.add_middleware(
+        RequestGuardMiddleware,
+        json_limit=settings.max_json_body_bytes,
+        upload_limit=settings.max_evidence_bytes + 1024 * 1024,
+        upload_paths=UPLOAD_PATHS,
+    )
+    root.add_middleware(ApiHeadersMiddleware, production=settings.environment == "production")
+    return root

@@ -1,0 +1,127 @@
+"""The published contract: FastAPI's schema, completed for the Dutch API Design Rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from api.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemFieldError
+from app import API_VERSION
+
+DESCRIPTION = """Register, handle and follow up digital aggression against municipal employees.
+
+Conventions: every error is `application/problem+json` (RFC 9457) with `errors[]` for invalid
+fields; lists use cursor pagination (`cursor`, `limit`, follow `next`); updates need `If-Match`
+with the resource's `ETag`; dates are RFC 3339 in UTC. Authenticate with
+`Authorization: Bearer <token>`: a staff session token from `POST /sessions` or an API client token.
+"""
+
+PROBLEMS = {
+    "400": "Invalid input: every field error is listed in `errors`.",
+    "401": "No valid bearer token (missing, expired, revoked or forged).",
+    "403": "Authenticated, but the role or scope does not allow this.",
+    "404": "Not found, or not visible to the caller.",
+    "409": "Conflicts with the current state (e.g. an invalid status transition).",
+    "412": "If-Match does not match the current ETag: someone else changed it.",
+    "413": "The request body is too large.",
+    "415": "The request body has an unsupported content type.",
+    "428": "If-Match is required.",
+    "429": "Too many attempts; see Retry-After.",
+    "500": "An unexpected error; it has been logged.",
+    "503": "A dependency (database or storage) is not reachable.",
+}
+
+VERSION_HEADER = {"API-Version": {"$ref": "#/components/headers/API-Version"}}
+
+
+def _problem(code: str) -> dict[str, Any]:
+    return {
+        "description": PROBLEMS[code],
+        "headers": VERSION_HEADER,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    responses.pop("422", None)
+    for code, response in responses.items():
+        if code.startswith(("2", "3")):
+            headers = response.setdefault("headers", {})
+            headers.update(VERSION_HEADER)
+            if code == "201":
+                headers["Location"] = {
+                    "description": "URL of the created resource.",
+                    "schema": {"type": "string"},
+                }
+    params = operation.get("parameters", [])
+    header_names = {p["name"].lower() for p in params if p.get("in") == "header"}
+    codes = ["400", "500", "503"]
+    if operation.get("security"):
+        codes += ["401", "403"]
+    if "{" in path:
+        codes.append("404")
+    if "requestBody" in operation:
+        codes += ["413", "415"]
+    if "if-match" in header_names:
+        codes += ["409", "412", "428"]
+    if operation.get("operationId") == "createSession":
+        codes.append("429")
+    for code in sorted(set(codes)):
+        responses.setdefault(code, _problem(code))
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    """The contract of the API app, as published at /api/v1/openapi.json."""
+    settings = app.state.settings
+    schema = get_openapi(
+        title="Weerbaar API",
+        version=API_VERSION,
+        description=DESCRIPTION,
+        routes=app.routes,
+        contact={
+            "name": settings.contact_name,
+            "url": settings.contact_url,
+            "email": settings.contact_email,
+        },
+        license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+        servers=[{"url": "/api/v1", "description": "This server"}],
+        tags=[
+            {"name": "sessions", "description": "Staff login and logout."},
+            {"name": "users", "description": "Staff users."},
+            {"name": "incidents", "description": "Incidents of digital aggression."},
+            {"name": "audit", "description": "The hash-chained audit log."},
+        ],
+    )
+    components = schema.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    problem.pop("$defs", None)
+    schemas["Problem"] = problem
+    schemas["ProblemFieldError"] = ProblemFieldError.model_json_schema(by_alias=True)
+    components["headers"] = {
+        "API-Version": {
+            "description": "The full version of the API (semver).",
+            "schema": {"type": "string", "example": API_VERSION},
+        }
+    }
+    for path, item in schema.get("paths", {}).items():
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                _complete_operation(path, method, operation)
+    return schema
+
+
+def install(app: FastAPI) -> None:
+    """Serve the completed contract instead of FastAPI's default."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

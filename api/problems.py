@@ -1,0 +1,157 @@
+"""RFC 9457 problem details: one shape for every 4xx and 5xx the API returns."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.errors import DomainError, FieldError
+
+log = logging.getLogger("weerbaar.api")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_BASE = "urn:weerbaar:problem:"
+
+
+class ProblemFieldError(BaseModel):
+    """One invalid input."""
+
+    location: str = Field(
+        alias="in",
+        description="Where the input was: body, query, path or header.",
+        examples=["body"],
+    )
+    name: str = Field(description="The field, as a path for nested body fields.", examples=["title"])
+    code: str = Field(description="A stable machine-readable code.", examples=["missing"])
+    detail: str = Field(description="What is wrong, for people.", examples=["Field required"])
+
+    model_config = {"populate_by_name": True}
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457)."""
+
+    type: str = Field(examples=[TYPE_BASE + "invalid-input"])
+    title: str = Field(examples=["Invalid input"])
+    status: int = Field(examples=[400])
+    detail: str = Field(examples=["The request has 2 invalid fields."])
+    instance: str = Field(examples=["/api/v1/incidents"])
+    errors: list[ProblemFieldError] | None = None
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    detail: str,
+    title: str | None = None,
+    slug: str | None = None,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """A problem+json response for this request."""
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + slug if slug else "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = [
+            {"in": e.location, "name": e.field, "code": e.code, "detail": e.detail} for e in errors
+        ]
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _loc_name(loc: tuple[Any, ...]) -> tuple[str, str]:
+    where = str(loc[0]) if loc else "body"
+    parts = [str(p) for p in loc[1:]]
+    if where not in ("body", "query", "path", "header", "cookie"):
+        return "body", "/".join(str(p) for p in loc)
+    return where, "/".join(parts) or where
+
+
+def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
+    found = []
+    for err in exc.errors():
+        where, name = _loc_name(tuple(err.get("loc", ())))
+        code = str(err.get("type", "invalid"))
+        message = str(err.get("msg", "invalid"))
+        if code == "json_invalid":
+            name, message = "body", "The body is not valid JSON."
+        elif code == "extra_forbidden":
+            message = "Unknown field."
+        found.append(FieldError(field=name, detail=message, code=code, location=where))
+    return found
+
+
+def install(app: FastAPI) -> None:
+    """Map every error to problem+json: domain errors, validation, HTTP errors, the unexpected."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        headers = {}
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+        if exc.status == 401:
+            headers["WWW-Authenticate"] = 'Bearer realm="weerbaar"'
+        return problem_response(
+            request,
+            status=exc.status,
+            detail=exc.detail,
+            title=exc.title,
+            slug=exc.slug,
+            errors=exc.errors,
+            headers=headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        return problem_response(
+            request,
+            status=400,
+            detail=f"The request has {len(errors)} invalid field(s); see errors.",
+            title="Invalid input",
+            slug="invalid-input",
+            errors=errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"There is no resource at {request.url.path}."
+        elif exc.status_code == 405:
+            detail = f"{request.method} is not allowed on {request.url.path}."
+        return problem_response(
+            request, status=exc.status_code, detail=detail, headers=dict(exc.headers or {})
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable: %s", type(exc.orig).__name__ if exc.orig else exc)
+        return problem_response(
+            request,
+            status=503,
+            detail="The database is not reachable; try again later.",
+            slug="unavailable",
+            headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(
+            request, status=500, detail="An unexpected error occurred; it has been logged."
+        )

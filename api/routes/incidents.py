@@ -1,0 +1,84 @@
+"""Incidents: register, list, read and handle."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from pydantic import AwareDatetime
+
+from api.deps import CurrentActor, CurrentIncident, SessionDep
+from app.incident import service as incidents
+from app.incident.models import Behaviour, Platform, Status
+from app.incident.schemas import IncidentCreate, IncidentPublic, IncidentUpdate, to_public
+from app.schemas import Page
+
+router = APIRouter(tags=["incidents"])
+
+
+@router.post(
+    "/incidents",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="createIncident",
+    summary="Register an incident",
+)
+def create_incident(
+    body: IncidentCreate, actor: CurrentActor, session: SessionDep, response: Response
+) -> IncidentPublic:
+    """Register an incident; the reference and classification are assigned by the server."""
+    incident = incidents.create(session, data=body, actor=actor)
+    response.headers["Location"] = f"/api/v1/incidents/{incident.id}"
+    response.headers["ETag"] = incidents.etag(incident)
+    return to_public(incident)
+
+
+@router.get("/incidents", operation_id="listIncidents", summary="List incidents")
+def list_incidents(
+    request: Request,
+    actor: CurrentActor,
+    session: SessionDep,
+    status_: Annotated[list[Status] | None, Query(alias="status")] = None,
+    behaviour: Annotated[list[Behaviour] | None, Query()] = None,
+    platform: Annotated[list[Platform] | None, Query()] = None,
+    occurred_from: Annotated[AwareDatetime | None, Query(alias="occurredFrom")] = None,
+    occurred_to: Annotated[AwareDatetime | None, Query(alias="occurredTo")] = None,
+    q: Annotated[str | None, Query(min_length=2, max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> Page[IncidentPublic]:
+    """Incidents the caller may see, newest report first; repeat a key to match any of its values."""
+    filters = incidents.IncidentFilter(
+        status=status_,
+        behaviour=[b.value for b in behaviour] if behaviour else None,
+        platform=[p.value for p in platform] if platform else None,
+        occurred_from=occurred_from,
+        occurred_to=occurred_to,
+        q=q,
+    )
+    items, next_cursor = incidents.list_page(
+        session, actor=actor, filters=filters, cursor=cursor, limit=limit
+    )
+    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    return Page[IncidentPublic](items=[to_public(i) for i in items], next=next_url)
+
+
+@router.get("/incidents/{incidentId}", operation_id="getIncident", summary="Get an incident")
+def get_incident(incident: CurrentIncident, response: Response) -> IncidentPublic:
+    """One incident; its ETag is needed to change it."""
+    response.headers["ETag"] = incidents.etag(incident)
+    return to_public(incident)
+
+
+@router.patch("/incidents/{incidentId}", operation_id="updateIncident", summary="Update an incident")
+def update_incident(
+    body: IncidentUpdate,
+    incident: CurrentIncident,
+    actor: CurrentActor,
+    session: SessionDep,
+    response: Response,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> IncidentPublic:
+    """Change facts, status, case handler or classification; needs If-Match with the ETag."""
+    updated = incidents.update(session, incident=incident, data=body, actor=actor, if_match=if_match)
+    response.headers["ETag"] = incidents.etag(updated)
+    return to_public(updated)

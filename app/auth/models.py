@@ -1,0 +1,53 @@
+"""Credentials: staff sessions, API clients and login throttling."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, new_id, utcnow
+
+
+class AuthSession(SQLModel, table=True):
+    """A staff login; the bearer token itself is never stored, only its keyed digest."""
+
+    __tablename__ = "auth_session"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    token_digest: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    origin: str | None = Field(default=None, max_length=100)
+
+
+class ApiClient(SQLModel, table=True):
+    """A system that integrates through the API (GIR, SafetyNet, HR, monitoring)."""
+
+    __tablename__ = "api_client"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=200)
+    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    token_digest: str = Field(max_length=64, unique=True)
+    token_hint: str = Field(max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins per e-mail address, for throttling."""
+
+    __tablename__ = "login_throttle"
+
+    email: str = Field(primary_key=True, max_length=254)
+    failures: int = 0
+    first_failure_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,247 @@
+"""Logging in and out, resolving bearer tokens, and API clients."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from app.audit import service as audit
+from app.auth import tokens
+from app.auth.actor import ALL_SCOPES, Actor, Scope
+from app.auth.models import ApiClient, AuthSession, LoginThrottle
+from app.auth.passwords import verify_password
+from app.db import utcnow
+from app.errors import FieldError, Invalid, TooManyRequests, Unauthenticated
+from app.organisation.models import Role, User
+from app.organisation.service import normalise_email
+
+
+class LoginFailed(Unauthenticated):
+    """Wrong e-mail or password; the failure itself is recorded, so its writes are kept."""
+
+    keep_writes = True
+
+    def __init__(self) -> None:
+        super().__init__("The e-mail address or password is not correct.")
+
+
+class LoginThrottled(TooManyRequests):
+    """Too many failures for this address; recorded, so its writes are kept."""
+
+    keep_writes = True
+
+
+@dataclass(frozen=True)
+class IssuedSession:
+    """A new staff session; `token` is shown once and never stored."""
+
+    token: str
+    session: AuthSession
+    user: User
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """Throttling and session lifetime."""
+
+    max_failures: int = 5
+    lockout_seconds: int = 900
+    session_ttl: timedelta = timedelta(hours=8)
+
+
+def _throttle_check(session: Session, email: str, policy: LoginPolicy, origin: str | None) -> None:
+    row = session.get(LoginThrottle, email)
+    now = utcnow()
+    if row and row.locked_until and row.locked_until > now:
+        retry = math.ceil((row.locked_until - now).total_seconds())
+        audit.record(
+            session,
+            action="session.create",
+            organisation_id=None,
+            actor_label=email,
+            result="throttled",
+            origin=origin,
+        )
+        raise LoginThrottled("Too many failed logins; try again later.", retry_after=retry)
+
+
+def _throttle_fail(session: Session, email: str, policy: LoginPolicy) -> None:
+    now = utcnow()
+    row = session.get(LoginThrottle, email)
+    window = timedelta(seconds=policy.lockout_seconds)
+    if row is None or now - row.first_failure_at > window:
+        row = row or LoginThrottle(email=email)
+        row.failures, row.first_failure_at, row.locked_until = 0, now, None
+    row.failures += 1
+    if row.failures >= policy.max_failures:
+        row.locked_until = now + window
+    session.add(row)
+
+
+def login(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    key: str,
+    policy: LoginPolicy,
+    origin: str | None,
+) -> IssuedSession:
+    """Check the password and open a session; failures are throttled and audited."""
+    address = normalise_email(email)
+    _throttle_check(session, address, policy, origin)
+    user = session.exec(select(User).where(User.email == address)).first()
+    ok = verify_password(password, user.password_hash if user else None)
+    if not ok or user is None or not user.is_active:
+        _throttle_fail(session, address, policy)
+        audit.record(
+            session,
+            action="session.create",
+            organisation_id=user.organisation_id if user else None,
+            actor_label=address,
+            object_type="user" if user else None,
+            object_id=user.id if user else None,
+            result="failure",
+            origin=origin,
+        )
+        raise LoginFailed()
+    throttle = session.get(LoginThrottle, address)
+    if throttle:
+        session.delete(throttle)
+    token = tokens.new_token(tokens.SESSION_PREFIX)
+    auth_session = AuthSession(
+        user_id=user.id,
+        organisation_id=user.organisation_id,
+        token_digest=tokens.digest(token, key),
+        expires_at=utcnow() + policy.session_ttl,
+        origin=origin,
+    )
+    session.add(auth_session)
+    session.flush()
+    audit.record(
+        session,
+        action="session.create",
+        organisation_id=user.organisation_id,
+        actor_label=address,
+        object_type="user",
+        object_id=user.id,
+        origin=origin,
+        details={"sessionId": str(auth_session.id)},
+    )
+    return IssuedSession(token=token, session=auth_session, user=user)
+
+
+def logout(session: Session, *, actor: Actor) -> None:
+    """End the caller's session."""
+    if actor.session_id is None:
+        raise Invalid("Only a staff session can be logged out; API clients are revoked instead.")
+    auth_session = session.get(AuthSession, actor.session_id)
+    if auth_session and auth_session.revoked_at is None:
+        auth_session.revoked_at = utcnow()
+        session.add(auth_session)
+    audit.record(
+        session,
+        action="session.delete",
+        organisation_id=actor.organisation_id,
+        actor=actor,
+        object_type="user",
+        object_id=actor.user_id,
+    )
+
+
+def authenticate(session: Session, *, token: str, key: str, origin: str | None) -> Actor:
+    """The actor behind a bearer token, or Unauthenticated (expired, revoked, unknown, forged)."""
+    token_digest = tokens.digest(token, key)
+    now = utcnow()
+    if token.startswith(tokens.SESSION_PREFIX):
+        auth_session = session.exec(
+            select(AuthSession).where(AuthSession.token_digest == token_digest)
+        ).first()
+        if auth_session is None or auth_session.revoked_at is not None:
+            raise Unauthenticated("The token is not valid.")
+        if auth_session.expires_at <= now:
+            raise Unauthenticated("The session has expired; log in again.")
+        user = session.get(User, auth_session.user_id)
+        if user is None or not user.is_active:
+            raise Unauthenticated("The token is not valid.")
+        return Actor(
+            kind="user",
+            organisation_id=user.organisation_id,
+            label=user.email,
+            user_id=user.id,
+            roles=frozenset(Role(r) for r in user.roles),
+            origin=origin,
+            session_id=auth_session.id,
+        )
+    if token.startswith(tokens.CLIENT_PREFIX):
+        client = session.exec(select(ApiClient).where(ApiClient.token_digest == token_digest)).first()
+        if client is None or client.revoked_at is not None:
+            raise Unauthenticated("The token is not valid.")
+        return Actor(
+            kind="apiClient",
+            organisation_id=client.organisation_id,
+            label=client.name,
+            client_id=client.id,
+            scopes=frozenset(Scope(s) for s in client.scopes),
+            origin=origin,
+        )
+    raise Unauthenticated("The token is not valid.")
+
+
+def parse_scopes(raw: str) -> list[Scope]:
+    """'all' or a comma-separated list of scope names."""
+    if raw.strip() == "all":
+        return sorted(ALL_SCOPES)
+    names = [s.strip() for s in raw.split(",") if s.strip()]
+    allowed = {s.value for s in Scope}
+    unknown = [n for n in names if n not in allowed]
+    if unknown or not names:
+        raise Invalid(
+            "Unknown or missing scope.",
+            [FieldError("scopes", f"unknown scope(s) {unknown}; allowed: all, {sorted(allowed)}")],
+        )
+    return [Scope(n) for n in dict.fromkeys(names)]
+
+
+def create_api_client(
+    session: Session,
+    *,
+    organisation_id: uuid.UUID,
+    name: str,
+    scopes: list[Scope],
+    key: str,
+    actor: Actor | None = None,
+) -> tuple[ApiClient, str]:
+    """A new API client and its secret token (returned once, stored as a digest)."""
+    if not name.strip():
+        raise Invalid("The API client is not valid.", [FieldError("name", "must not be empty")])
+    token = tokens.new_token(tokens.CLIENT_PREFIX)
+    client = ApiClient(
+        organisation_id=organisation_id,
+        name=name.strip(),
+        scopes=[s.value for s in scopes],
+        token_digest=tokens.digest(token, key),
+        token_hint=token[:8],
+    )
+    session.add(client)
+    session.flush()
+    audit.record(
+        session,
+        action="api_client.create",
+        organisation_id=organisation_id,
+        actor=actor,
+        actor_label=None if actor else "cli",
+        object_type="api_client",
+        object_id=client.id,
+        details={"scopes": client.scopes},
+    )
+    return client, token
+
+
+def expires_in_seconds(expires_at: datetime) -> int:
+    """Seconds until the moment, never negative."""
+    return max(0, int((expires_at - utcnow()).total_seconds()))

@@ -1,0 +1,20 @@
+"""Bearer tokens: random, shown once, stored only as a keyed digest."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+SESSION_PREFIX = "wbs_"
+CLIENT_PREFIX = "wbc_"
+
+
+def new_token(prefix: str) -> str:
+    """A fresh token with 256 bits of randomness."""
+    return prefix + secrets.token_urlsafe(32)
+
+
+def digest(token: str, key: str) -> str:
+    """HMAC-SHA256 of the token under the server's secret key, hex."""
+    return hmac.new(key.encode(), token.encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,219 @@
+"""The `weerbaar` command: set-up, administration, serving and background work."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import signal
+import sys
+import threading
+from typing import Annotated
+
+import typer
+from sqlmodel import Session, select
+
+from app import migrate as migrations
+from app.auth import service as auth
+from app.config import ConfigurationError, Settings, get_settings
+from app.db import make_engine, session_scope
+from app.errors import DomainError
+from app.organisation import service as organisations
+from app.organisation.models import Organisation
+
+cli = typer.Typer(no_args_is_help=True, add_completion=False, help="Weerbaar command line.")
+log = logging.getLogger("weerbaar")
+
+DEMO_SLUG = "demo"
+DEMO_ADMIN = "admin@demo.weerbaar.local"
+
+
+def _settings() -> Settings:
+    try:
+        settings = get_settings()
+        settings.resolved_secret_key()
+        return settings
+    except (ConfigurationError, ValueError) as exc:
+        typer.echo(f"Configuration error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _fail(exc: DomainError) -> typer.Exit:
+    typer.echo(f"Error: {exc.detail}", err=True)
+    for error in exc.errors:
+        typer.echo(f"  {error.field}: {error.detail}", err=True)
+    return typer.Exit(1)
+
+
+@cli.command("migrate")
+def migrate_command() -> None:
+    """Apply all database migrations."""
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrations.upgrade(settings.effective_database_url)
+    typer.echo("Database is up to date.")
+
+
+@cli.command("create-organisation")
+def create_organisation(
+    name: Annotated[str, typer.Option(help="Display name, e.g. 'Gemeente Utrecht'.")],
+    slug: Annotated[str, typer.Option(help="Short unique name, e.g. 'utrecht'.")],
+    country: Annotated[str, typer.Option(help="NL or DK.")],
+) -> None:
+    """Create an organisation (a municipality)."""
+    engine = make_engine(_settings().effective_database_url)
+    try:
+        with session_scope(engine) as session:
+            org = organisations.create_organisation(session, name=name, slug=slug, country=country)
+            typer.echo(f"Created organisation {org.slug} ({org.country}), id {org.id}")
+    except DomainError as exc:
+        raise _fail(exc) from exc
+
+
+@cli.command("create-user")
+def create_user(
+    organisation: Annotated[str, typer.Option(help="Organisation slug.")],
+    email: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option()],
+    role: Annotated[list[str], typer.Option(help="Role; repeat or comma-separate for several.")],
+    name: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Create a staff user with one or more roles."""
+    roles = [r.strip() for item in role for r in item.split(",") if r.strip()]
+    engine = make_engine(_settings().effective_database_url)
+    try:
+        with session_scope(engine) as session:
+            org = organisations.get_organisation_by_slug(session, slug=organisation)
+            user = organisations.create_user(
+                session, organisation_id=org.id, email=email, password=password, roles=roles, name=name
+            )
+            typer.echo(f"Created user {user.email} with roles {', '.join(user.roles)}")
+    except DomainError as exc:
+        raise _fail(exc) from exc
+
+
+@cli.command("create-api-client")
+def create_api_client(
+    organisation: Annotated[str, typer.Option(help="Organisation slug.")],
+    name: Annotated[str, typer.Option()],
+    scopes: Annotated[str, typer.Option(help="'all' or a comma-separated list of scopes.")],
+) -> None:
+    """Create an API client; its secret token is printed once, as the last line."""
+    settings = _settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with session_scope(engine) as session:
+            org = organisations.get_organisation_by_slug(session, slug=organisation)
+            client, token = auth.create_api_client(
+                session,
+                organisation_id=org.id,
+                name=name,
+                scopes=auth.parse_scopes(scopes),
+                key=settings.resolved_secret_key(),
+            )
+            typer.echo(f"Created API client {client.name} ({client.id}) with scopes {', '.join(client.scopes)}")
+            typer.echo("The token is shown only now; store it safely:")
+            typer.echo(token)
+    except DomainError as exc:
+        raise _fail(exc) from exc
+
+
+@cli.command("verify-audit")
+def verify_audit() -> None:
+    """Verify the audit log's hash chains; exit 1 and name the first broken link if any."""
+    from app.audit import service as audit
+
+    engine = make_engine(_settings().effective_database_url)
+    with Session(engine) as session:
+        result = audit.verify(session)
+    if result.first_break:
+        brk = result.first_break
+        typer.echo(
+            f"BROKEN: chain {brk.chain} at event #{brk.seq} (id {brk.event_id}): {brk.reason}",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo(f"OK: {result.events} events in {result.chains} chain(s) verified.")
+
+
+def ensure_demo(settings: Settings) -> str | None:
+    """On a first start in development: a demo organisation and admin; returns the login text."""
+    engine = make_engine(settings.effective_database_url)
+    password_file = settings.data_dir / "initial-admin.txt"
+    try:
+        with session_scope(engine) as session:
+            if session.exec(select(Organisation)).first() is None:
+                org = organisations.create_organisation(
+                    session, name="Gemeente Demo", slug=DEMO_SLUG, country="NL"
+                )
+                password = secrets.token_urlsafe(12)
+                organisations.create_user(
+                    session,
+                    organisation_id=org.id,
+                    email=DEMO_ADMIN,
+                    password=password,
+                    roles=["admin", "case_handler", "auditor"],
+                    name="Demo Admin",
+                )
+                password_file.write_text(f"{DEMO_ADMIN}\n{password}\n")
+                password_file.chmod(0o600)
+    finally:
+        engine.dispose()
+    if password_file.exists():
+        email, password = password_file.read_text().split()[:2]
+        return f"  e-mail:   {email}\n  password: {password}   (kept in {password_file})"
+    return None
+
+
+@cli.command("serve")
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Migrate, create the demo account on first start (development), and serve API and UI."""
+    import uvicorn
+
+    from api.main import create_app
+    from web.main import create_web
+
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrations.upgrade(settings.effective_database_url)
+    login = ensure_demo(settings) if settings.environment == "development" and settings.create_demo else None
+    app = create_app(settings, web=create_web(api_url=f"http://{host}:{port}/api/v1"))
+    base = f"http://{host}:{port}"
+    typer.echo("")
+    typer.echo(f"Weerbaar is running at {base}/  (API: {base}/api/v1, contract: {base}/api/v1/openapi.json)")
+    if login:
+        typer.echo("Log in with:")
+        typer.echo(login)
+    typer.echo("")
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level, proxy_headers=True)
+
+
+@cli.command("worker")
+def worker(
+    once: Annotated[bool, typer.Option(help="Run the jobs that are due, then stop.")] = False,
+) -> None:
+    """Run background jobs from the job table until stopped."""
+    from app.jobs import service as jobs
+
+    engine = make_engine(_settings().effective_database_url)
+    if once:
+        while jobs.run_one(engine, jobs.worker_id()):
+            pass
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    typer.echo(f"Worker {jobs.worker_id()} started.")
+    jobs.run_forever(engine, stop)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    cli(prog_name="weerbaar")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

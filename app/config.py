@@ -1,0 +1,92 @@
+"""Settings from WEERBAAR_* environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Secrets that appear in examples and compose files; never acceptable in production.
+KNOWN_DEFAULT_SECRETS = frozenset({"", "change-me", "changeme", "secret", "weerbaar", "development"})
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot be used (e.g. a default secret in production)."""
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field maps to WEERBAAR_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="WEERBAAR_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("./var")
+    database_url: str | None = None
+    secret_key: SecretStr | None = None
+    public_url: str = "http://127.0.0.1:8000"
+    # Published in the contract's info.contact: who integrators reach about this deployment.
+    contact_name: str = "Weerbaar API support"
+    contact_url: str = "https://weerbaar.example/support"
+    contact_email: str = "api-support@weerbaar.example"
+
+    storage_backend: Literal["filesystem", "s3"] = "filesystem"
+    s3_endpoint: str = "127.0.0.1:9000"
+    s3_access_key: str = ""
+    s3_secret_key: SecretStr = SecretStr("")
+    s3_bucket: str = "weerbaar-evidence"
+    s3_region: str | None = None
+    s3_secure: bool = True
+    s3_object_lock: bool = True
+    s3_retention_days: int = 0
+
+    session_ttl_minutes: int = 480
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 900
+    max_json_body_bytes: int = 1_048_576
+    max_evidence_bytes: int = 2 * 1024**3
+    run_jobs_in_process: bool = True
+    create_demo: bool = True
+    log_level: str = "info"
+
+    @model_validator(mode="after")
+    def _production_needs_real_secret(self) -> Settings:
+        if self.environment == "production":
+            value = self.secret_key.get_secret_value() if self.secret_key else ""
+            if value.strip().lower() in KNOWN_DEFAULT_SECRETS or len(value) < 32:
+                raise ValueError(
+                    "WEERBAAR_SECRET_KEY must be set to a random value of at least 32 characters "
+                    "in production"
+                )
+            if not self.database_url:
+                raise ValueError("WEERBAAR_DATABASE_URL must be set in production")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured database, or SQLite under the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'weerbaar.sqlite3').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        """The secret key; in development generated once and kept in the data dir."""
+        if self.secret_key and self.secret_key.get_secret_value():
+            return self.secret_key.get_secret_value()
+        if self.environment == "production":
+            raise ConfigurationError("WEERBAAR_SECRET_KEY is required in production")
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,205 @@
+"""Request and response bodies of /incidents."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from app.incident.models import (
+    Behaviour,
+    Classification,
+    Confidentiality,
+    Frequency,
+    LocationKind,
+    PerpetratorRelation,
+    Platform,
+    Severity,
+    Status,
+    Target,
+)
+from app.schemas import ApiModel, HttpUrlStr, PastUtcDatetime
+
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+Reason = Annotated[str, Field(min_length=3, max_length=2000)]
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+class AffectedEmployee(ApiModel):
+    """An employee the incident concerns; with userId they can follow it themselves."""
+
+    name: ShortText
+    user_id: uuid.UUID | None = None
+    department: str | None = Field(default=None, max_length=200)
+
+
+class Perpetrator(ApiModel):
+    """Who is behind the aggression, as far as known."""
+
+    known: bool = False
+    name: str | None = Field(default=None, max_length=200)
+    account_handles: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=20
+    )
+    relation: PerpetratorRelation | None = None
+
+
+class ExternalReference(ApiModel):
+    """This incident's id in another system (GIR, SafetyNet, an HR or monitoring tool)."""
+
+    system: Annotated[str, Field(min_length=1, max_length=40)]
+    id: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class ClassificationOverride(ApiModel):
+    """The case handler's classification where it differs from the derived one."""
+
+    categories: list[Classification] = Field(min_length=1)
+    reason: Reason
+
+
+class _IncidentFields(ApiModel):
+    """Fields that both create and update accept."""
+
+    description: str | None = Field(default=None, max_length=20000)
+    detected_at: PastUtcDatetime | None = None
+    location_kind: LocationKind | None = None
+    urls: list[HttpUrlStr] | None = Field(default=None, max_length=50)
+    frequency: Frequency | None = None
+    targets: list[Target] | None = Field(default=None, max_length=2)
+    affected_employees: list[AffectedEmployee] | None = Field(default=None, max_length=50)
+    perpetrator: Perpetrator | None = None
+    severity: Severity | None = None
+    confidentiality: Confidentiality | None = None
+    case_handler_id: uuid.UUID | None = None
+    external_references: list[ExternalReference] | None = Field(default=None, max_length=20)
+    gir_category: str | None = Field(default=None, max_length=100)
+    safetynet_category: str | None = Field(default=None, max_length=100)
+    police_report_required: bool | None = None
+    protocol_not_applicable: bool | None = None
+    protocol_not_applicable_reason: str | None = Field(default=None, max_length=2000)
+
+    _dedupe = field_validator("urls", "targets", mode="after")(
+        lambda values: _unique(values) if values is not None else None
+    )
+
+
+class IncidentCreate(_IncidentFields):
+    """A new incident. The smallest valid body: title, occurredAt, platform, behaviours."""
+
+    title: ShortText
+    occurred_at: PastUtcDatetime
+    platform: Platform
+    behaviours: list[Behaviour] = Field(min_length=1, max_length=20)
+
+    @field_validator("behaviours", mode="after")
+    @classmethod
+    def _dedupe_behaviours(cls, values: list[Behaviour]) -> list[Behaviour]:
+        return list(dict.fromkeys(values))
+
+    @model_validator(mode="after")
+    def _detected_after_occurred(self) -> IncidentCreate:
+        if self.detected_at is not None and self.detected_at < self.occurred_at:
+            raise ValueError("detectedAt must not be before occurredAt")
+        return self
+
+
+class IncidentUpdate(_IncidentFields):
+    """A partial update (JSON merge patch): only the keys present change."""
+
+    title: ShortText | None = None
+    occurred_at: PastUtcDatetime | None = None
+    platform: Platform | None = None
+    behaviours: list[Behaviour] | None = Field(default=None, min_length=1, max_length=20)
+    status: Status | None = None
+    closure_reason: Reason | None = None
+    classification_override: ClassificationOverride | None = None
+
+
+class ActorRef(ApiModel):
+    """Who did something: a staff user or an API client."""
+
+    kind: Literal["user", "apiClient", "system"]
+    id: uuid.UUID | None = None
+
+
+class IncidentPublic(ApiModel):
+    """An incident as the API shows it."""
+
+    id: uuid.UUID
+    reference: str = Field(examples=["DA-2026-0042"])
+    title: str
+    description: str
+    occurred_at: datetime
+    detected_at: datetime | None
+    reported_at: datetime
+    platform: Platform
+    location_kind: LocationKind | None
+    urls: list[str]
+    behaviours: list[Behaviour]
+    classification: list[Classification] = Field(
+        description="The classification in force: the override if set, else the derived one."
+    )
+    derived_classification: list[Classification]
+    classification_override: ClassificationOverride | None
+    frequency: Frequency | None
+    targets: list[Target]
+    affected_employees: list[AffectedEmployee]
+    perpetrator: Perpetrator | None
+    severity: Severity
+    status: Status
+    closure_reason: str | None
+    case_handler_id: uuid.UUID | None
+    confidentiality: Confidentiality
+    external_references: list[ExternalReference]
+    gir_category: str | None
+    safetynet_category: str | None
+    police_report_required: bool
+    protocol_not_applicable: bool
+    protocol_not_applicable_reason: str | None
+    reported_by: ActorRef
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+def to_public(incident: object) -> IncidentPublic:
+    """The API view of an incident row."""
+    from app.incident.models import Incident
+
+    assert isinstance(incident, Incident)
+    override = None
+    if incident.classification_override:
+        override = ClassificationOverride(
+            categories=[Classification(c) for c in incident.classification_override],
+            reason=incident.classification_override_reason or "",
+        )
+    if incident.reported_by_user_id:
+        reporter = ActorRef(kind="user", id=incident.reported_by_user_id)
+    elif incident.reported_by_client_id:
+        reporter = ActorRef(kind="apiClient", id=incident.reported_by_client_id)
+    else:
+        reporter = ActorRef(kind="system")
+    return IncidentPublic.model_validate(
+        {
+            **{name: getattr(incident, name) for name in _DIRECT},
+            "classification": incident.classification_override or incident.derived_classification,
+            "classification_override": override,
+            "reported_by": reporter,
+        }
+    )
+
+
+_DIRECT = (
+    "id reference title description occurred_at detected_at reported_at platform location_kind "
+    "urls behaviours derived_classification frequency targets affected_employees perpetrator "
+    "severity status closure_reason case_handler_id confidentiality external_references "
+    "gir_category safetynet_category police_report_required protocol_not_applicable "
+    "protocol_not_applicable_reason version created_at updated_at closed_at"
+).split()

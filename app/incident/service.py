@@ -1,0 +1,479 @@
+"""Registering, finding and handling incidents, within the caller's organisation and need-to-know."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import Select
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit
+from app.auth.actor import Actor, Scope
+from app.db import utcnow
+from app.errors import (
+    FieldError,
+    Forbidden,
+    Invalid,
+    InvalidState,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
+from app.incident import classification
+from app.incident.models import (
+    Confidentiality,
+    Incident,
+    IncidentBehaviour,
+    IncidentPerson,
+    ReferenceCounter,
+    Status,
+)
+from app.incident.schemas import IncidentCreate, IncidentUpdate
+from app.organisation.models import Role, User
+
+REFERENCE_PREFIX = "DA"
+
+# reported -> in progress -> monitoring -> closed, and reopen (closed -> in progress).
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.reported: frozenset({Status.in_progress, Status.closed}),
+    Status.in_progress: frozenset({Status.monitoring, Status.closed}),
+    Status.monitoring: frozenset({Status.in_progress, Status.closed}),
+    Status.closed: frozenset({Status.in_progress}),
+}
+
+# What the reporter may still correct while the incident has not been picked up.
+REPORTER_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "occurred_at",
+        "detected_at",
+        "platform",
+        "location_kind",
+        "urls",
+        "behaviours",
+        "frequency",
+        "targets",
+        "affected_employees",
+        "perpetrator",
+    }
+)
+HANDLER_ROLES_FOR_ASSIGNMENT = frozenset({Role.case_handler, Role.privacy_officer, Role.legal})
+
+
+# --- visibility ---------------------------------------------------------------------------
+
+
+def _own_clause(user_id: uuid.UUID) -> Any:
+    return or_(
+        col(Incident.reported_by_user_id) == user_id,
+        exists().where(
+            and_(
+                col(IncidentPerson.incident_id) == col(Incident.id),
+                col(IncidentPerson.user_id) == user_id,
+            )
+        ),
+    )
+
+
+def visible_statement(actor: Actor) -> Select[Any]:
+    """Incidents the actor may see: their organisation's, narrowed by need-to-know."""
+    stmt: Select[Any] = select(Incident).where(Incident.organisation_id == actor.organisation_id)
+    strict = Confidentiality.strictly_confidential.value
+    if actor.kind == "apiClient":
+        if not actor.has_scope(Scope.incidents_read):
+            raise Forbidden("This API client lacks the scope incidents:read.")
+        return stmt.where(col(Incident.confidentiality) != strict)
+    assert actor.user_id is not None
+    own = _own_clause(actor.user_id)
+    if actor.has_role(Role.privacy_officer, Role.legal):
+        return stmt
+    if actor.has_role(Role.case_handler):
+        return stmt.where(
+            or_(
+                col(Incident.confidentiality) != strict,
+                col(Incident.case_handler_id) == actor.user_id,
+                own,
+            )
+        )
+    if actor.has_role(Role.admin):
+        return stmt.where(or_(col(Incident.confidentiality) != strict, own))
+    if actor.has_role(Role.manager):
+        return stmt.where(or_(col(Incident.confidentiality) == Confidentiality.normal.value, own))
+    return stmt.where(own)
+
+
+def get(session: Session, *, incident_id: uuid.UUID, actor: Actor) -> Incident:
+    """One incident the actor may see, or NotFound (unknown, foreign or outside need-to-know)."""
+    incident = session.exec(visible_statement(actor).where(Incident.id == incident_id)).first()
+    if incident is None:
+        raise NotFound("Incident")
+    return incident  # type: ignore[no-any-return]
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """The list filters, as the query keys give them."""
+
+    status: list[Status] | None = None
+    behaviour: list[str] | None = None
+    platform: list[str] | None = None
+    occurred_from: datetime | None = None
+    occurred_to: datetime | None = None
+    q: str | None = None
+
+
+def encode_cursor(incident: Incident) -> str:
+    """An opaque cursor pointing just after this incident in the list order."""
+    raw = json.dumps([incident.reported_at.isoformat(), str(incident.id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """The position a cursor points at; a field error when it was not made by this API."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        at, ident = json.loads(raw)
+        moment = datetime.fromisoformat(at)
+        if moment.tzinfo is None:
+            raise ValueError
+        return moment, uuid.UUID(ident)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        raise Invalid(
+            "The cursor is not valid.",
+            [FieldError("cursor", "use the `next` link of the previous page", location="query")],
+        ) from exc
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_page(
+    session: Session, *, actor: Actor, filters: IncidentFilter, cursor: str | None, limit: int
+) -> tuple[list[Incident], str | None]:
+    """One page, newest report first; the cursor of the next page or None."""
+    stmt = visible_statement(actor)
+    if filters.status:
+        stmt = stmt.where(col(Incident.status).in_([s.value for s in filters.status]))
+    if filters.platform:
+        stmt = stmt.where(col(Incident.platform).in_(filters.platform))
+    if filters.behaviour:
+        stmt = stmt.where(
+            exists().where(
+                and_(
+                    col(IncidentBehaviour.incident_id) == col(Incident.id),
+                    col(IncidentBehaviour.behaviour).in_(filters.behaviour),
+                )
+            )
+        )
+    if filters.occurred_from:
+        stmt = stmt.where(col(Incident.occurred_at) >= filters.occurred_from)
+    if filters.occurred_to:
+        stmt = stmt.where(col(Incident.occurred_at) < filters.occurred_to)
+    if filters.q:
+        stmt = stmt.where(col(Incident.search_text).like(_like_pattern(filters.q), escape="\\"))
+    if cursor:
+        at, ident = decode_cursor(cursor)
+        stmt = stmt.where(tuple_(col(Incident.reported_at), col(Incident.id)) < tuple_(at, ident))
+    stmt = stmt.order_by(col(Incident.reported_at).desc(), col(Incident.id).desc()).limit(limit + 1)
+    rows = list(session.exec(stmt).all())
+    more = len(rows) > limit
+    items = rows[:limit]
+    return items, encode_cursor(items[-1]) if more and items else None
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+def _next_reference(session: Session, *, organisation_id: uuid.UUID, year: int) -> str:
+    bind = session.get_bind()
+    dialect_insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
+    table = ReferenceCounter.__table__  # type: ignore[attr-defined]
+    stmt = (
+        dialect_insert(table)
+        .values(organisation_id=organisation_id, year=year, last_number=1)
+        .on_conflict_do_update(
+            index_elements=["organisation_id", "year"],
+            set_={"last_number": table.c.last_number + 1},
+        )
+        .returning(table.c.last_number)
+    )
+    number = session.execute(stmt).scalar_one()
+    return f"{REFERENCE_PREFIX}-{year}-{number:04d}"
+
+
+def _search_text(incident: Incident) -> str:
+    parts = [incident.reference, incident.title, incident.description, *incident.urls]
+    if incident.perpetrator:
+        parts.append(incident.perpetrator.get("name") or "")
+        parts.extend(incident.perpetrator.get("accountHandles") or [])
+    return " ".join(p for p in parts if p).lower()[:40000]
+
+
+def _check_people(
+    session: Session, *, organisation_id: uuid.UUID, data: IncidentCreate | IncidentUpdate
+) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for index, employee in enumerate(data.affected_employees or []):
+        if employee.user_id is None:
+            continue
+        user = session.get(User, employee.user_id)
+        if user is None or user.organisation_id != organisation_id:
+            errors.append(
+                FieldError(f"affectedEmployees/{index}/userId", "no such user in this organisation")
+            )
+    if data.case_handler_id is not None:
+        handler = session.get(User, data.case_handler_id)
+        if (
+            handler is None
+            or handler.organisation_id != organisation_id
+            or not HANDLER_ROLES_FOR_ASSIGNMENT.intersection(Role(r) for r in handler.roles)
+        ):
+            errors.append(
+                FieldError("caseHandlerId", "must be a case handler, privacy officer or legal user")
+            )
+    return errors
+
+
+def _sync_links(session: Session, incident: Incident) -> None:
+    """Rewrite the behaviour and person rows that back the list filters and need-to-know."""
+    for row in session.exec(
+        select(IncidentBehaviour).where(IncidentBehaviour.incident_id == incident.id)
+    ).all():
+        session.delete(row)
+    for row in session.exec(select(IncidentPerson).where(IncidentPerson.incident_id == incident.id)).all():
+        session.delete(row)
+    session.flush()
+    for behaviour in incident.behaviours:
+        session.add(IncidentBehaviour(incident_id=incident.id, behaviour=behaviour))
+    people = {e["userId"] for e in incident.affected_employees if e.get("userId")}
+    for user_id in people:
+        session.add(IncidentPerson(incident_id=incident.id, user_id=uuid.UUID(user_id)))
+
+
+def _dump(value: Any) -> Any:
+    """Nested API models as plain JSON (camelCase), for the JSON columns."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return value.value if hasattr(value, "value") else value
+
+
+def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
+    """Register a new incident with a fresh reference and its derived classification."""
+    if actor.kind == "apiClient" and not actor.has_scope(Scope.incidents_write):
+        raise Forbidden("This API client lacks the scope incidents:write.")
+    errors = _check_people(session, organisation_id=actor.organisation_id, data=data)
+    if errors:
+        raise Invalid("The incident refers to unknown people.", errors)
+    now = utcnow()
+    incident = Incident(
+        organisation_id=actor.organisation_id,
+        reference=_next_reference(session, organisation_id=actor.organisation_id, year=now.year),
+        title=data.title.strip(),
+        description=data.description or "",
+        occurred_at=data.occurred_at,
+        detected_at=data.detected_at,
+        reported_at=now,
+        platform=data.platform.value,
+        location_kind=_dump(data.location_kind),
+        urls=data.urls or [],
+        behaviours=[b.value for b in data.behaviours],
+        derived_classification=classification.derive(b.value for b in data.behaviours),
+        frequency=_dump(data.frequency),
+        targets=_dump(data.targets) or ["employee"],
+        affected_employees=_dump(data.affected_employees) or [],
+        perpetrator=_dump(data.perpetrator),
+        severity=_dump(data.severity) or "medium",
+        confidentiality=_dump(data.confidentiality) or Confidentiality.normal.value,
+        case_handler_id=data.case_handler_id,
+        external_references=_dump(data.external_references) or [],
+        gir_category=data.gir_category,
+        safetynet_category=data.safetynet_category,
+        police_report_required=bool(data.police_report_required),
+        protocol_not_applicable=bool(data.protocol_not_applicable),
+        protocol_not_applicable_reason=data.protocol_not_applicable_reason,
+        reported_by_user_id=actor.user_id,
+        reported_by_client_id=actor.client_id,
+        created_at=now,
+        updated_at=now,
+    )
+    incident.search_text = _search_text(incident)
+    session.add(incident)
+    session.flush()
+    _sync_links(session, incident)
+    audit.record(
+        session,
+        action="incident.create",
+        organisation_id=actor.organisation_id,
+        actor=actor,
+        object_type="incident",
+        object_id=incident.id,
+        details={"reference": incident.reference},
+    )
+    return incident
+
+
+def etag(incident: Incident) -> str:
+    """The strong ETag of the incident's current version."""
+    return f'"{incident.version}"'
+
+
+def check_if_match(incident: Incident, if_match: str | None) -> None:
+    """Refuse an update without If-Match (428) or made against an older version (412)."""
+    if not if_match:
+        raise PreconditionRequired(
+            "Send If-Match with the ETag of the incident you are changing, to avoid lost updates."
+        )
+    tags = [t.strip() for t in if_match.split(",")]
+    if "*" not in tags and etag(incident) not in tags:
+        raise PreconditionFailed(
+            f"The incident was changed by someone else (current ETag {etag(incident)}); "
+            "fetch it again and reapply your change."
+        )
+
+
+def _may_update(incident: Incident, actor: Actor, fields: set[str]) -> None:
+    if actor.kind == "apiClient":
+        if not actor.has_scope(Scope.incidents_write):
+            raise Forbidden("This API client lacks the scope incidents:write.")
+        return
+    if actor.is_handler:
+        return
+    if incident.reported_by_user_id == actor.user_id and incident.status == Status.reported.value:
+        extra = sorted(fields - REPORTER_FIELDS)
+        if extra:
+            raise Forbidden(f"Only the case handler may change: {', '.join(extra)}.")
+        return
+    raise Forbidden("Only the case handler may change this incident.")
+
+
+def _apply_status(incident: Incident, data: IncidentUpdate, fields: set[str]) -> str | None:
+    if "status" not in fields or data.status is None or data.status.value == incident.status:
+        return None
+    current, target = Status(incident.status), data.status
+    if target not in TRANSITIONS[current]:
+        allowed = ", ".join(sorted(TRANSITIONS[current]))
+        raise InvalidState(
+            f"An incident cannot go from {current.value} to {target.value}; allowed: {allowed}.",
+            [FieldError("status", f"allowed from {current.value}: {allowed}")],
+        )
+    if target == Status.closed:
+        if not data.closure_reason:
+            raise Invalid(
+                "Closing an incident needs a reason.",
+                [FieldError("closureReason", "required when status becomes closed")],
+            )
+        incident.closed_at = utcnow()
+        incident.closure_reason = data.closure_reason
+    elif current == Status.closed:
+        incident.closed_at = None
+    incident.status = target.value
+    return f"{current.value}->{target.value}"
+
+
+SIMPLE_FIELDS = (
+    "title",
+    "description",
+    "occurred_at",
+    "detected_at",
+    "platform",
+    "location_kind",
+    "urls",
+    "frequency",
+    "targets",
+    "affected_employees",
+    "perpetrator",
+    "severity",
+    "confidentiality",
+    "case_handler_id",
+    "external_references",
+    "gir_category",
+    "safetynet_category",
+    "police_report_required",
+    "protocol_not_applicable",
+    "protocol_not_applicable_reason",
+)
+NOT_NULL_FIELDS = frozenset(
+    {"title", "occurred_at", "platform", "urls", "targets", "affected_employees", "severity",
+     "confidentiality", "external_references", "police_report_required", "protocol_not_applicable",
+     "description", "behaviours", "status"}
+)
+
+
+def update(
+    session: Session, *, incident: Incident, data: IncidentUpdate, actor: Actor, if_match: str | None
+) -> Incident:
+    """Apply a merge patch: workflow, classification override and facts, with optimistic locking."""
+    fields = set(data.model_fields_set)
+    nulls = sorted(f for f in fields if f in NOT_NULL_FIELDS and getattr(data, f) is None)
+    if nulls:
+        raise Invalid(
+            "Some fields cannot be cleared.",
+            [FieldError(_camel(f), "must not be null") for f in nulls],
+        )
+    _may_update(incident, actor, fields)
+    check_if_match(incident, if_match)
+    errors = _check_people(session, organisation_id=incident.organisation_id, data=data)
+    occurred = data.occurred_at if "occurred_at" in fields else incident.occurred_at
+    detected = data.detected_at if "detected_at" in fields else incident.detected_at
+    if occurred and detected and detected < occurred:
+        errors.append(FieldError("detectedAt", "must not be before occurredAt"))
+    if "closure_reason" in fields and data.status != Status.closed:
+        errors.append(FieldError("closureReason", "only together with status closed"))
+    if errors:
+        raise Invalid("The change is not valid.", errors)
+    transition = _apply_status(incident, data, fields)
+    for name in SIMPLE_FIELDS:
+        if name in fields:
+            setattr(incident, name, _dump(getattr(data, name)))
+    if "behaviours" in fields and data.behaviours:
+        incident.behaviours = list(dict.fromkeys(b.value for b in data.behaviours))
+        incident.derived_classification = classification.derive(incident.behaviours)
+    if "classification_override" in fields:
+        override = data.classification_override
+        incident.classification_override = (
+            [c.value for c in dict.fromkeys(override.categories)] if override else None
+        )
+        incident.classification_override_reason = override.reason if override else None
+    incident.search_text = _search_text(incident)
+    incident.version += 1
+    incident.updated_at = utcnow()
+    session.add(incident)
+    session.flush()
+    if fields & {"behaviours", "affected_employees"}:
+        _sync_links(session, incident)
+    details: dict[str, Any] = {"fields": sorted(_camel(f) for f in fields)}
+    if transition:
+        details["status"] = transition
+    audit.record(
+        session,
+        action="incident.close" if incident.status == Status.closed.value and transition else "incident.update",
+        organisation_id=incident.organisation_id,
+        actor=actor,
+        object_type="incident",
+        object_id=incident.id,
+        details=details,
+    )
+    return incident
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)

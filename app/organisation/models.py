@@ -1,0 +1,62 @@
+"""Organisations (tenants: municipalities) and their users."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, new_id, utcnow
+
+
+class Country(StrEnum):
+    NL = "NL"
+    DK = "DK"
+
+
+class Locale(StrEnum):
+    nl = "nl"
+    en = "en"
+    da = "da"
+
+
+class Role(StrEnum):
+    """What a user may do; a user can hold several."""
+
+    employee = "employee"
+    manager = "manager"
+    case_handler = "case_handler"
+    privacy_officer = "privacy_officer"
+    legal = "legal"
+    admin = "admin"
+    auditor = "auditor"
+
+
+class Organisation(SQLModel, table=True):
+    __tablename__ = "organisation"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    name: str = Field(max_length=200)
+    slug: str = Field(max_length=63, unique=True)
+    country: str = Field(max_length=2)
+    default_locale: str = Field(default=Locale.nl.value, max_length=5)
+    legal_pack: str = Field(max_length=20)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("email", name="uq_user_account_email"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    email: str = Field(max_length=254)
+    name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=255)
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    locale: str | None = Field(default=None, max_length=5)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
