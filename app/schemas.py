@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
@@ -28,6 +28,11 @@ class Page(ApiModel, Generic[T]):
 
     items: list[T]
     next: str | None = Field(default=None, description="URL of the next page, or null.")
+
+    @classmethod
+    def model_parametrized_name(cls, params: tuple[type[Any], ...]) -> str:
+        """IncidentPage rather than Page[IncidentPublic] (schema names are UpperCamelCase)."""
+        return f"{params[0].__name__.removesuffix('Public')}Page"
 
 
 def _to_utc(value: datetime) -> datetime:

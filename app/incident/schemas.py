@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from app.incident.models import (
     Behaviour,
@@ -101,12 +101,6 @@ class IncidentCreate(_IncidentFields):
     @classmethod
     def _dedupe_behaviours(cls, values: list[Behaviour]) -> list[Behaviour]:
         return list(dict.fromkeys(values))
-
-    @model_validator(mode="after")
-    def _detected_after_occurred(self) -> IncidentCreate:
-        if self.detected_at is not None and self.detected_at < self.occurred_at:
-            raise ValueError("detectedAt must not be before occurredAt")
-        return self
 
 
 class IncidentUpdate(_IncidentFields):

@@ -280,8 +280,10 @@ def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
     if actor.kind == "apiClient" and not actor.has_scope(Scope.incidents_write):
         raise Forbidden("This API client lacks the scope incidents:write.")
     errors = _check_people(session, organisation_id=actor.organisation_id, data=data)
+    if data.detected_at is not None and data.detected_at < data.occurred_at:
+        errors.append(FieldError("detectedAt", "must not be before occurredAt"))
     if errors:
-        raise Invalid("The incident refers to unknown people.", errors)
+        raise Invalid("The incident is not valid.", errors)
     now = utcnow()
     incident = Incident(
         organisation_id=actor.organisation_id,

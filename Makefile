@@ -1,0 +1,54 @@
+# Weerbaar: `make run` starts the system, `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+NPM_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json | cut -c1-12)
+RULESET ?= ../shared/adr/ruleset.yaml
+
+.PHONY: install run test lint typecheck pytest openapi spectral bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip 2>/dev/null
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
+	@$(BIN)/python -c "import app, api, web" && rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@rm -f node_modules/.installed-* && touch $(NPM_STAMP)
+
+run: install
+	$(BIN)/weerbaar serve
+
+test: install lint typecheck spectral pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy app api web
+
+pytest: install
+	$(BIN)/pytest
+
+openapi: install
+	$(BIN)/python -m api.contract openapi/openapi.json
+
+# The Dutch API Design Rules linter; needs Node.js (skipped locally without it, required in CI).
+spectral:
+	@if command -v npm >/dev/null && [ -f $(RULESET) ]; then \
+		$(MAKE) --no-print-directory $(NPM_STAMP) && \
+		npx --no-install spectral lint --fail-severity=error -r $(RULESET) openapi/openapi.json; \
+	elif [ "$$CI" = "true" ]; then echo "spectral: npm or $(RULESET) missing" >&2; exit 1; \
+	else echo "spectral: skipped (npm or $(RULESET) missing)"; fi
+
+bench: install
+	$(BIN)/python -m bench.incidents_list
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

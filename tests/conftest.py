@@ -1,0 +1,6 @@
+"""Shared fixtures live in tests/fixtures/; this file only registers them."""
+
+pytest_plugins = [
+    "tests.fixtures.databases",
+    "tests.fixtures.app",
+]
