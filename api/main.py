@@ -7,12 +7,11 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from api import openapi, problems
-from api.middleware import ApiHeadersMiddleware, BodyTooLarge, RequestGuardMiddleware
+from api.middleware import ApiHeadersMiddleware, RequestGuardMiddleware
 from api.routes import audit_events, health, incidents, sessions, users
 from app import API_VERSION
 from app.config import Settings, get_settings
@@ -41,12 +40,6 @@ def create_api(settings: Settings) -> FastAPI:
     problems.install(api)
     openapi.install(api)
 
-    @api.exception_handler(BodyTooLarge)
-    async def _too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
-        return problems.problem_response(
-            request, status=413, detail=f"The body is larger than {exc.limit} bytes."
-        )
-
     return api
 
 
@@ -74,9 +67,7 @@ def create_app(settings: Settings | None = None, *, web: ASGIApp | None = None) 
                 runner.join(timeout=10)
             engine.dispose()
 
-    root = FastAPI(
-        docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False, lifespan=lifespan
-    )
+    root = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False, lifespan=lifespan)
     api = create_api(settings)
     for target in (root, api):
         target.state.settings = settings

@@ -32,14 +32,6 @@ def security_headers(production: bool) -> dict[str, str]:
     return headers
 
 
-class BodyTooLarge(Exception):
-    """The request body grew past the limit while it was being read."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"body larger than {limit} bytes")
-        self.limit = limit
-
-
 class ApiHeadersMiddleware:
     """Adds the version and security headers, and no-store caching, to every API response."""
 
@@ -104,22 +96,31 @@ class RequestGuardMiddleware:
         if length is not None and length.isdigit() and int(length) > limit:
             await self._refuse(scope, send, 413, f"The body is larger than {limit} bytes.")
             return
-        await self.app(scope, self._limited(receive, limit), send)
+        await self._guarded(scope, receive, send, limit)
 
-    @staticmethod
-    def _limited(receive: Receive, limit: int) -> Receive:
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        """Count body bytes as they arrive; past the limit answer 413 and stop the app's reading."""
         received = 0
+        refused = False
 
-        async def wrapped() -> Message:
-            nonlocal received
+        async def limited_receive() -> Message:
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge(limit)
+                    refused = True
+                    await self._refuse(scope, send, 413, f"The body is larger than {limit} bytes.")
+                    return {"type": "http.disconnect"}
             return message
 
-        return wrapped
+        async def guarded_send(message: Message) -> None:
+            if not refused:
+                await send(message)
+
+        await self.app(scope, limited_receive, guarded_send)
 
     @staticmethod
     async def _refuse(scope: Scope, send: Send, status: int, detail: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import secrets
 import signal
-import sys
 import threading
 from typing import Annotated
 
@@ -110,7 +109,9 @@ def create_api_client(
                 scopes=auth.parse_scopes(scopes),
                 key=settings.resolved_secret_key(),
             )
-            typer.echo(f"Created API client {client.name} ({client.id}) with scopes {', '.join(client.scopes)}")
+            typer.echo(
+                f"Created API client {client.name} ({client.id}) with scopes {', '.join(client.scopes)}"
+            )
             typer.echo("The token is shown only now; store it safely:")
             typer.echo(token)
     except DomainError as exc:
@@ -216,4 +217,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

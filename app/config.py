@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     run_jobs_in_process: bool = True
     create_demo: bool = True
     log_level: str = "info"
+    # Handling: a repeat perpetrator is one in >= threshold incidents within the window (Sr 285b).
+    repeat_perpetrator_threshold: int = 3
+    repeat_perpetrator_window_days: int = 90
+    police_report_due_hours: int = 48
+    action_reminder_hours: int = 24
 
     @model_validator(mode="after")
     def _production_needs_real_secret(self) -> Settings:

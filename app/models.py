@@ -2,25 +2,46 @@
 
 from sqlmodel import SQLModel
 
+from app.action.models import Action, HandlingNotification
 from app.audit.models import AuditEvent
 from app.auth.models import ApiClient, AuthSession, LoginThrottle
 from app.incident.models import Incident, IncidentBehaviour, IncidentPerson, ReferenceCounter
 from app.jobs.models import Job
+from app.legal.models import IncidentHandling, LegalPack
 from app.organisation.models import Organisation, User
+from app.perpetrator.models import Perpetrator
+from app.recording_permission.models import (
+    RecordingPermission,
+    RecordingPermissionPerson,
+    RecordingRules,
+    RecordingViolation,
+)
+from app.takedown.models import LetterTemplate, TakedownRequest
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Action",
     "ApiClient",
     "AuditEvent",
     "AuthSession",
+    "HandlingNotification",
     "Incident",
     "IncidentBehaviour",
+    "IncidentHandling",
     "IncidentPerson",
     "Job",
+    "LegalPack",
+    "LetterTemplate",
     "LoginThrottle",
     "Organisation",
+    "Perpetrator",
     "ReferenceCounter",
+    "RecordingPermission",
+    "RecordingPermissionPerson",
+    "RecordingRules",
+    "RecordingViolation",
+    "TakedownRequest",
     "User",
     "metadata",
 ]

@@ -9,9 +9,7 @@ from typing import Any
 
 from jinja2 import BaseLoader, Environment, select_autoescape
 
-_env = Environment(
-    loader=BaseLoader(), autoescape=select_autoescape(default=True, default_for_string=True)
-)
+_env = Environment(loader=BaseLoader(), autoescape=select_autoescape(default=True, default_for_string=True))
 
 BASE_CSS = """
 @page { size: A4; margin: 20mm 18mm; @bottom-right { content: counter(page) " / " counter(pages);

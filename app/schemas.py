@@ -30,7 +30,7 @@ class Page(ApiModel, Generic[T]):
     next: str | None = Field(default=None, description="URL of the next page, or null.")
 
     @classmethod
-    def model_parametrized_name(cls, params: tuple[type[Any], ...]) -> str:
+    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
         """IncidentPage rather than Page[IncidentPublic] (schema names are UpperCamelCase)."""
         return f"{params[0].__name__.removesuffix('Public')}Page"
 

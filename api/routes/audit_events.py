@@ -71,6 +71,4 @@ def list_audit_events(
     next_url = None
     if len(rows) > limit:
         next_url = str(request.url.include_query_params(cursor=str(items[-1].seq)))
-    return Page[AuditEventPublic](
-        items=[AuditEventPublic.model_validate(e) for e in items], next=next_url
-    )
+    return Page[AuditEventPublic](items=[AuditEventPublic.model_validate(e) for e in items], next=next_url)

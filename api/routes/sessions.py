@@ -36,7 +36,7 @@ class SessionCreated(ApiModel):
     """A bearer token for the API; send it as Authorization: Bearer <token>."""
 
     token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
     expires_at: datetime
     user: SessionUser
 

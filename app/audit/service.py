@@ -50,9 +50,7 @@ def _lock_chain(session: Session, chain: str) -> None:
     # SQLite transactions already hold the write lock (BEGIN IMMEDIATE, see app.db).
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:chain, 0))"), {"chain": chain}
-        )
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:chain, 0))"), {"chain": chain})
 
 
 def record(
@@ -184,5 +182,3 @@ def list_statement(
     if after_seq is not None:
         stmt = stmt.where(AuditEvent.seq < after_seq)
     return stmt.order_by(col(AuditEvent.seq).desc())
-
-

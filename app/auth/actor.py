@@ -15,6 +15,12 @@ class Scope(StrEnum):
     incidents_read = "incidents:read"
     incidents_write = "incidents:write"
     audit_read = "audit:read"
+    recording_permissions_read = "recording-permissions:read"
+    recording_permissions_write = "recording-permissions:write"
+    actions_read = "actions:read"
+    actions_write = "actions:write"
+    takedowns_read = "takedowns:read"
+    takedowns_write = "takedowns:write"
 
 
 ALL_SCOPES = frozenset(Scope)

@@ -135,9 +135,7 @@ class Incident(SQLModel, table=True):
     location_kind: str | None = Field(default=None, max_length=30)
     urls: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     behaviours: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    derived_classification: list[str] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
-    )
+    derived_classification: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     classification_override: list[str] | None = Field(default=None, sa_column=Column(JSON))
     classification_override_reason: str | None = Field(default=None, max_length=2000)
     frequency: str | None = Field(default=None, max_length=20)

@@ -191,9 +191,35 @@ def to_public(incident: object) -> IncidentPublic:
 
 
 _DIRECT = (
-    "id reference title description occurred_at detected_at reported_at platform location_kind "
-    "urls behaviours derived_classification frequency targets affected_employees perpetrator "
-    "severity status closure_reason case_handler_id confidentiality external_references "
-    "gir_category safetynet_category police_report_required protocol_not_applicable "
-    "protocol_not_applicable_reason version created_at updated_at closed_at"
-).split()
+    "id",
+    "reference",
+    "title",
+    "description",
+    "occurred_at",
+    "detected_at",
+    "reported_at",
+    "platform",
+    "location_kind",
+    "urls",
+    "behaviours",
+    "derived_classification",
+    "frequency",
+    "targets",
+    "affected_employees",
+    "perpetrator",
+    "severity",
+    "status",
+    "closure_reason",
+    "case_handler_id",
+    "confidentiality",
+    "external_references",
+    "gir_category",
+    "safetynet_category",
+    "police_report_required",
+    "protocol_not_applicable",
+    "protocol_not_applicable_reason",
+    "version",
+    "created_at",
+    "updated_at",
+    "closed_at",
+)

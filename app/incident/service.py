@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import and_, exists, or_, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.audit import service as audit
 from app.auth.actor import Actor, Scope
@@ -84,9 +84,9 @@ def _own_clause(user_id: uuid.UUID) -> Any:
     )
 
 
-def visible_statement(actor: Actor) -> Select[Any]:
+def visible_statement(actor: Actor) -> SelectOfScalar[Incident]:
     """Incidents the actor may see: their organisation's, narrowed by need-to-know."""
-    stmt: Select[Any] = select(Incident).where(Incident.organisation_id == actor.organisation_id)
+    stmt = select(Incident).where(Incident.organisation_id == actor.organisation_id)
     strict = Confidentiality.strictly_confidential.value
     if actor.kind == "apiClient":
         if not actor.has_scope(Scope.incidents_read):
@@ -113,10 +113,10 @@ def visible_statement(actor: Actor) -> Select[Any]:
 
 def get(session: Session, *, incident_id: uuid.UUID, actor: Actor) -> Incident:
     """One incident the actor may see, or NotFound (unknown, foreign or outside need-to-know)."""
-    incident = session.exec(visible_statement(actor).where(Incident.id == incident_id)).first()
+    incident = session.exec(visible_statement(actor).where(col(Incident.id) == incident_id)).first()
     if incident is None:
         raise NotFound("Incident")
-    return incident  # type: ignore[no-any-return]
+    return incident
 
 
 # --- lists ----------------------------------------------------------------------------------
@@ -250,12 +250,14 @@ def _check_people(
 
 def _sync_links(session: Session, incident: Incident) -> None:
     """Rewrite the behaviour and person rows that back the list filters and need-to-know."""
-    for row in session.exec(
+    for behaviour_row in session.exec(
         select(IncidentBehaviour).where(IncidentBehaviour.incident_id == incident.id)
     ).all():
-        session.delete(row)
-    for row in session.exec(select(IncidentPerson).where(IncidentPerson.incident_id == incident.id)).all():
-        session.delete(row)
+        session.delete(behaviour_row)
+    for person_row in session.exec(
+        select(IncidentPerson).where(IncidentPerson.incident_id == incident.id)
+    ).all():
+        session.delete(person_row)
     session.flush()
     for behaviour in incident.behaviours:
         session.add(IncidentBehaviour(incident_id=incident.id, behaviour=behaviour))
@@ -413,9 +415,22 @@ SIMPLE_FIELDS = (
     "protocol_not_applicable_reason",
 )
 NOT_NULL_FIELDS = frozenset(
-    {"title", "occurred_at", "platform", "urls", "targets", "affected_employees", "severity",
-     "confidentiality", "external_references", "police_report_required", "protocol_not_applicable",
-     "description", "behaviours", "status"}
+    {
+        "title",
+        "occurred_at",
+        "platform",
+        "urls",
+        "targets",
+        "affected_employees",
+        "severity",
+        "confidentiality",
+        "external_references",
+        "police_report_required",
+        "protocol_not_applicable",
+        "description",
+        "behaviours",
+        "status",
+    }
 )
 
 
@@ -466,7 +481,9 @@ def update(
         details["status"] = transition
     audit.record(
         session,
-        action="incident.close" if incident.status == Status.closed.value and transition else "incident.update",
+        action="incident.close"
+        if incident.status == Status.closed.value and transition
+        else "incident.update",
         organisation_id=incident.organisation_id,
         actor=actor,
         object_type="incident",

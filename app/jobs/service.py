@@ -39,9 +39,7 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def enqueue(
-    session: Session, *, kind: str, payload: dict[str, Any], run_at: datetime | None = None
-) -> Job:
+def enqueue(session: Session, *, kind: str, payload: dict[str, Any], run_at: datetime | None = None) -> Job:
     """Add a job; it runs once the request's transaction has committed."""
     job = Job(kind=kind, payload=payload, run_at=run_at or utcnow())
     session.add(job)
@@ -69,7 +67,7 @@ def _claim(session: Session, worker_id: str) -> Job | None:
 
 def backoff(attempt: int) -> timedelta:
     """Exponential back-off with full jitter: up to 2^attempt * 10 seconds, at most an hour."""
-    return timedelta(seconds=random.uniform(0, min(3600, 10 * 2**attempt)))
+    return timedelta(seconds=random.uniform(0, min(3600, 10 * 2**attempt)))  # noqa: S311
 
 
 def run_one(engine: Engine, worker_id: str) -> bool:
@@ -120,7 +118,7 @@ def run_forever(engine: Engine, stop: threading.Event, poll_seconds: float = 1.0
     while not stop.is_set():
         try:
             busy = run_one(engine, me)
-        except Exception:  # noqa: BLE001 - e.g. the database is briefly away
+        except Exception:
             log.exception("job runner error")
             busy = False
         if not busy:

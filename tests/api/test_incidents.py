@@ -77,9 +77,7 @@ def test_employee_sees_only_own_and_concerning_incidents(client, org):
         json=incident_body(affectedEmployees=[{"name": "E", "userId": str(org["employee"].user_id)}]),
         headers=org["case_handler"].headers,
     ).json()
-    other = client.post(
-        "/api/v1/incidents", json=incident_body(), headers=org["case_handler"].headers
-    ).json()
+    other = client.post("/api/v1/incidents", json=incident_body(), headers=org["case_handler"].headers).json()
     listed = client.get("/api/v1/incidents", headers=org["employee"].headers).json()
     assert {i["id"] for i in listed["items"]} == {mine["id"], about_me["id"]}
     hidden = client.get(f"/api/v1/incidents/{other['id']}", headers=org["employee"].headers)
@@ -232,7 +230,8 @@ def test_classification_override_needs_reason_and_can_be_cleared(client, org):
     incident = client.post("/api/v1/incidents", json=incident_body(), headers=headers).json()
     url = f"/api/v1/incidents/{incident['id']}"
     no_reason = client.patch(
-        url, json={"classificationOverride": {"categories": ["actionable"]}},
+        url,
+        json={"classificationOverride": {"categories": ["actionable"]}},
         headers={**headers, "If-Match": '"1"'},
     )
     assert no_reason.status_code == 400
@@ -275,9 +274,7 @@ def test_reporter_may_correct_facts_but_not_status(client, org):
 
 
 def test_manager_cannot_update(client, org):
-    incident = client.post(
-        "/api/v1/incidents", json=incident_body(), headers=org["employee"].headers
-    ).json()
+    incident = client.post("/api/v1/incidents", json=incident_body(), headers=org["employee"].headers).json()
     response = client.patch(
         f"/api/v1/incidents/{incident['id']}",
         json={"severity": "low"},

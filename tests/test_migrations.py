@@ -1,0 +1,73 @@
+"""The schema comes only from the migrations, and it is exactly the models' schema."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from app.migrate import alembic_config, downgrade, upgrade
+from app.models import metadata
+from tests.fixtures.postgres import unavailable
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path, postgres_admin_url) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    if postgres_admin_url is None:
+        unavailable("no PostgreSQL server for the tests")
+    name = f"m_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield make_url(postgres_admin_url).set(database=name).render_as_string(False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+def schema_differences(url: str) -> list[object]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            return list(compare_metadata(context, metadata))
+    finally:
+        engine.dispose()
+
+
+def table_names(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_migrations_give_exactly_the_models_schema(empty_database_url):
+    upgrade(empty_database_url)
+    assert schema_differences(empty_database_url) == []
+
+
+def test_downgrade_to_base_and_upgrade_again_round_trips(empty_database_url):
+    upgrade(empty_database_url)
+    downgrade(empty_database_url, "base")
+    assert table_names(empty_database_url) == set()
+    upgrade(empty_database_url)
+    assert schema_differences(empty_database_url) == []
+    assert table_names(empty_database_url) == set(metadata.tables)
+
+
+def test_migration_history_is_linear():
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1, "chain the migrations: one head only"
