@@ -169,6 +169,7 @@ def ensure_demo(settings: Settings) -> str | None:
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
+    with_web: Annotated[bool, typer.Option("--with-web/--api-only", help="Also serve the UI at /.")] = True,
 ) -> None:
     """Migrate, create the demo account on first start (development), and serve API and UI."""
     import uvicorn
@@ -178,9 +179,13 @@ def serve(
 
     settings = _settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrations.upgrade(settings.effective_database_url)
-    login = ensure_demo(settings) if settings.environment == "development" and settings.create_demo else None
-    app = create_app(settings, web=create_web(api_url=f"http://{host}:{port}/api/v1"))
+    if settings.environment == "development":
+        # Embedded mode sets itself up; production runs `weerbaar migrate` once per release.
+        migrations.upgrade(settings.effective_database_url)
+    demo = settings.environment == "development" and settings.create_demo
+    login = ensure_demo(settings) if demo else None
+    web = create_web(api_url=f"http://{host}:{port}/api/v1") if with_web else None
+    app = create_app(settings, web=web)
     base = f"http://{host}:{port}"
     typer.echo("")
     typer.echo(f"Weerbaar is running at {base}/  (API: {base}/api/v1, contract: {base}/api/v1/openapi.json)")
@@ -189,6 +194,20 @@ def serve(
         typer.echo(login)
     typer.echo("")
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level, proxy_headers=True)
+
+
+@cli.command("web")
+def web_command(
+    api_url: Annotated[str, typer.Option(help="Base URL of the API, e.g. http://api:8000/api/v1.")],
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8080,
+) -> None:
+    """Serve the staff web UI on its own, talking to the API at --api-url."""
+    import uvicorn
+
+    from web.main import create_web
+
+    uvicorn.run(create_web(api_url=api_url), host=host, port=port, proxy_headers=True)
 
 
 @cli.command("worker")
