@@ -1,0 +1,1 @@
+"""Recording permissions: citizens' requests to record a conversation, the decision, and breaches."""
