@@ -12,7 +12,7 @@ from starlette.types import ASGIApp
 
 from api import openapi, problems
 from api.middleware import ApiHeadersMiddleware, RequestGuardMiddleware
-from api.routes import audit_events, health, incidents, sessions, users
+from api.routes import audit_events, evidence, health, incidents, sessions, users
 from app import API_VERSION
 from app.config import Settings, get_settings
 from app.db import make_engine
@@ -35,7 +35,7 @@ def create_api(settings: Settings) -> FastAPI:
         redirect_slashes=False,
     )
     api.state.settings = settings
-    for module in (sessions, users, incidents, audit_events):
+    for module in (sessions, users, incidents, audit_events, evidence):
         api.include_router(module.router)
     problems.install(api)
     openapi.install(api)

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from app.action.models import Action, HandlingNotification
 from app.audit.models import AuditEvent
 from app.auth.models import ApiClient, AuthSession, LoginThrottle
+from app.evidence.models import CustodyEvent, Evidence
 from app.incident.models import Incident, IncidentBehaviour, IncidentPerson, ReferenceCounter
 from app.jobs.models import Job
 from app.legal.models import IncidentHandling, LegalPack
@@ -25,6 +26,8 @@ __all__ = [
     "ApiClient",
     "AuditEvent",
     "AuthSession",
+    "CustodyEvent",
+    "Evidence",
     "HandlingNotification",
     "Incident",
     "IncidentBehaviour",

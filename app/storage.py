@@ -114,16 +114,24 @@ class _FileWriter:
         self.done = False
 
     def write(self, data: bytes) -> None:
-        self.file.write(data)
+        try:
+            self.file.write(data)
+        except OSError as exc:
+            self.abort()
+            raise StorageUnavailable() from exc
 
     def commit(self) -> None:
-        self.file.flush()
-        os.fsync(self.file.fileno())
-        self.file.close()
-        # Read-only on disk: the application never changes a stored object.
-        os.chmod(self.temp, 0o440)
-        os.replace(self.temp, self.target)
-        self._sync_dir()
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            self.file.close()
+            # Read-only on disk: the application never changes a stored object.
+            os.chmod(self.temp, 0o440)
+            os.replace(self.temp, self.target)
+            self._sync_dir()
+        except OSError as exc:
+            self.abort()
+            raise StorageUnavailable() from exc
         self.done = True
 
     def abort(self) -> None:

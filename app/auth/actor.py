@@ -15,6 +15,8 @@ class Scope(StrEnum):
     incidents_read = "incidents:read"
     incidents_write = "incidents:write"
     audit_read = "audit:read"
+    evidence_read = "evidence:read"
+    evidence_write = "evidence:write"
     recording_permissions_read = "recording-permissions:read"
     recording_permissions_write = "recording-permissions:write"
     actions_read = "actions:read"

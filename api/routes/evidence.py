@@ -1,0 +1,363 @@
+"""Evidence: streamed uploads, reading, custody log, verification, legal hold, removal, dossier."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
+
+from api.deps import CurrentActor, CurrentIncident, SessionDep, SettingsDep
+from api.problems import problem_response
+from app.auth.actor import Scope
+from app.db import new_id
+from app.errors import Invalid, Unavailable
+from app.evidence import dossier, upload
+from app.evidence import service as evidence
+from app.evidence.models import Evidence
+from app.evidence.schemas import (
+    CustodyEventPublic,
+    EvidencePublic,
+    EvidenceUploadForm,
+    LegalHoldChange,
+    RemovalCreate,
+    VerificationPublic,
+    custody_public,
+    evidence_public,
+)
+from app.evidence.sniffing import served_type
+from app.schemas import Page
+from app.storage import ObjectMissing, ObjectStore
+
+router = APIRouter(tags=["evidence"])
+
+ReasonQuery = Annotated[
+    str | None, Query(max_length=2000, description="Why the content is accessed (custody log).")
+]
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def get_store(request: Request) -> ObjectStore:
+    """The app's object store."""
+    store: ObjectStore = request.app.state.store
+    return store
+
+
+StoreDep = Annotated[ObjectStore, Depends(get_store)]
+
+
+def get_evidence(
+    session: SessionDep,
+    actor: CurrentActor,
+    evidence_id: Annotated[uuid.UUID, Path(alias="evidenceId")],
+) -> Evidence:
+    """The evidence item in the path, if the caller may see its incident; 404 otherwise."""
+    return evidence.get(session, evidence_id=evidence_id, actor=actor)
+
+
+CurrentEvidence = Annotated[Evidence, Depends(get_evidence)]
+
+
+def _upload_body() -> dict[str, Any]:
+    schema = EvidenceUploadForm.model_json_schema(by_alias=True)
+    schema.pop("title", None)
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": schema,
+                    "encoding": {"file": {"contentType": "application/octet-stream"}},
+                }
+            },
+        }
+    }
+
+
+@router.post(
+    "/incidents/{incidentId}/evidence",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="uploadEvidence",
+    summary="Upload evidence",
+    openapi_extra=_upload_body(),
+    responses={
+        200: {
+            "description": "The incident already holds this file: the existing item.",
+            "model": EvidencePublic,
+        }
+    },
+)
+async def upload_evidence(
+    request: Request,
+    incident: CurrentIncident,
+    actor: CurrentActor,
+    session: SessionDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    response: Response,
+) -> EvidencePublic:
+    """Stream a file into the vault, hashed on the way; the same file twice gives the first item."""
+    evidence.may_upload(actor)
+    # No transaction (and no SQLite write lock) is held while the body streams in.
+    await run_in_threadpool(session.commit)
+    evidence_id = new_id()
+    key = evidence.storage_key(
+        organisation_id=incident.organisation_id, incident_id=incident.id, evidence_id=evidence_id
+    )
+    try:
+        received = await upload.receive(
+            request.stream(),
+            content_type=request.headers.get("content-type", ""),
+            store=store,
+            key=key,
+            max_bytes=settings.max_evidence_bytes,
+            check_fields=evidence.parse_fields,
+        )
+    except ClientDisconnect as exc:
+        raise Invalid("The client disconnected before the upload was complete; nothing was kept.") from exc
+    stored = evidence.StoredFile(
+        evidence_id=evidence_id,
+        key=key,
+        size=received.size,
+        sha256=received.sha256,
+        content_type=received.content_type,
+        claimed_content_type=received.claimed_content_type,
+        filename=received.filename,
+    )
+
+    def record() -> tuple[Evidence, bool]:
+        data = evidence.parse_fields(received.fields)
+        item, created = evidence.record_upload(
+            session, incident=incident, actor=actor, stored=stored, data=data
+        )
+        session.commit()
+        return item, created
+
+    try:
+        item, created = await run_in_threadpool(record)
+    except BaseException:
+        await run_in_threadpool(store.discard, key)
+        raise
+    if not created:
+        await run_in_threadpool(store.discard, key)
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/api/v1/evidence/{item.id}"
+    return evidence_public(item)
+
+
+@router.get("/incidents/{incidentId}/evidence", operation_id="listIncidentEvidence", summary="List evidence")
+def list_incident_evidence(
+    request: Request,
+    incident: CurrentIncident,
+    actor: CurrentActor,
+    session: SessionDep,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> Page[EvidencePublic]:
+    """The incident's evidence in upload order, removed items as tombstones."""
+    items, next_cursor = evidence.list_page(
+        session, incident=incident, actor=actor, cursor=cursor, limit=limit
+    )
+    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    return Page[EvidencePublic](items=[evidence_public(i) for i in items], next=next_url)
+
+
+@router.get("/evidence/{evidenceId}", operation_id="getEvidence", summary="Get an evidence item")
+def get_evidence_item(item: CurrentEvidence) -> EvidencePublic:
+    """One evidence item's facts (not its content)."""
+    return evidence_public(item)
+
+
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:
+    """(start, end) for one satisfiable range, None for the whole, "unsatisfiable" otherwise."""
+    if not header:
+        return None
+    match = _RANGE.match(header.strip())
+    if match is None:
+        return None  # several ranges or another unit: the whole content (RFC 9110 allows it)
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:
+        length = int(last)
+        return "unsatisfiable" if length == 0 else (max(0, size - length), size - 1)
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        return "unsatisfiable"
+    return start, end
+
+
+def _disposition(filename: str) -> str:
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+@router.get(
+    "/evidence/{evidenceId}/content",
+    operation_id="getEvidenceContent",
+    summary="Download evidence content",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The content, as an attachment.",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        206: {
+            "description": "The requested byte range (Range: bytes=start-end).",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        410: {"description": "The content was removed at the end of its retention period."},
+        416: {"description": "The range is outside the content."},
+    },
+)
+def get_evidence_content(
+    request: Request,
+    item: CurrentEvidence,
+    actor: CurrentActor,
+    session: SessionDep,
+    store: StoreDep,
+    range_: Annotated[str | None, Header(alias="Range", max_length=200)] = None,
+    reason: ReasonQuery = None,
+) -> Response:
+    """Stream the content (Range supported); every access is a custody event."""
+    key = evidence.content_key(item)
+    byte_range = _byte_range(range_, item.size)
+    if byte_range == "unsatisfiable":
+        return problem_response(
+            request,
+            status=416,
+            detail=f"The range is outside the content of {item.size} bytes.",
+            slug="range-not-satisfiable",
+            headers={"Content-Range": f"bytes */{item.size}"},
+        )
+    assert not isinstance(byte_range, str)
+    start, end = byte_range if byte_range else (0, item.size - 1)
+    try:
+        chunks = store.read(key, start=start, end=end)
+    except ObjectMissing as exc:
+        raise Unavailable("The stored content is missing; verify the item to record and report it.") from exc
+    evidence.record_access(session, item=item, actor=actor, byte_range=byte_range, reason=reason)
+    session.commit()
+    headers = {
+        "Content-Disposition": _disposition(item.filename),
+        "Content-Length": str(end - start + 1),
+        "Accept-Ranges": "bytes",
+        "ETag": f'"{item.sha256}"',
+        "X-Content-Type-Options": "nosniff",
+    }
+    if byte_range:
+        headers["Content-Range"] = f"bytes {start}-{end}/{item.size}"
+    return StreamingResponse(
+        chunks,
+        status_code=206 if byte_range else 200,
+        media_type=served_type(item.content_type),
+        headers=headers,
+    )
+
+
+@router.get(
+    "/evidence/{evidenceId}/custody-events",
+    operation_id="listEvidenceCustodyEvents",
+    summary="List custody events",
+)
+def list_custody_events(
+    request: Request,
+    item: CurrentEvidence,
+    session: SessionDep,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[CustodyEventPublic]:
+    """The chain of custody, oldest first: who handled the item, when, from where and why."""
+    events, next_cursor = evidence.custody_page(session, item=item, cursor=cursor, limit=limit)
+    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    return Page[CustodyEventPublic](items=[custody_public(e) for e in events], next=next_url)
+
+
+@router.post(
+    "/evidence/{evidenceId}/verifications",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="verifyEvidence",
+    summary="Verify evidence",
+)
+def verify_evidence(
+    item: CurrentEvidence,
+    actor: CurrentActor,
+    session: SessionDep,
+    store: StoreDep,
+    reason: ReasonQuery = None,
+) -> VerificationPublic:
+    """Re-read the stored object and compare its SHA-256: ok, mismatch or missing."""
+    key = evidence.content_key(item)
+    session.commit()  # no transaction is held while the object is read
+    check = evidence.check_object(store, key=key, sha256=item.sha256)
+    evidence.record_verification(session, item=item, check=check, actor=actor, reason=reason)
+    return VerificationPublic(
+        evidence_id=item.id,
+        result=check.result,
+        expected_sha256=item.sha256,
+        actual_sha256=check.actual_sha256,
+        expected_size=item.size,
+        actual_size=check.actual_size,
+        verified_at=check.at,
+    )
+
+
+@router.put(
+    "/evidence/{evidenceId}/legal-hold", operation_id="setEvidenceLegalHold", summary="Set legal hold"
+)
+def set_legal_hold(
+    body: LegalHoldChange, item: CurrentEvidence, actor: CurrentActor, session: SessionDep, store: StoreDep
+) -> EvidencePublic:
+    """Set (active true) or release (active false) the legal hold, with the reason."""
+    updated = evidence.set_legal_hold(
+        session, store=store, item=item, actor=actor, active=body.active, reason=body.reason
+    )
+    return evidence_public(updated)
+
+
+@router.post(
+    "/evidence/{evidenceId}/removals",
+    operation_id="removeEvidence",
+    summary="Remove evidence after retention",
+)
+def remove_evidence(
+    body: RemovalCreate, item: CurrentEvidence, actor: CurrentActor, session: SessionDep, store: StoreDep
+) -> EvidencePublic:
+    """Admins: remove the content of a closed incident's item; the tombstone keeps the hash."""
+    return evidence_public(evidence.remove(session, store=store, item=item, actor=actor, reason=body.reason))
+
+
+@router.get(
+    "/incidents/{incidentId}/dossier",
+    operation_id="getIncidentDossier",
+    summary="Export the dossier",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "A ZIP: the evidence files, manifest.json, SHA256SUMS and report.pdf.",
+            "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def get_incident_dossier(
+    incident: CurrentIncident,
+    actor: CurrentActor,
+    session: SessionDep,
+    store: StoreDep,
+    reason: ReasonQuery = None,
+) -> Response:
+    """The police-ready dossier, streamed; exporting is a custody event for every file in it."""
+    evidence.require_scope(actor, Scope.evidence_read)
+    package = dossier.prepare(session, incident=incident, actor=actor, reason=reason)
+    session.commit()
+    return StreamingResponse(
+        dossier.stream(store, package),
+        media_type="application/zip",
+        headers={"Content-Disposition": _disposition(package.zip_name)},
+    )

@@ -1,0 +1,1 @@
+"""The evidence vault: streamed uploads with hashes, custody log, verification and dossier."""
