@@ -12,7 +12,19 @@ from starlette.types import ASGIApp
 
 from api import openapi, problems
 from api.middleware import ApiHeadersMiddleware, RequestGuardMiddleware
-from api.routes import audit_events, evidence, health, incidents, sessions, users
+from api.routes import (
+    actions,
+    audit_events,
+    evidence,
+    health,
+    incidents,
+    legal_packs,
+    perpetrators,
+    sessions,
+    takedown_requests,
+    timeline,
+    users,
+)
 from app import API_VERSION
 from app.config import Settings, get_settings
 from app.db import make_engine
@@ -36,6 +48,8 @@ def create_api(settings: Settings) -> FastAPI:
     )
     api.state.settings = settings
     for module in (sessions, users, incidents, audit_events, evidence):
+        api.include_router(module.router)
+    for module in (legal_packs, actions, takedown_requests, perpetrators, timeline):
         api.include_router(module.router)
     problems.install(api)
     openapi.install(api)

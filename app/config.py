@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     repeat_perpetrator_window_days: int = 90
     police_report_due_hours: int = 48
     action_reminder_hours: int = 24
+    # Integrations: idempotency keys live this long; webhook delivery limits and target policy.
+    idempotency_key_ttl_hours: int = 24
+    webhook_allow_private_targets: bool = False
+    webhook_timeout_seconds: float = 10.0
+    webhook_max_attempts: int = 10
+    webhook_retry_base_seconds: float = 10.0
 
     @model_validator(mode="after")
     def _production_needs_real_secret(self) -> Settings:

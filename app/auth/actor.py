@@ -23,6 +23,10 @@ class Scope(StrEnum):
     actions_write = "actions:write"
     takedowns_read = "takedowns:read"
     takedowns_write = "takedowns:write"
+    exports_read = "exports:read"
+    statistics_read = "statistics:read"
+    webhooks_read = "webhooks:read"
+    webhooks_write = "webhooks:write"
 
 
 ALL_SCOPES = frozenset(Scope)

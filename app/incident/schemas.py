@@ -20,6 +20,7 @@ from app.incident.models import (
     Status,
     Target,
 )
+from app.legal.schemas import IncidentSignal
 from app.schemas import ApiModel, HttpUrlStr, PastUtcDatetime
 
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
@@ -83,6 +84,14 @@ class _IncidentFields(ApiModel):
     police_report_required: bool | None = None
     protocol_not_applicable: bool | None = None
     protocol_not_applicable_reason: str | None = Field(default=None, max_length=2000)
+    perpetrator_id: uuid.UUID | None = Field(
+        default=None, description="Link to a perpetrator record of this organisation (null unlinks)."
+    )
+    political_office_holder: bool | None = Field(
+        default=None,
+        description="The target holds political office: the protocol does not apply, so "
+        "protocolNotApplicable is set with an explanation.",
+    )
 
     _dedupe = field_validator("urls", "targets", mode="after")(
         lambda values: _unique(values) if values is not None else None
@@ -161,11 +170,17 @@ class IncidentPublic(ApiModel):
     created_at: datetime
     updated_at: datetime
     closed_at: datetime | None
+    perpetrator_id: uuid.UUID | None = None
+    political_office_holder: bool = False
+    signals: list[IncidentSignal] = Field(
+        default_factory=list, description="E.g. a repeat perpetrator: systematic, possible stalking."
+    )
 
 
 def to_public(incident: object) -> IncidentPublic:
     """The API view of an incident row."""
     from app.incident.models import Incident
+    from app.legal.service import public_fields
 
     assert isinstance(incident, Incident)
     override = None
@@ -186,6 +201,7 @@ def to_public(incident: object) -> IncidentPublic:
             "classification": incident.classification_override or incident.derived_classification,
             "classification_override": override,
             "reported_by": reporter,
+            **public_fields(incident),
         }
     )
 

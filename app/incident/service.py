@@ -37,6 +37,7 @@ from app.incident.models import (
     Status,
 )
 from app.incident.schemas import IncidentCreate, IncidentUpdate
+from app.legal.handling import after_incident_write
 from app.organisation.models import Role, User
 
 REFERENCE_PREFIX = "DA"
@@ -331,6 +332,7 @@ def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
         object_id=incident.id,
         details={"reference": incident.reference},
     )
+    after_incident_write(session, incident=incident, data=data, actor=actor)
     return incident
 
 
@@ -490,6 +492,7 @@ def update(
         object_id=incident.id,
         details=details,
     )
+    after_incident_write(session, incident=incident, data=data, actor=actor)
     return incident
 
 

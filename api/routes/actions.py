@@ -1,0 +1,123 @@
+"""Actions: the handling steps of incidents."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
+from pydantic import AwareDatetime
+
+from api.deps import CurrentIncident, Permission, SessionDep
+from app.action import service as actions
+from app.action.schemas import ActionCreate, ActionPublic, ActionUpdate
+from app.auth.actor import Actor, Scope
+from app.organisation.models import Role
+from app.schemas import Page
+
+router = APIRouter(tags=["actions"])
+
+HANDLERS = (Role.case_handler, Role.privacy_officer, Role.legal)
+ActionReader = Annotated[Actor, Depends(Permission(*HANDLERS, Role.manager, scope=Scope.actions_read))]
+ActionWriter = Annotated[Actor, Depends(Permission(*HANDLERS, scope=Scope.actions_write))]
+Cursor = Annotated[str | None, Query(max_length=200)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+
+
+@router.post(
+    "/incidents/{incidentId}/actions",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="createIncidentAction",
+    summary="Add an action to an incident",
+)
+def create_action(
+    body: ActionCreate,
+    incident: CurrentIncident,
+    actor: ActionWriter,
+    session: SessionDep,
+    response: Response,
+) -> ActionPublic:
+    """Add a handling step; type-specific fields are checked per kind; a reminder is scheduled."""
+    action = actions.create(session, incident=incident, data=body, actor=actor)
+    response.headers["Location"] = f"/api/v1/actions/{action.id}"
+    response.headers["ETag"] = actions.etag(action)
+    return actions.to_public(action, platform=incident.platform)
+
+
+@router.get(
+    "/incidents/{incidentId}/actions",
+    operation_id="listIncidentActions",
+    summary="List an incident's actions",
+)
+def list_incident_actions(
+    request: Request,
+    incident: CurrentIncident,
+    actor: ActionReader,
+    session: SessionDep,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Page[ActionPublic]:
+    """The incident's handling steps, newest first."""
+    items, next_cursor = actions.list_page(
+        session,
+        actor=actor,
+        filters=actions.ActionFilter(incident_id=incident.id),
+        cursor=cursor,
+        limit=limit,
+    )
+    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    return Page[ActionPublic](
+        items=[actions.to_public(a, platform=incident.platform) for a in items], next=next_url
+    )
+
+
+@router.get("/actions", operation_id="listActions", summary="List actions")
+def list_actions(
+    request: Request,
+    actor: ActionReader,
+    session: SessionDep,
+    assignee_id: Annotated[uuid.UUID | None, Query(alias="assigneeId")] = None,
+    due_before: Annotated[AwareDatetime | None, Query(alias="dueBefore")] = None,
+    open_: Annotated[
+        bool | None, Query(alias="open", description="true: open only; false: done or waived.")
+    ] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Page[ActionPublic]:
+    """Actions of the incidents the caller may see, newest first (a worklist with filters)."""
+    filters = actions.ActionFilter(assignee_id=assignee_id, due_before=due_before, open=open_)
+    items, next_cursor = actions.list_page(session, actor=actor, filters=filters, cursor=cursor, limit=limit)
+    platforms = actions.platforms(session, items)
+    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    return Page[ActionPublic](
+        items=[actions.to_public(a, platform=platforms.get(a.incident_id)) for a in items], next=next_url
+    )
+
+
+@router.get("/actions/{actionId}", operation_id="getAction", summary="Get an action")
+def get_action(
+    action_id: Annotated[uuid.UUID, Path(alias="actionId")],
+    actor: ActionReader,
+    session: SessionDep,
+    response: Response,
+) -> ActionPublic:
+    """One action; its ETag is needed to change it."""
+    action = actions.get(session, action_id=action_id, actor=actor)
+    response.headers["ETag"] = actions.etag(action)
+    return actions.to_public(action, platform=actions.platforms(session, [action]).get(action.incident_id))
+
+
+@router.patch("/actions/{actionId}", operation_id="updateAction", summary="Update an action")
+def update_action(
+    action_id: Annotated[uuid.UUID, Path(alias="actionId")],
+    body: ActionUpdate,
+    actor: ActionWriter,
+    session: SessionDep,
+    response: Response,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> ActionPublic:
+    """Assign, reschedule, record the outcome, mark done, or waive (with a reason); needs If-Match."""
+    action = actions.get(session, action_id=action_id, actor=actor)
+    updated = actions.update(session, action=action, data=body, actor=actor, if_match=if_match)
+    response.headers["ETag"] = actions.etag(updated)
+    return actions.to_public(updated, platform=actions.platforms(session, [updated]).get(updated.incident_id))

@@ -1,0 +1,79 @@
+"""Perpetrator records and their incidents."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+
+from api.deps import Permission, SessionDep
+from app.auth.actor import Actor, Scope
+from app.incident.schemas import IncidentPublic, to_public
+from app.organisation.models import Role
+from app.perpetrator import service as perpetrators
+from app.perpetrator.schemas import PerpetratorCreate, PerpetratorPublic
+from app.schemas import Page
+
+router = APIRouter(tags=["perpetrators"])
+
+HANDLERS = (Role.case_handler, Role.privacy_officer, Role.legal)
+PerpetratorReader = Annotated[Actor, Depends(Permission(*HANDLERS, Role.manager, scope=Scope.incidents_read))]
+PerpetratorWriter = Annotated[Actor, Depends(Permission(*HANDLERS, scope=Scope.incidents_write))]
+PerpetratorId = Annotated[uuid.UUID, Path(alias="perpetratorId")]
+
+
+@router.post(
+    "/perpetrators",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="createPerpetrator",
+    summary="Add a perpetrator record",
+)
+def create_perpetrator(
+    body: PerpetratorCreate, actor: PerpetratorWriter, session: SessionDep, response: Response
+) -> PerpetratorPublic:
+    """Add a perpetrator record (a name if known, account handles, relation); link incidents to it."""
+    perpetrator = perpetrators.create(session, data=body, actor=actor)
+    response.headers["Location"] = f"/api/v1/perpetrators/{perpetrator.id}"
+    return perpetrators.to_public(session, perpetrator)
+
+
+@router.get("/perpetrators", operation_id="listPerpetrators", summary="List perpetrator records")
+def list_perpetrators(
+    request: Request,
+    actor: PerpetratorReader,
+    session: SessionDep,
+    q: Annotated[str | None, Query(min_length=2, max_length=200, description="Part of the name.")] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> Page[PerpetratorPublic]:
+    """The organisation's perpetrator records, newest first."""
+    items, next_cursor = perpetrators.list_page(session, actor=actor, q=q, cursor=cursor, limit=limit)
+    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    return Page[PerpetratorPublic](items=[perpetrators.to_public(session, p) for p in items], next=next_url)
+
+
+@router.get(
+    "/perpetrators/{perpetratorId}", operation_id="getPerpetrator", summary="Get a perpetrator record"
+)
+def get_perpetrator(
+    perpetrator_id: PerpetratorId, actor: PerpetratorReader, session: SessionDep
+) -> PerpetratorPublic:
+    """One perpetrator record with its incident count and repeat signal."""
+    return perpetrators.to_public(
+        session, perpetrators.get(session, perpetrator_id=perpetrator_id, actor=actor)
+    )
+
+
+@router.get(
+    "/perpetrators/{perpetratorId}/incidents",
+    operation_id="listPerpetratorIncidents",
+    summary="List a perpetrator's incidents",
+)
+def list_perpetrator_incidents(
+    perpetrator_id: PerpetratorId, actor: PerpetratorReader, session: SessionDep
+) -> Page[IncidentPublic]:
+    """The incidents linked to the perpetrator that the caller may see, latest occurrence first."""
+    perpetrator = perpetrators.get(session, perpetrator_id=perpetrator_id, actor=actor)
+    found = perpetrators.incidents_of(session, perpetrator=perpetrator, actor=actor)
+    return Page[IncidentPublic](items=[to_public(i) for i in found], next=None)

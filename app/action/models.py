@@ -1,0 +1,99 @@
+"""Actions (the handling steps of an incident) and the notifications they raise."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, new_id, utcnow
+
+
+class ActionKind(StrEnum):
+    """The handling steps the protocols name."""
+
+    consultation = "consultation"
+    response_sent = "response_sent"
+    incident_conversation = "incident_conversation"
+    correction = "correction"
+    police_report = "police_report"
+    summons = "summons"
+    summary_proceedings = "summary_proceedings"
+    civil_claim = "civil_claim"
+    sanction = "sanction"
+    contact_restriction = "contact_restriction"
+    aftercare_conversation = "aftercare_conversation"
+    debriefing = "debriefing"
+    work_injury_report = "work_injury_report"
+
+
+class ActionStatus(StrEnum):
+    open = "open"
+    done = "done"
+    waived = "waived"
+
+
+class ResponseChannel(StrEnum):
+    """How the organisation responded; the protocol prefers another channel than the aggression's."""
+
+    email = "email"
+    letter = "letter"
+    phone = "phone"
+    meeting = "meeting"
+    sms = "sms"
+    same_platform = "same_platform"
+
+
+class Action(SQLModel, table=True):
+    __tablename__ = "action"
+    __table_args__ = (
+        Index("ix_action_org_created", "organisation_id", "created_at", "id"),
+        Index("ix_action_incident", "incident_id", "created_at"),
+        Index("ix_action_assignee_status", "assignee_id", "status"),
+    )
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id")
+    incident_id: uuid.UUID = Field(foreign_key="incident.id")
+    kind: str = Field(max_length=30)
+    status: str = Field(default=ActionStatus.open.value, max_length=10)
+    description: str = Field(default="", max_length=4000)
+    assignee_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: str | None = Field(default=None, max_length=4000)
+    police_reference: str | None = Field(default=None, max_length=100)
+    reported_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    channel: str | None = Field(default=None, max_length=20)
+    suspended_service: str | None = Field(default=None, max_length=500)
+    starts_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    waiver_reason: str | None = Field(default=None, max_length=2000)
+    waived_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    waived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    created_by_client_id: uuid.UUID | None = Field(default=None, foreign_key="api_client.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = 1
+
+
+class HandlingNotification(SQLModel, table=True):
+    """A message for one user (reminders, repeat-perpetrator signals); no e-mail is sent yet."""
+
+    __tablename__ = "handling_notification"
+    __table_args__ = (Index("ix_handling_notification_user", "user_id", "created_at"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id")
+    user_id: uuid.UUID = Field(foreign_key="user_account.id")
+    kind: str = Field(max_length=40)
+    incident_id: uuid.UUID | None = Field(default=None, foreign_key="incident.id")
+    object_type: str | None = Field(default=None, max_length=40)
+    object_id: str | None = Field(default=None, max_length=64)
+    message: str = Field(max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,97 @@
+"""Request and response bodies of /actions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from app.action.models import ActionKind, ActionStatus, ResponseChannel
+from app.schemas import ApiModel, PastUtcDatetime, UtcDatetime
+
+Note = Annotated[str, Field(max_length=4000)]
+
+
+class _TypeFields(ApiModel):
+    """Fields that belong to one kind of action only."""
+
+    police_reference: str | None = Field(
+        default=None, min_length=1, max_length=100, description="police_report: the police's reference."
+    )
+    reported_at: PastUtcDatetime | None = Field(
+        default=None, description="police_report: when the report was made."
+    )
+    channel: ResponseChannel | None = Field(
+        default=None,
+        description="response_sent: how the organisation responded. The protocol prefers another "
+        "channel than the one the aggression came through; the same channel gives a warning.",
+    )
+    suspended_service: str | None = Field(
+        default=None, min_length=1, max_length=500, description="sanction: the service or benefit suspended."
+    )
+    starts_at: UtcDatetime | None = Field(
+        default=None, description="sanction, contact_restriction: start of the period."
+    )
+    ends_at: UtcDatetime | None = Field(
+        default=None, description="sanction, contact_restriction: end of the period (after startsAt)."
+    )
+
+
+class ActionCreate(_TypeFields):
+    """A new handling step of an incident."""
+
+    kind: ActionKind
+    description: Note = ""
+    assignee_id: uuid.UUID | None = None
+    due_at: UtcDatetime | None = Field(default=None, description="Not in the past.")
+    outcome: Note | None = None
+
+
+class ActionUpdate(_TypeFields):
+    """A partial update (merge patch). status done closes it, waived needs waiverReason."""
+
+    description: Note | None = None
+    assignee_id: uuid.UUID | None = None
+    due_at: UtcDatetime | None = None
+    status: ActionStatus | None = None
+    done_at: PastUtcDatetime | None = Field(
+        default=None, description="Defaults to now when status becomes done."
+    )
+    outcome: Note | None = None
+    waiver_reason: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=2000,
+        description="Why this step is skipped; only with status waived (case handler or legal).",
+    )
+
+
+class ActionPublic(ApiModel):
+    """A handling step as the API shows it."""
+
+    id: uuid.UUID
+    incident_id: uuid.UUID
+    kind: ActionKind
+    status: ActionStatus
+    description: str
+    assignee_id: uuid.UUID | None
+    due_at: datetime | None
+    done_at: datetime | None
+    outcome: str | None
+    police_reference: str | None
+    reported_at: datetime | None
+    channel: ResponseChannel | None
+    suspended_service: str | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    waiver_reason: str | None
+    waived_by: uuid.UUID | None
+    waived_at: datetime | None
+    warnings: list[str] = Field(
+        description="Advice that does not block, e.g. a response on the same channel."
+    )
+    version: int
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,493 @@
+"""Handling steps of incidents: create, change, list, and remind before their due dates."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import tuple_
+from sqlmodel import Session, col, select
+
+from app.action.models import Action, ActionKind, ActionStatus, HandlingNotification, ResponseChannel
+from app.action.schemas import ActionCreate, ActionPublic, ActionUpdate
+from app.audit import service as audit
+from app.auth.actor import Actor
+from app.config import get_settings
+from app.db import utcnow
+from app.errors import (
+    FieldError,
+    Forbidden,
+    Invalid,
+    InvalidState,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
+from app.incident import service as incidents
+from app.incident.models import Incident
+from app.jobs import service as jobs
+from app.organisation.models import Role, User
+
+REMINDER_JOB = "action.reminder"
+WAIVER_ROLES = (Role.case_handler, Role.legal)
+
+# Fields that only some kinds carry, and which of them a kind needs.
+KIND_FIELDS: dict[ActionKind, frozenset[str]] = {
+    ActionKind.police_report: frozenset({"police_reference", "reported_at"}),
+    ActionKind.response_sent: frozenset({"channel"}),
+    ActionKind.sanction: frozenset({"suspended_service", "starts_at", "ends_at"}),
+    ActionKind.contact_restriction: frozenset({"starts_at", "ends_at"}),
+}
+REQUIRED_ON_CREATE: dict[ActionKind, tuple[str, ...]] = {
+    ActionKind.response_sent: ("channel",),
+    ActionKind.sanction: ("suspended_service", "starts_at", "ends_at"),
+    ActionKind.contact_restriction: ("starts_at", "ends_at"),
+}
+REQUIRED_WHEN_DONE: dict[ActionKind, tuple[str, ...]] = {
+    ActionKind.police_report: ("police_reference", "reported_at"),
+}
+TYPE_FIELDS = ("police_reference", "reported_at", "channel", "suspended_service", "starts_at", "ends_at")
+# Response channels that are the same as the aggression's platform.
+SAME_CHANNEL = {ResponseChannel.email.value: {"email"}, ResponseChannel.sms.value: {"sms"}}
+
+TRANSITIONS: dict[ActionStatus, frozenset[ActionStatus]] = {
+    ActionStatus.open: frozenset({ActionStatus.done, ActionStatus.waived}),
+    ActionStatus.done: frozenset({ActionStatus.open}),
+    ActionStatus.waived: frozenset({ActionStatus.open}),
+}
+
+
+def camel(name: str) -> str:
+    """snake_case to lowerCamelCase, for field names in errors."""
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def visible_statement(actor: Actor) -> Any:
+    """Actions of incidents the actor may see."""
+    visible = incidents.visible_statement(actor).with_only_columns(col(Incident.id))
+    return select(Action).where(
+        Action.organisation_id == actor.organisation_id, col(Action.incident_id).in_(visible)
+    )
+
+
+def get(session: Session, *, action_id: uuid.UUID, actor: Actor) -> Action:
+    """One action of an incident the actor may see, or NotFound."""
+    action = session.exec(visible_statement(actor).where(Action.id == action_id)).first()
+    if action is None:
+        raise NotFound("Action")
+    return action  # type: ignore[no-any-return]
+
+
+def warnings_for(action: Action, platform: str | None) -> list[str]:
+    """Non-blocking advice: a response on the channel the aggression came through."""
+    if action.kind != ActionKind.response_sent.value or action.channel is None or platform is None:
+        return []
+    if action.channel == ResponseChannel.same_platform.value or platform in SAME_CHANNEL.get(
+        action.channel, set()
+    ):
+        return [
+            f"same_channel: the response uses the channel of the aggression ({platform}); the protocol "
+            "prefers another channel (e-mail, letter or phone)."
+        ]
+    return []
+
+
+def to_public(action: Action, *, platform: str | None) -> ActionPublic:
+    """The API view of an action; platform is its incident's, for the channel warning."""
+    return ActionPublic.model_validate(
+        {
+            **{name: getattr(action, name) for name in _DIRECT},
+            "waived_by": action.waived_by_user_id,
+            "warnings": warnings_for(action, platform),
+        }
+    )
+
+
+_DIRECT = [
+    "id",
+    "incident_id",
+    "kind",
+    "status",
+    "description",
+    "assignee_id",
+    "due_at",
+    "done_at",
+    "outcome",
+    "police_reference",
+    "reported_at",
+    "channel",
+    "suspended_service",
+    "starts_at",
+    "ends_at",
+    "waiver_reason",
+    "waived_at",
+    "version",
+    "created_at",
+    "updated_at",
+]
+
+
+def platforms(session: Session, actions: list[Action]) -> dict[uuid.UUID, str]:
+    """The platform of each action's incident."""
+    ids = {a.incident_id for a in actions}
+    if not ids:
+        return {}
+    rows = session.exec(select(Incident.id, Incident.platform).where(col(Incident.id).in_(ids))).all()
+    return {row[0]: row[1] for row in rows}
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    """The list filters."""
+
+    incident_id: uuid.UUID | None = None
+    assignee_id: uuid.UUID | None = None
+    due_before: datetime | None = None
+    open: bool | None = None
+
+
+def encode_cursor(action: Action) -> str:
+    """An opaque cursor just after this action in the list order."""
+    raw = json.dumps([action.created_at.isoformat(), str(action.id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def list_page(
+    session: Session, *, actor: Actor, filters: ActionFilter, cursor: str | None, limit: int
+) -> tuple[list[Action], str | None]:
+    """One page of actions, newest first."""
+    stmt = visible_statement(actor)
+    if filters.incident_id:
+        stmt = stmt.where(Action.incident_id == filters.incident_id)
+    if filters.assignee_id:
+        stmt = stmt.where(Action.assignee_id == filters.assignee_id)
+    if filters.due_before:
+        stmt = stmt.where(col(Action.due_at) < filters.due_before)
+    if filters.open is True:
+        stmt = stmt.where(Action.status == ActionStatus.open.value)
+    elif filters.open is False:
+        stmt = stmt.where(Action.status != ActionStatus.open.value)
+    if cursor:
+        at, ident = incidents.decode_cursor(cursor)
+        stmt = stmt.where(tuple_(col(Action.created_at), col(Action.id)) < tuple_(at, ident))
+    stmt = stmt.order_by(col(Action.created_at).desc(), col(Action.id).desc()).limit(limit + 1)
+    rows = list(session.exec(stmt).all())
+    items = rows[:limit]
+    return items, encode_cursor(items[-1]) if len(rows) > limit and items else None
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _check_assignee(
+    session: Session, organisation_id: uuid.UUID, assignee_id: uuid.UUID | None
+) -> list[FieldError]:
+    if assignee_id is None:
+        return []
+    user = session.get(User, assignee_id)
+    if user is None or user.organisation_id != organisation_id or not user.is_active:
+        return [FieldError("assigneeId", "no such active user in this organisation")]
+    return []
+
+
+def _check_type_fields(kind: ActionKind, values: dict[str, Any], given: set[str]) -> list[FieldError]:
+    errors: list[FieldError] = []
+    allowed = KIND_FIELDS.get(kind, frozenset())
+    for name in sorted(given - allowed):
+        if name in TYPE_FIELDS and values.get(name) is not None:
+            errors.append(FieldError(camel(name), f"not applicable to an action of kind {kind.value}"))
+    starts, ends = values.get("starts_at"), values.get("ends_at")
+    if starts is not None and ends is not None and ends <= starts:
+        errors.append(FieldError("endsAt", "must be after startsAt"))
+    return errors
+
+
+def _missing(
+    kind: ActionKind, values: dict[str, Any], table: dict[ActionKind, tuple[str, ...]], why: str
+) -> list[FieldError]:
+    return [
+        FieldError(camel(name), f"required {why} for an action of kind {kind.value}", code="missing")
+        for name in table.get(kind, ())
+        if values.get(name) is None
+    ]
+
+
+def create(session: Session, *, incident: Incident, data: ActionCreate, actor: Actor) -> Action:
+    """Add a handling step to the incident; schedules a reminder before its due date."""
+    values = data.model_dump()
+    errors = _check_assignee(session, incident.organisation_id, data.assignee_id)
+    errors += _check_type_fields(data.kind, values, set(data.model_fields_set))
+    errors += _missing(data.kind, values, REQUIRED_ON_CREATE, "on creation")
+    if data.due_at is not None and data.due_at < utcnow():
+        errors.append(FieldError("dueAt", "must not be in the past"))
+    if errors:
+        raise Invalid("The action is not valid.", errors)
+    action = _insert(session, incident=incident, kind=data.kind, actor=actor, values=values)
+    return action
+
+
+def _insert(
+    session: Session, *, incident: Incident, kind: ActionKind, actor: Actor, values: dict[str, Any]
+) -> Action:
+    now = utcnow()
+    action = Action(
+        organisation_id=incident.organisation_id,
+        incident_id=incident.id,
+        kind=kind.value,
+        description=values.get("description") or "",
+        assignee_id=values.get("assignee_id"),
+        due_at=values.get("due_at"),
+        outcome=values.get("outcome"),
+        created_by_user_id=actor.user_id,
+        created_by_client_id=actor.client_id,
+        created_at=now,
+        updated_at=now,
+    )
+    for name in TYPE_FIELDS:
+        value: Any = values.get(name)
+        setattr(action, name, value.value if hasattr(value, "value") else value)
+    session.add(action)
+    session.flush()
+    audit.record(
+        session,
+        action="action.create",
+        organisation_id=incident.organisation_id,
+        actor=actor,
+        object_type="action",
+        object_id=action.id,
+        details={"incidentId": str(incident.id), "kind": kind.value},
+    )
+    schedule_reminder(session, action)
+    return action
+
+
+def ensure_police_report(session: Session, *, incident: Incident, actor: Actor) -> Action | None:
+    """Create the police-report step of an incident that requires one, unless it exists already."""
+    existing = session.exec(
+        select(Action.id).where(
+            Action.incident_id == incident.id, Action.kind == ActionKind.police_report.value
+        )
+    ).first()
+    if existing is not None:
+        return None
+    due = utcnow() + timedelta(hours=get_settings().police_report_due_hours)
+    return _insert(
+        session,
+        incident=incident,
+        kind=ActionKind.police_report,
+        actor=actor,
+        values={
+            "description": "Report to the police before anything is removed (aangifte / politianmeldelse).",
+            "assignee_id": incident.case_handler_id,
+            "due_at": due,
+        },
+    )
+
+
+def etag(action: Action) -> str:
+    """The strong ETag of the action's version."""
+    return f'"{action.version}"'
+
+
+def _check_if_match(action: Action, if_match: str | None) -> None:
+    if not if_match:
+        raise PreconditionRequired("Send If-Match with the ETag of the action you are changing.")
+    tags = [t.strip() for t in if_match.split(",")]
+    if "*" not in tags and etag(action) not in tags:
+        raise PreconditionFailed(
+            f"The action was changed by someone else (current ETag {etag(action)}); fetch it again."
+        )
+
+
+NOT_NULL = frozenset({"description", "status"})
+
+
+def update(
+    session: Session, *, action: Action, data: ActionUpdate, actor: Actor, if_match: str | None
+) -> Action:
+    """Change an action: assignee, due date, type fields, done or waived; with optimistic locking."""
+    fields = set(data.model_fields_set)
+    nulls = sorted(f for f in fields & NOT_NULL if getattr(data, f) is None)
+    if nulls:
+        raise Invalid(
+            "Some fields cannot be cleared.", [FieldError(camel(f), "must not be null") for f in nulls]
+        )
+    _check_if_match(action, if_match)
+    kind = ActionKind(action.kind)
+    current = ActionStatus(action.status)
+    target = data.status if "status" in fields and data.status is not None else current
+    merged = {name: getattr(action, name) for name in (*TYPE_FIELDS, "done_at")}
+    merged.update({name: getattr(data, name) for name in fields if name in merged})
+    errors = _check_assignee(
+        session, action.organisation_id, data.assignee_id if "assignee_id" in fields else None
+    )
+    errors += _check_type_fields(kind, merged, fields)
+    if (
+        "due_at" in fields
+        and data.due_at is not None
+        and data.due_at < utcnow()
+        and data.due_at != action.due_at
+    ):
+        errors.append(FieldError("dueAt", "must not be in the past"))
+    if "waiver_reason" in fields and target != ActionStatus.waived:
+        errors.append(FieldError("waiverReason", "only together with status waived"))
+    if target == ActionStatus.waived and target != current and not data.waiver_reason:
+        errors.append(FieldError("waiverReason", "required to waive an action", code="missing"))
+    if "done_at" in fields and target != ActionStatus.done:
+        errors.append(FieldError("doneAt", "only together with status done"))
+    if target == ActionStatus.done:
+        errors += _missing(kind, merged, REQUIRED_WHEN_DONE, "to mark it done")
+    if errors:
+        raise Invalid("The change is not valid.", errors)
+    transition = None
+    if target != current:
+        if target not in TRANSITIONS[current]:
+            allowed = ", ".join(sorted(TRANSITIONS[current]))
+            raise InvalidState(
+                f"An action cannot go from {current.value} to {target.value}; allowed: {allowed}.",
+                [FieldError("status", f"allowed from {current.value}: {allowed}")],
+            )
+        if target == ActionStatus.waived and not (actor.kind == "user" and actor.has_role(*WAIVER_ROLES)):
+            raise Forbidden("Only a case handler or legal staff may waive an action.")
+        transition = f"{current.value}->{target.value}"
+        _apply_status(action, target, data, actor)
+    for name in ("description", "assignee_id", "due_at", "outcome", *TYPE_FIELDS):
+        if name in fields:
+            value = getattr(data, name)
+            setattr(action, name, value.value if hasattr(value, "value") else value)
+    action.version += 1
+    action.updated_at = utcnow()
+    session.add(action)
+    session.flush()
+    details: dict[str, Any] = {
+        "incidentId": str(action.incident_id),
+        "fields": sorted(camel(f) for f in fields),
+    }
+    if transition:
+        details["status"] = transition
+    if target == ActionStatus.waived and transition:
+        details["waiverReason"] = action.waiver_reason
+    audit.record(
+        session,
+        action="action.waive" if target == ActionStatus.waived and transition else "action.update",
+        organisation_id=action.organisation_id,
+        actor=actor,
+        object_type="action",
+        object_id=action.id,
+        details=details,
+    )
+    if "due_at" in fields or (transition and target == ActionStatus.open):
+        schedule_reminder(session, action)
+    return action
+
+
+def _apply_status(action: Action, target: ActionStatus, data: ActionUpdate, actor: Actor) -> None:
+    action.status = target.value
+    if target == ActionStatus.done:
+        action.done_at = data.done_at or utcnow()
+    elif target == ActionStatus.waived:
+        action.waiver_reason = data.waiver_reason
+        action.waived_by_user_id = actor.user_id
+        action.waived_at = utcnow()
+    else:
+        action.done_at = action.waiver_reason = action.waived_by_user_id = action.waived_at = None
+
+
+# --- reminders and notifications -------------------------------------------------------------
+
+
+def schedule_reminder(session: Session, action: Action) -> None:
+    """Queue a reminder some hours before the due date (at once if that moment has passed)."""
+    if action.due_at is None or action.status != ActionStatus.open.value:
+        return
+    lead = timedelta(hours=get_settings().action_reminder_hours)
+    jobs.enqueue(
+        session,
+        kind=REMINDER_JOB,
+        payload={"actionId": str(action.id), "dueAt": action.due_at.isoformat()},
+        run_at=max(utcnow(), action.due_at - lead),
+    )
+
+
+def handlers_of(session: Session, organisation_id: uuid.UUID) -> list[uuid.UUID]:
+    """The active case handlers (coordinators) of an organisation."""
+    users = session.exec(
+        select(User).where(User.organisation_id == organisation_id, col(User.is_active).is_(True))
+    ).all()
+    return [u.id for u in users if Role.case_handler.value in u.roles]
+
+
+def notify(
+    session: Session,
+    *,
+    organisation_id: uuid.UUID,
+    user_ids: list[uuid.UUID],
+    kind: str,
+    message: str,
+    incident_id: uuid.UUID | None = None,
+    object_type: str | None = None,
+    object_id: uuid.UUID | None = None,
+) -> list[HandlingNotification]:
+    """Store one notification per user (there is no e-mail delivery yet)."""
+    rows = [
+        HandlingNotification(
+            organisation_id=organisation_id,
+            user_id=user_id,
+            kind=kind,
+            incident_id=incident_id,
+            object_type=object_type,
+            object_id=str(object_id) if object_id else None,
+            message=message[:1000],
+        )
+        for user_id in dict.fromkeys(user_ids)
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+@jobs.handler(REMINDER_JOB)
+def send_reminder(session: Session, payload: dict[str, Any]) -> None:
+    """Remind the assignee (else the case handler, else every coordinator) of an open action."""
+    action = session.get(Action, uuid.UUID(payload["actionId"]))
+    if action is None or action.status != ActionStatus.open.value or action.due_at is None:
+        return
+    if action.due_at.isoformat() != payload.get("dueAt"):
+        return  # rescheduled: the job of the new due date reminds
+    incident = session.get(Incident, action.incident_id)
+    assert incident is not None
+    recipients = [action.assignee_id] if action.assignee_id else []
+    if not recipients and incident.case_handler_id:
+        recipients = [incident.case_handler_id]
+    if not recipients:
+        recipients = handlers_of(session, action.organisation_id)
+    message = (
+        f"Action {action.kind} of incident {incident.reference} is due at "
+        f"{action.due_at.isoformat().replace('+00:00', 'Z')}."
+    )
+    notify(
+        session,
+        organisation_id=action.organisation_id,
+        user_ids=recipients,
+        kind="action.reminder",
+        message=message,
+        incident_id=incident.id,
+        object_type="action",
+        object_id=action.id,
+    )
+    audit.record(
+        session,
+        action="action.reminder",
+        organisation_id=action.organisation_id,
+        object_type="action",
+        object_id=action.id,
+        details={"incidentId": str(incident.id), "recipients": [str(r) for r in dict.fromkeys(recipients)]},
+    )

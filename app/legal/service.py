@@ -1,0 +1,235 @@
+"""Legal packs per organisation (seeded from app/legal/packs/) and the legal assessment of incidents."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from app.audit import service as audit
+from app.auth.actor import Actor
+from app.db import utcnow
+from app.errors import FieldError, Invalid, PreconditionFailed, PreconditionRequired
+from app.incident.models import Behaviour, Incident
+from app.legal.models import IncidentHandling, LegalPack
+from app.legal.schemas import (
+    Article,
+    BehaviourAssessment,
+    IncidentSignal,
+    LegalAssessment,
+    LegalPackContent,
+    LegalPackPublic,
+    PackCountry,
+    Punishable,
+)
+from app.organisation.models import Organisation
+
+PACK_DIR = Path(__file__).resolve().parent / "packs"
+SYSTEMATIC_ARTICLES = {"nl": "Sr 285b", "dk": "Strfl. § 265"}
+POLICE_REPORT_REASON = {
+    "nl": "Doodsbedreiging: doe altijd aangifte, vóórdat iets wordt verwijderd.",
+    "da": "Dødstrussel: skal altid politianmeldes, før noget fjernes.",
+    "en": "Death threat: always report to the police, before anything is removed.",
+}
+
+
+@lru_cache
+def default_content(country: str) -> dict[str, Any]:
+    """The pack shipped with Weerbaar for this country (validated)."""
+    raw = json.loads((PACK_DIR / f"{country}.json").read_text(encoding="utf-8"))
+    return LegalPackContent.model_validate(raw).model_dump(mode="json", by_alias=True)
+
+
+def pack_country(session: Session, organisation_id: uuid.UUID) -> PackCountry:
+    """The pack an organisation uses (its country's)."""
+    organisation = session.get(Organisation, organisation_id)
+    assert organisation is not None
+    return PackCountry(
+        organisation.legal_pack if organisation.legal_pack in PackCountry.__members__ else "nl"
+    )
+
+
+def locale_of(session: Session, organisation_id: uuid.UUID) -> str:
+    """The organisation's default language for generated texts (nl, da or en)."""
+    organisation = session.get(Organisation, organisation_id)
+    locale = organisation.default_locale if organisation else "en"
+    return locale if locale in ("nl", "da", "en") else "en"
+
+
+def get_pack(session: Session, *, organisation_id: uuid.UUID, country: PackCountry) -> LegalPack:
+    """The organisation's copy of the pack; seeded from the shipped file on first read."""
+    stmt = select(LegalPack).where(
+        LegalPack.organisation_id == organisation_id, LegalPack.country == country.value
+    )
+    pack = session.exec(stmt).first()
+    if pack is not None:
+        return pack
+    # Two first reads at once must not both insert: the unique key decides, the loser re-reads.
+    dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = LegalPack.__table__  # type: ignore[attr-defined]
+    session.execute(
+        dialect_insert(table)
+        .values(
+            id=uuid.uuid4(),
+            organisation_id=organisation_id,
+            country=country.value,
+            content=default_content(country.value),
+            version=1,
+            updated_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["organisation_id", "country"])
+    )
+    pack = session.exec(stmt).one()
+    return pack
+
+
+def to_public(pack: LegalPack) -> LegalPackPublic:
+    """The API view of a stored pack."""
+    return LegalPackPublic.model_validate(
+        {
+            **pack.content,
+            "version": pack.version,
+            "updatedAt": pack.updated_at,
+            "updatedBy": pack.updated_by_user_id,
+        }
+    )
+
+
+def etag(pack: LegalPack) -> str:
+    """The strong ETag of the pack's version."""
+    return f'"{pack.version}"'
+
+
+def replace_pack(
+    session: Session,
+    *,
+    country: PackCountry,
+    data: LegalPackContent,
+    actor: Actor,
+    if_match: str | None,
+) -> LegalPack:
+    """Replace the organisation's pack (legal staff), with optimistic locking; audited."""
+    pack = get_pack(session, organisation_id=actor.organisation_id, country=country)
+    if not if_match:
+        raise PreconditionRequired("Send If-Match with the ETag of the legal pack you are changing.")
+    if "*" not in [t.strip() for t in if_match.split(",")] and etag(pack) not in if_match.split(","):
+        raise PreconditionFailed(
+            f"The legal pack was changed by someone else (current ETag {etag(pack)}); fetch it again."
+        )
+    expected = "NL" if country == PackCountry.nl else "DK"
+    if data.country.value != expected:
+        raise Invalid(
+            "The pack's country does not match the path.",
+            [FieldError("country", f"must be {expected} for /legal-packs/{country.value}")],
+        )
+    content = data.model_dump(mode="json", by_alias=True)
+    changed = sorted(
+        b for b in content["behaviours"] if content["behaviours"][b] != pack.content["behaviours"].get(b)
+    )
+    pack.content = content
+    pack.version += 1
+    pack.updated_at = utcnow()
+    pack.updated_by_user_id = actor.user_id
+    session.add(pack)
+    session.flush()
+    audit.record(
+        session,
+        action="legal_pack.replace",
+        organisation_id=actor.organisation_id,
+        actor=actor,
+        object_type="legal_pack",
+        object_id=pack.id,
+        details={"country": country.value, "version": pack.version, "changedBehaviours": changed},
+    )
+    return pack
+
+
+def political_explanation(session: Session, *, organisation_id: uuid.UUID) -> str:
+    """Why the protocol does not apply to political office holders, in the organisation's language."""
+    pack = get_pack(session, organisation_id=organisation_id, country=pack_country(session, organisation_id))
+    text: str = pack.content["politicalOfficeHolder"]["explanation"][locale_of(session, organisation_id)]
+    return text
+
+
+def signals_of(handling: IncidentHandling | None, country: str) -> list[IncidentSignal]:
+    """The signals an incident carries (currently: repeat perpetrator)."""
+    if handling is None or handling.systematic_since is None or handling.perpetrator_id is None:
+        return []
+    article = SYSTEMATIC_ARTICLES.get(country, "Sr 285b")
+    return [
+        IncidentSignal(
+            kind="systematic",
+            label=f"systematic - possible stalking ({article})",
+            articles=[article],
+            perpetrator_id=handling.perpetrator_id,
+            since=handling.systematic_since,
+        )
+    ]
+
+
+def assess(session: Session, *, incident: Incident) -> LegalAssessment:
+    """Suggested articles and duties for the incident, from its organisation's pack."""
+    country = pack_country(session, incident.organisation_id)
+    pack = get_pack(session, organisation_id=incident.organisation_id, country=country)
+    content = LegalPackContent.model_validate(pack.content)
+    handling = session.get(IncidentHandling, incident.id)
+    political = bool(handling and handling.political_office_holder)
+    rows: list[BehaviourAssessment] = []
+    suggested: dict[str, Article] = {}
+    for raw in incident.behaviours:
+        rule = content.behaviours[Behaviour(raw)]
+        rows.append(
+            BehaviourAssessment(
+                behaviour=Behaviour(raw),
+                punishable=rule.punishable,
+                articles=rule.articles,
+                condition=rule.condition,
+            )
+        )
+        for article in rule.articles:
+            suggested.setdefault(article.code, article)
+    if political:
+        for article in content.political_office_holder.articles:
+            suggested.setdefault(article.code, article)
+    punishable = None
+    if rows:
+        always = any(r.punishable == Punishable.yes for r in rows)
+        punishable = Punishable.yes if always else Punishable.under_circumstances
+    police_reason = None
+    if Behaviour.death_threat.value in incident.behaviours:
+        police_reason = POLICE_REPORT_REASON[locale_of(session, incident.organisation_id)]
+    return LegalAssessment(
+        incident_id=incident.id,
+        pack=country,
+        pack_version=pack.version,
+        behaviours=rows,
+        suggested_articles=list(suggested.values()),
+        punishable=punishable,
+        police_report_required=incident.police_report_required,
+        police_report_reason=police_reason,
+        protocol_not_applicable=incident.protocol_not_applicable,
+        protocol_not_applicable_reason=incident.protocol_not_applicable_reason,
+        political_office_holder=political,
+        signals=signals_of(handling, country.value),
+    )
+
+
+def public_fields(incident: Incident) -> dict[str, Any]:
+    """The handling fields of an incident's API view (perpetrator link, political office, signals)."""
+    from sqlalchemy.orm import object_session
+
+    session: Any = object_session(incident)
+    handling = session.get(IncidentHandling, incident.id) if session is not None else None
+    if handling is None:
+        return {}
+    country = pack_country(session, incident.organisation_id).value if handling.systematic_since else "nl"
+    return {
+        "perpetrator_id": handling.perpetrator_id,
+        "political_office_holder": handling.political_office_holder,
+        "signals": signals_of(handling, country),
+    }

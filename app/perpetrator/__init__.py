@@ -1,0 +1,1 @@
+"""Perpetrator records per organisation and the repeat-perpetrator (systematic) signal."""

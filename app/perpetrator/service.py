@@ -1,0 +1,216 @@
+"""Perpetrator records, their incidents, and the repeat-perpetrator signal (possible stalking)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, tuple_
+from sqlmodel import Session, col, select
+
+from app.action import service as actions
+from app.audit import service as audit
+from app.auth.actor import Actor
+from app.config import get_settings
+from app.db import utcnow
+from app.errors import FieldError, Invalid, NotFound
+from app.incident import service as incidents
+from app.incident.models import Incident
+from app.legal.models import IncidentHandling
+from app.perpetrator.models import Perpetrator
+from app.perpetrator.schemas import PerpetratorCreate, PerpetratorPublic
+
+
+def _statement(actor: Actor) -> Any:
+    return select(Perpetrator).where(Perpetrator.organisation_id == actor.organisation_id)
+
+
+def get(session: Session, *, perpetrator_id: uuid.UUID, actor: Actor) -> Perpetrator:
+    """One perpetrator record of the actor's organisation, or NotFound."""
+    found = session.exec(_statement(actor).where(Perpetrator.id == perpetrator_id)).first()
+    if found is None:
+        raise NotFound("Perpetrator")
+    return found  # type: ignore[no-any-return]
+
+
+def create(session: Session, *, data: PerpetratorCreate, actor: Actor) -> Perpetrator:
+    """Add a perpetrator record; audited."""
+    perpetrator = Perpetrator(
+        organisation_id=actor.organisation_id,
+        name=data.name.strip() if data.name else None,
+        account_handles=data.account_handles,
+        relation=data.relation.value if data.relation else None,
+        notes=data.notes,
+    )
+    session.add(perpetrator)
+    session.flush()
+    audit.record(
+        session,
+        action="perpetrator.create",
+        organisation_id=actor.organisation_id,
+        actor=actor,
+        object_type="perpetrator",
+        object_id=perpetrator.id,
+    )
+    return perpetrator
+
+
+def to_public(session: Session, perpetrator: Perpetrator) -> PerpetratorPublic:
+    """The API view, with the incident count and whether it is systematic."""
+    rows = session.exec(
+        select(IncidentHandling.systematic_since).where(IncidentHandling.perpetrator_id == perpetrator.id)
+    ).all()
+    return PerpetratorPublic.model_validate(
+        {
+            "id": perpetrator.id,
+            "name": perpetrator.name,
+            "account_handles": perpetrator.account_handles,
+            "relation": perpetrator.relation,
+            "notes": perpetrator.notes,
+            "incident_count": len(rows),
+            "systematic": any(r is not None for r in rows),
+            "created_at": perpetrator.created_at,
+        }
+    )
+
+
+def encode_cursor(perpetrator: Perpetrator) -> str:
+    """An opaque cursor just after this record."""
+    raw = json.dumps([perpetrator.created_at.isoformat(), str(perpetrator.id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def list_page(
+    session: Session, *, actor: Actor, q: str | None, cursor: str | None, limit: int
+) -> tuple[list[Perpetrator], str | None]:
+    """One page of perpetrator records, newest first; q matches the name case-insensitively."""
+    stmt = _statement(actor)
+    if q:
+        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(func.lower(col(Perpetrator.name)).like(f"%{escaped}%", escape="\\"))
+    if cursor:
+        at, ident = incidents.decode_cursor(cursor)
+        stmt = stmt.where(tuple_(col(Perpetrator.created_at), col(Perpetrator.id)) < tuple_(at, ident))
+    stmt = stmt.order_by(col(Perpetrator.created_at).desc(), col(Perpetrator.id).desc()).limit(limit + 1)
+    rows = list(session.exec(stmt).all())
+    items = rows[:limit]
+    return items, encode_cursor(items[-1]) if len(rows) > limit and items else None
+
+
+def incidents_of(session: Session, *, perpetrator: Perpetrator, actor: Actor) -> list[Incident]:
+    """The incidents linked to the perpetrator that the actor may see, latest occurrence first."""
+    linked = select(IncidentHandling.incident_id).where(IncidentHandling.perpetrator_id == perpetrator.id)
+    stmt = (
+        incidents.visible_statement(actor)
+        .where(col(Incident.id).in_(linked))
+        .order_by(col(Incident.occurred_at).desc(), col(Incident.id).desc())
+        .limit(500)
+    )
+    return list(session.exec(stmt).all())
+
+
+def check_link(session: Session, *, organisation_id: uuid.UUID, perpetrator_id: uuid.UUID) -> None:
+    """Refuse a link to a perpetrator record of another organisation or an unknown one (400)."""
+    found = session.get(Perpetrator, perpetrator_id)
+    if found is None or found.organisation_id != organisation_id:
+        raise Invalid(
+            "The perpetrator is not valid.",
+            [FieldError("perpetratorId", "no such perpetrator in this organisation")],
+        )
+
+
+def refresh_signal(
+    session: Session, *, perpetrator_id: uuid.UUID, organisation_id: uuid.UUID, actor: Actor | None
+) -> list[uuid.UUID]:
+    """Mark the incidents where the perpetrator appears >= N times within the window; notify on new ones.
+
+    Returns the incidents that newly carry the signal.
+    """
+    settings = get_settings()
+    threshold, window = (
+        settings.repeat_perpetrator_threshold,
+        timedelta(days=settings.repeat_perpetrator_window_days),
+    )
+    rows = session.exec(
+        select(IncidentHandling, Incident.occurred_at)
+        .join(Incident, col(Incident.id) == col(IncidentHandling.incident_id))
+        .where(IncidentHandling.perpetrator_id == perpetrator_id)
+        .order_by(col(Incident.occurred_at), col(Incident.id))
+    ).all()
+    flagged: set[uuid.UUID] = set()
+    start = 0
+    for end in range(len(rows)):
+        while rows[end][1] - rows[start][1] > window:
+            start += 1
+        if end - start + 1 >= threshold:
+            flagged.update(rows[i][0].incident_id for i in range(start, end + 1))
+    now = utcnow()
+    new: list[uuid.UUID] = []
+    for handling, _occurred in rows:
+        if handling.incident_id in flagged and handling.systematic_since is None:
+            handling.systematic_since = now
+            new.append(handling.incident_id)
+            session.add(handling)
+        elif handling.incident_id not in flagged and handling.systematic_since is not None:
+            handling.systematic_since = None
+            session.add(handling)
+    session.flush()
+    if new:
+        _signal(
+            session,
+            perpetrator_id=perpetrator_id,
+            organisation_id=organisation_id,
+            actor=actor,
+            new=new,
+            all_flagged=sorted(flagged, key=str),
+            threshold=threshold,
+            window=window,
+        )
+    return new
+
+
+def _signal(
+    session: Session,
+    *,
+    perpetrator_id: uuid.UUID,
+    organisation_id: uuid.UUID,
+    actor: Actor | None,
+    new: list[uuid.UUID],
+    all_flagged: list[uuid.UUID],
+    threshold: int,
+    window: timedelta,
+) -> None:
+    references = session.exec(select(Incident.reference).where(col(Incident.id).in_(all_flagged))).all()
+    message = (
+        f"Systematic - possible stalking (Sr 285b): one perpetrator appears in {len(all_flagged)} "
+        f"incidents within {window.days} days ({', '.join(sorted(references))})."
+    )
+    recipients = actions.handlers_of(session, organisation_id)
+    actions.notify(
+        session,
+        organisation_id=organisation_id,
+        user_ids=recipients,
+        kind="perpetrator.systematic",
+        message=message,
+        incident_id=new[-1],
+        object_type="perpetrator",
+        object_id=perpetrator_id,
+    )
+    audit.record(
+        session,
+        action="perpetrator.systematic_signal",
+        organisation_id=organisation_id,
+        actor=actor,
+        object_type="perpetrator",
+        object_id=perpetrator_id,
+        details={
+            "incidentIds": [str(i) for i in all_flagged],
+            "newIncidentIds": [str(i) for i in new],
+            "threshold": threshold,
+            "windowDays": window.days,
+            "notified": [str(r) for r in recipients],
+        },
+    )
