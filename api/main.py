@@ -20,6 +20,8 @@ from api.routes import (
     incidents,
     legal_packs,
     perpetrators,
+    public,
+    recording_permissions,
     sessions,
     takedown_requests,
     timeline,
@@ -47,7 +49,7 @@ def create_api(settings: Settings) -> FastAPI:
         redirect_slashes=False,
     )
     api.state.settings = settings
-    for module in (sessions, users, incidents, audit_events, evidence):
+    for module in (sessions, users, incidents, audit_events, recording_permissions, evidence):
         api.include_router(module.router)
     for module in (legal_packs, actions, takedown_requests, perpetrators, timeline):
         api.include_router(module.router)
@@ -89,6 +91,7 @@ def create_app(settings: Settings | None = None, *, web: ASGIApp | None = None) 
         target.state.store = store
         target.state.secret_key = secret_key
     root.include_router(health.router)
+    root.include_router(public.router)
     problems.install(root)
     root.mount("/api/v1", api)
     if web is not None:

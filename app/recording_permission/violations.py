@@ -1,0 +1,170 @@
+"""Breaches of a permission's conditions: recorded, and handled as a linked incident."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import tuple_
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit
+from app.auth.actor import Actor
+from app.errors import FieldError, Invalid, InvalidState
+from app.incident import service as incidents
+from app.incident.models import Behaviour, PerpetratorRelation
+from app.incident.schemas import IncidentCreate
+from app.incident.service import decode_cursor
+from app.organisation.models import Locale, Organisation
+from app.recording_permission.models import (
+    Decision,
+    RecordingPermission,
+    RecordingViolation,
+)
+from app.recording_permission.schemas import RecordingViolationCreate, RecordingViolationPublic
+from app.recording_permission.service import actor_ref, encode_cursor, require_writer
+
+# Conditions exist once the requester accepted a permission or the alternative offered.
+WITH_CONDITIONS = frozenset({Decision.granted.value, Decision.alternative_offered.value})
+
+TITLES = {
+    Locale.nl: "Opname in strijd met de spelregels",
+    Locale.da: "Optagelse i strid med reglerne",
+    Locale.en: "Recording in breach of the rules",
+}
+
+
+def _check(permission: RecordingPermission, data: RecordingViolationCreate) -> None:
+    if permission.decision not in WITH_CONDITIONS:
+        raise InvalidState(
+            f"The request was {permission.decision.replace('_', ' ')}: it has no conditions to breach. "
+            "Register a recording made without permission as an incident with behaviour "
+            "unauthorised_recording (POST /incidents).",
+            [FieldError("recordingPermissionId", f"decision is {permission.decision}", location="path")],
+        )
+    errors = []
+    if data.occurred_at < permission.conversation_at:
+        errors.append(
+            FieldError(
+                "occurredAt", "must not be before the conversation (conversationAt)", "before-conversation"
+            )
+        )
+    if data.detected_at is not None and data.detected_at < data.occurred_at:
+        errors.append(FieldError("detectedAt", "must not be before occurredAt"))
+    if errors:
+        raise Invalid("The violation is not valid.", errors)
+
+
+def _incident_body(
+    permission: RecordingPermission, data: RecordingViolationCreate, language: Locale
+) -> IncidentCreate:
+    kinds = ", ".join(k.value for k in data.kinds)
+    context = (
+        f"Recording permission {permission.id}: {', '.join(k.value for k in permission.kinds)}, "
+        f"conversation {permission.conversation_at.isoformat()} at {permission.place}; "
+        f"decision {permission.decision}; breach: {kinds}."
+    )
+    description = f"{data.description}\n\n{context}" if data.description else context
+    title = f"{TITLES[language]}: {permission.requester_name}"
+    body: dict[str, Any] = {
+        "title": title[:200],
+        "description": description[:20000],
+        "occurred_at": data.occurred_at,
+        "detected_at": data.detected_at,
+        "platform": data.platform,
+        "behaviours": list(dict.fromkeys([Behaviour.unauthorised_recording, *data.behaviours])),
+        "urls": data.urls,
+        "affected_employees": [{"name": e["name"], "user_id": e.get("userId")} for e in permission.employees],
+        "perpetrator": {
+            "known": True,
+            "name": permission.requester_name,
+            "relation": PerpetratorRelation.citizen,
+        },
+    }
+    if data.severity is not None:
+        body["severity"] = data.severity
+    return IncidentCreate.model_validate(body)
+
+
+def create(
+    session: Session, *, permission: RecordingPermission, data: RecordingViolationCreate, actor: Actor
+) -> RecordingViolation:
+    """Record a breach and open the incident that handles it (nothing is written when refused)."""
+    require_writer(actor)
+    _check(permission, data)
+    organisation = session.get(Organisation, permission.organisation_id)
+    language = Locale(organisation.default_locale) if organisation else Locale.nl
+    incident = incidents.create(session, data=_incident_body(permission, data, language), actor=actor)
+    violation = RecordingViolation(
+        organisation_id=permission.organisation_id,
+        recording_permission_id=permission.id,
+        incident_id=incident.id,
+        incident_reference=incident.reference,
+        kinds=[k.value for k in data.kinds],
+        occurred_at=data.occurred_at,
+        detected_at=data.detected_at,
+        description=data.description or "",
+        urls=list(data.urls),
+        reported_by_user_id=actor.user_id,
+        reported_by_client_id=actor.client_id,
+    )
+    session.add(violation)
+    session.flush()
+    audit.record(
+        session,
+        action="recording_permission.violation",
+        organisation_id=permission.organisation_id,
+        actor=actor,
+        object_type="recording_permission",
+        object_id=permission.id,
+        details={
+            "violationId": str(violation.id),
+            "incidentId": str(incident.id),
+            "reference": incident.reference,
+            "kinds": violation.kinds,
+        },
+    )
+    return violation
+
+
+def list_page(
+    session: Session, *, permission: RecordingPermission, cursor: str | None, limit: int
+) -> tuple[list[RecordingViolation], str | None]:
+    """The permission's violations, newest first; the cursor of the next page or None."""
+    stmt = select(RecordingViolation).where(
+        RecordingViolation.organisation_id == permission.organisation_id,
+        RecordingViolation.recording_permission_id == permission.id,
+    )
+    if cursor:
+        at, ident = decode_cursor(cursor)
+        stmt = stmt.where(
+            tuple_(col(RecordingViolation.created_at), col(RecordingViolation.id)) < tuple_(at, ident)
+        )
+    stmt = stmt.order_by(col(RecordingViolation.created_at).desc(), col(RecordingViolation.id).desc())
+    rows = list(session.exec(stmt.limit(limit + 1)).all())
+    items = rows[:limit]
+    last = items[-1] if len(rows) > limit and items else None
+    return items, encode_cursor(last.created_at, last.id) if last else None
+
+
+def to_public(violation: RecordingViolation) -> RecordingViolationPublic:
+    """The API view of a violation row."""
+    return RecordingViolationPublic.model_validate(
+        {
+            **{
+                name: getattr(violation, name)
+                for name in [
+                    "id",
+                    "recording_permission_id",
+                    "kinds",
+                    "occurred_at",
+                    "detected_at",
+                    "description",
+                    "urls",
+                    "incident_id",
+                    "incident_reference",
+                    "created_at",
+                ]
+            },
+            "reported_by": actor_ref(violation.reported_by_user_id, violation.reported_by_client_id),
+        }
+    )
