@@ -15,6 +15,7 @@ from app.recording_permission.models import (
     Consent,
     Decision,
     RecordingKind,
+    RecordingPermission,
     RefusalGround,
     ViolationKind,
 )
@@ -191,3 +192,45 @@ class RecordingRulesPublic(ApiModel):
     version: int
     updated_at: datetime | None
     page_url: str = Field(description="The public page with these rules (no login).")
+
+
+def employees_of(permission: RecordingPermission) -> list[ConcernedEmployee]:
+    """The employees concerned, as stored (camelCase JSON) and shown."""
+    return [ConcernedEmployee.model_validate(e) for e in permission.employees]
+
+
+def actor_ref(user_id: uuid.UUID | None, client_id: uuid.UUID | None) -> ActorRef:
+    """Who did something, from the pair of columns that record it."""
+    if user_id:
+        return ActorRef(kind="user", id=user_id)
+    if client_id:
+        return ActorRef(kind="apiClient", id=client_id)
+    return ActorRef(kind="system")
+
+
+def to_public(permission: RecordingPermission) -> RecordingPermissionPublic:
+    """The API view of a permission row."""
+    decided = permission.decided_at is not None
+    return RecordingPermissionPublic(
+        id=permission.id,
+        requester=Requester(name=permission.requester_name, contact=permission.requester_contact),
+        conversation_at=permission.conversation_at,
+        place=permission.place,
+        context=permission.context,
+        public_space=permission.public_space,
+        kinds=permission.kinds,
+        employees=employees_of(permission),
+        decision=Decision(permission.decision),
+        reason=permission.reason,
+        refusal_ground=RefusalGround(permission.refusal_ground) if permission.refusal_ground else None,
+        alternative=permission.alternative,
+        conditions_accepted=permission.conditions_accepted,
+        decided_by=actor_ref(permission.decided_by_user_id, permission.decided_by_client_id)
+        if decided
+        else None,
+        decided_at=permission.decided_at,
+        registered_by=actor_ref(permission.registered_by_user_id, permission.registered_by_client_id),
+        version=permission.version,
+        created_at=permission.created_at,
+        updated_at=permission.updated_at,
+    )

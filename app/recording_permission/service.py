@@ -17,7 +17,6 @@ from app.audit import service as audit
 from app.auth.actor import Actor, Scope
 from app.db import utcnow
 from app.errors import FieldError, Forbidden, Invalid, NotFound, PreconditionFailed, PreconditionRequired
-from app.incident.schemas import ActorRef
 from app.incident.service import decode_cursor
 from app.organisation.models import Role, User
 from app.recording_permission import rules
@@ -31,9 +30,8 @@ from app.recording_permission.models import (
 from app.recording_permission.schemas import (
     ConcernedEmployee,
     RecordingPermissionCreate,
-    RecordingPermissionPublic,
     RecordingPermissionUpdate,
-    Requester,
+    employees_of,
 )
 
 # Roles that see every recording permission of their organisation.
@@ -165,16 +163,12 @@ def list_page(
 # --- writes ---------------------------------------------------------------------------------
 
 
-def _employees(permission: RecordingPermission) -> list[ConcernedEmployee]:
-    return [ConcernedEmployee.model_validate(e) for e in permission.employees]
-
-
 def _state(permission: RecordingPermission) -> rules.RequestState:
     return rules.RequestState(
         conversation_at=permission.conversation_at,
         public_space=permission.public_space,
         kinds=permission.kinds,
-        employees=_employees(permission),
+        employees=employees_of(permission),
         decision=Decision(permission.decision),
         reason=permission.reason,
         refusal_ground=RefusalGround(permission.refusal_ground) if permission.refusal_ground else None,
@@ -391,40 +385,3 @@ def update(
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(p.title() for p in rest)
-
-
-def actor_ref(user_id: uuid.UUID | None, client_id: uuid.UUID | None) -> ActorRef:
-    """Who did something, from the pair of columns that record it."""
-    if user_id:
-        return ActorRef(kind="user", id=user_id)
-    if client_id:
-        return ActorRef(kind="apiClient", id=client_id)
-    return ActorRef(kind="system")
-
-
-def to_public(permission: RecordingPermission) -> RecordingPermissionPublic:
-    """The API view of a permission row."""
-    decided = permission.decided_at is not None
-    return RecordingPermissionPublic(
-        id=permission.id,
-        requester=Requester(name=permission.requester_name, contact=permission.requester_contact),
-        conversation_at=permission.conversation_at,
-        place=permission.place,
-        context=permission.context,
-        public_space=permission.public_space,
-        kinds=permission.kinds,
-        employees=_employees(permission),
-        decision=Decision(permission.decision),
-        reason=permission.reason,
-        refusal_ground=RefusalGround(permission.refusal_ground) if permission.refusal_ground else None,
-        alternative=permission.alternative,
-        conditions_accepted=permission.conditions_accepted,
-        decided_by=actor_ref(permission.decided_by_user_id, permission.decided_by_client_id)
-        if decided
-        else None,
-        decided_at=permission.decided_at,
-        registered_by=actor_ref(permission.registered_by_user_id, permission.registered_by_client_id),
-        version=permission.version,
-        created_at=permission.created_at,
-        updated_at=permission.updated_at,
-    )

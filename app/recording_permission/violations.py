@@ -20,8 +20,8 @@ from app.recording_permission.models import (
     RecordingPermission,
     RecordingViolation,
 )
-from app.recording_permission.schemas import RecordingViolationCreate, RecordingViolationPublic
-from app.recording_permission.service import actor_ref, encode_cursor, require_writer
+from app.recording_permission.schemas import RecordingViolationCreate, RecordingViolationPublic, actor_ref
+from app.recording_permission.service import encode_cursor, require_writer
 
 # Conditions exist once the requester accepted a permission or the alternative offered.
 WITH_CONDITIONS = frozenset({Decision.granted.value, Decision.alternative_offered.value})

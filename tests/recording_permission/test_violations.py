@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
+from app.auth.actor import Scope
 from app.incident.models import Incident
 from app.recording_permission.models import RecordingViolation
+from tests.fixtures.factories import make_api_client
 from tests.recording_permission.bodies import count, names, permission_body, violation_body
 
 URL = "/api/v1/recording-permissions"
@@ -142,3 +144,15 @@ def test_employee_outside_need_to_know_cannot_report_a_violation(client, org, en
     )
     assert response.status_code == 404
     assert count(engine, Incident) == 0
+
+
+def test_api_client_needs_incident_write_scope_too(client, org, engine):
+    permission = _granted(client, org)
+    url = f"{URL}/{permission['id']}/violations"
+    only_recordings = make_api_client(engine, org, scopes=[Scope.recording_permissions_write])
+    refused = client.post(url, json=violation_body(), headers=only_recordings)
+    assert refused.status_code == 403
+    assert "incidents:write" in refused.json()["detail"]
+    assert count(engine, Incident) == 0
+    both = make_api_client(engine, org, scopes=[Scope.recording_permissions_write, Scope.incidents_write])
+    assert client.post(url, json=violation_body(), headers=both).status_code == 201
