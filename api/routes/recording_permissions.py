@@ -26,6 +26,7 @@ from app.recording_permission.schemas import (
     RecordingRulesUpdate,
     RecordingViolationCreate,
     RecordingViolationPublic,
+    to_public,
 )
 from app.schemas import Page
 
@@ -77,7 +78,7 @@ def create_recording_permission(
     permission = permissions.create(session, data=body, actor=actor)
     response.headers["Location"] = f"/api/v1/recording-permissions/{permission.id}"
     response.headers["ETag"] = permissions.etag(permission)
-    return permissions.to_public(permission)
+    return to_public(permission)
 
 
 @router.get(
@@ -112,7 +113,7 @@ def list_recording_permissions(
         session, actor=actor, filters=filters, cursor=cursor, limit=limit
     )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
-    return Page[RecordingPermissionPublic](items=[permissions.to_public(p) for p in items], next=next_url)
+    return Page[RecordingPermissionPublic](items=[to_public(p) for p in items], next=next_url)
 
 
 @router.get(
@@ -126,7 +127,7 @@ def get_recording_permission_route(
 ) -> RecordingPermissionPublic:
     """One permission; its ETag is needed to change it."""
     response.headers["ETag"] = permissions.etag(permission)
-    return permissions.to_public(permission)
+    return to_public(permission)
 
 
 @router.patch(
@@ -146,7 +147,7 @@ def update_recording_permission(
     """Change the request, the consents or the decision; needs If-Match with the ETag."""
     updated = permissions.update(session, permission=permission, data=body, actor=actor, if_match=if_match)
     response.headers["ETag"] = permissions.etag(updated)
-    return permissions.to_public(updated)
+    return to_public(updated)
 
 
 @router.get(
