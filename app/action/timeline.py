@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import Field
-from sqlalchemy import column, inspect, table
+from sqlalchemy import inspect
 from sqlalchemy import select as core_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app.action.models import Action
 from app.audit.models import AuditEvent
@@ -56,40 +57,33 @@ class Timeline(ApiModel):
 
 
 def _evidence_rows(session: Session, incident_id: uuid.UUID) -> list[TimelineEntry]:
-    """An entry per evidence item of the incident (when the evidence table exists)."""
-    if not inspect(session.connection()).has_table("evidence"):
+    """An entry per evidence item of the incident (when the evidence package and table exist)."""
+    with contextlib.suppress(ImportError):
+        import app.evidence.models  # noqa: F401
+    evidence = SQLModel.metadata.tables.get("evidence")
+    if (
+        evidence is None
+        or "uploaded_at" not in evidence.c
+        or not inspect(session.connection()).has_table("evidence")
+    ):
         return []
-    columns = {c["name"] for c in inspect(session.connection()).get_columns("evidence")}
-    at_column = next((c for c in ("uploaded_at", "created_at", "captured_at") if c in columns), None)
-    if at_column is None or "id" not in columns:
-        return []
-    wanted: list[Any] = [column("id"), column(at_column), column("source_url")]
-    if "kind" in columns:
-        wanted.append(column("kind"))
-    evidence = table("evidence", *wanted, column("incident_id"))
     rows = session.execute(
-        core_select(*wanted).select_from(evidence).where(evidence.c.incident_id == incident_id)
-    ).all()
-    entries = []
-    for row in rows:
-        at = row[1]
-        if isinstance(at, datetime) and at.tzinfo is None:
-            at = at.replace(tzinfo=UTC)
-        details = {"sourceUrl": row[2]}
-        if len(row) > 3:
-            details["kind"] = row[3]
-        entries.append(
-            TimelineEntry(
-                at=at,
-                source="evidence",
-                event="evidence.add",
-                object_type="evidence",
-                object_id=str(row[0]),
-                actor=None,
-                details=details,
-            )
+        core_select(evidence.c.id, evidence.c.uploaded_at, evidence.c.source_url, evidence.c.kind).where(
+            evidence.c.incident_id == incident_id
         )
-    return entries
+    ).all()
+    return [
+        TimelineEntry(
+            at=row[1],
+            source="evidence",
+            event="evidence.add",
+            object_type="evidence",
+            object_id=str(row[0]),
+            actor=None,
+            details={"sourceUrl": row[2], "kind": row[3]},
+        )
+        for row in rows
+    ]
 
 
 def build(session: Session, *, incident: Incident) -> Timeline:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, tuple_
 from sqlmodel import Session, col, select
 
-from app.action import service as actions
+from app.action import reminders
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.config import get_settings
@@ -188,8 +188,8 @@ def _signal(
         f"Systematic - possible stalking (Sr 285b): one perpetrator appears in {len(all_flagged)} "
         f"incidents within {window.days} days ({', '.join(sorted(references))})."
     )
-    recipients = actions.handlers_of(session, organisation_id)
-    actions.notify(
+    recipients = reminders.handlers_of(session, organisation_id)
+    reminders.notify(
         session,
         organisation_id=organisation_id,
         user_ids=recipients,

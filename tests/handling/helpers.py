@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, inspect, insert, update
+from sqlalchemy import Engine, update
 from sqlmodel import SQLModel
 
-import app.evidence.models  # noqa: F401  (registers the evidence table in the metadata)
+import app.models  # noqa: F401  (every table in the metadata)
+from tests.evidence.helpers import png
 from tests.fixtures.factories import Member, incident_body
 
 PLATFORM_NOTICE = {
@@ -24,6 +24,12 @@ PLATFORM_NOTICE = {
     "notifierName": "A. Coordinator",
     "notifierEmail": "coordinator@utrecht.example",
     "goodFaith": True,
+}
+
+SENDER_NOTICE = {
+    "recipientKind": "sender",
+    "recipientName": "J. Jansen",
+    "urls": ["https://x.com/jansen/status/1"],
 }
 
 
@@ -40,28 +46,17 @@ def make_incident(client: TestClient, member: Member, **overrides: Any) -> dict[
     return body
 
 
-def add_evidence(engine: Engine, *, organisation_id: uuid.UUID, incident_id: str, url: str) -> None:
-    """An evidence item with this source URL (Core insert; the evidence API is not mounted yet)."""
-    evidence = SQLModel.metadata.tables["evidence"]
-    with engine.begin() as conn:
-        if not inspect(conn).has_table("evidence"):
-            evidence.create(conn)
-        conn.execute(
-            insert(evidence).values(
-                id=uuid.uuid4(),
-                organisation_id=organisation_id,
-                incident_id=uuid.UUID(incident_id),
-                kind="web_capture",
-                filename="capture.html",
-                content_type="text/html",
-                size=10,
-                sha256=secrets.token_hex(32),
-                source_url=url,
-                description="",
-                uploaded_at=datetime.now(UTC),
-                legal_hold=False,
-            )
-        )
+def add_evidence(client: TestClient, member: Member, *, incident_id: str, url: str, seed: int = 0) -> str:
+    """Upload an evidence item with this source URL through the evidence API; its id."""
+    response = client.post(
+        f"/api/v1/incidents/{incident_id}/evidence",
+        files={"file": ("capture.png", png(seed=seed), "image/png")},
+        data={"sourceUrl": url, "kind": "screenshot"},
+        headers=member.headers,
+    )
+    assert response.status_code == 201, response.text
+    evidence_id: str = response.json()["id"]
+    return evidence_id
 
 
 def set_column(engine: Engine, table: str, row_id: str, **values: Any) -> None:

@@ -23,8 +23,13 @@ def _create(client, incident, member, **body):
 def test_create_consultation_with_assignee_and_due_date(client, org):
     incident = make_incident(client, org["employee"])
     response = _create(
-        client, incident, org["case_handler"], kind="consultation", description="Employee, manager, officer",
-        assigneeId=str(org["manager"].user_id), dueAt=later(days=2),
+        client,
+        incident,
+        org["case_handler"],
+        kind="consultation",
+        description="Employee, manager, officer",
+        assigneeId=str(org["manager"].user_id),
+        dueAt=later(days=2),
     )
     assert response.status_code == 201, response.text
     body = response.json()
@@ -40,8 +45,18 @@ def test_create_consultation_with_assignee_and_due_date(client, org):
 
 @pytest.mark.parametrize(
     "kind",
-    ["consultation", "incident_conversation", "correction", "summons", "summary_proceedings", "civil_claim",
-     "aftercare_conversation", "debriefing", "work_injury_report", "police_report"],
+    [
+        "consultation",
+        "incident_conversation",
+        "correction",
+        "summons",
+        "summary_proceedings",
+        "civil_claim",
+        "aftercare_conversation",
+        "debriefing",
+        "work_injury_report",
+        "police_report",
+    ],
 )
 def test_every_plain_kind_can_be_created(client, org, kind):
     incident = make_incident(client, org["case_handler"])
@@ -56,13 +71,29 @@ def test_every_plain_kind_can_be_created(client, org, kind):
         ({"kind": "consultation", "dueAt": "2030-01-01T00:00:00"}, {"dueAt"}),
         ({"kind": "response_sent"}, {"channel"}),
         ({"kind": "response_sent", "channel": "pigeon"}, {"channel"}),
-        ({"kind": "sanction", "startsAt": "2030-02-01T00:00:00Z", "endsAt": "2030-01-01T00:00:00Z",
-          "suspendedService": "Counter visits"}, {"endsAt"}),
+        (
+            {
+                "kind": "sanction",
+                "startsAt": "2030-02-01T00:00:00Z",
+                "endsAt": "2030-01-01T00:00:00Z",
+                "suspendedService": "Counter visits",
+            },
+            {"endsAt"},
+        ),
         ({"kind": "sanction", "startsAt": "2030-02-01T00:00:00Z"}, {"suspendedService", "endsAt"}),
         ({"kind": "contact_restriction", "startsAt": "2030-01-01T00:00:00Z"}, {"endsAt"}),
-        ({"kind": "contact_restriction", "startsAt": "2030-01-01T00:00:00Z", "endsAt": "2030-01-01T00:00:00Z"},
-         {"endsAt"}),
-        ({"kind": "consultation", "channel": "email", "policeReference": "PL-1"}, {"channel", "policeReference"}),
+        (
+            {
+                "kind": "contact_restriction",
+                "startsAt": "2030-01-01T00:00:00Z",
+                "endsAt": "2030-01-01T00:00:00Z",
+            },
+            {"endsAt"},
+        ),
+        (
+            {"kind": "consultation", "channel": "email", "policeReference": "PL-1"},
+            {"channel", "policeReference"},
+        ),
         ({"kind": "police_report", "reportedAt": "2099-01-01T00:00:00Z"}, {"reportedAt"}),
         ({"kind": "consultation", "assigneeId": "00000000-0000-0000-0000-000000000001"}, {"assigneeId"}),
         ({"kind": "consultation", "unknown": 1}, {"unknown"}),
@@ -81,7 +112,11 @@ def test_bad_action_input_is_a_400_and_nothing_is_written(client, org, engine, b
 def test_assignee_of_another_organisation_is_refused(client, org, other_org):
     incident = make_incident(client, org["case_handler"])
     response = _create(
-        client, incident, org["case_handler"], kind="consultation", assigneeId=str(other_org["case_handler"].user_id)
+        client,
+        incident,
+        org["case_handler"],
+        kind="consultation",
+        assigneeId=str(other_org["case_handler"].user_id),
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["name"] == "assigneeId"
@@ -90,14 +125,23 @@ def test_assignee_of_another_organisation_is_refused(client, org, other_org):
 def test_sanction_and_contact_restriction_carry_their_period(client, org):
     incident = make_incident(client, org["case_handler"])
     sanction = _create(
-        client, incident, org["case_handler"], kind="sanction", suspendedService="Counter visits",
-        startsAt="2030-01-01T00:00:00Z", endsAt="2030-03-01T00:00:00Z",
+        client,
+        incident,
+        org["case_handler"],
+        kind="sanction",
+        suspendedService="Counter visits",
+        startsAt="2030-01-01T00:00:00Z",
+        endsAt="2030-03-01T00:00:00Z",
     )
     assert sanction.status_code == 201, sanction.text
     assert sanction.json()["suspendedService"] == "Counter visits"
     restriction = _create(
-        client, incident, org["case_handler"], kind="contact_restriction",
-        startsAt="2030-01-01T00:00:00+01:00", endsAt="2030-06-01T00:00:00Z",
+        client,
+        incident,
+        org["case_handler"],
+        kind="contact_restriction",
+        startsAt="2030-01-01T00:00:00+01:00",
+        endsAt="2030-06-01T00:00:00Z",
     )
     assert restriction.status_code == 201
     assert restriction.json()["startsAt"] == "2029-12-31T23:00:00Z"
@@ -113,7 +157,10 @@ def test_response_on_the_same_channel_gives_a_warning(client, org):
     assert same.status_code == 201
     assert same.json()["warnings"][0].startswith("same_channel")
     platform = _create(
-        client, make_incident(client, org["case_handler"]), org["case_handler"], kind="response_sent",
+        client,
+        make_incident(client, org["case_handler"]),
+        org["case_handler"],
+        kind="response_sent",
         channel="same_platform",
     )
     assert platform.json()["warnings"]
@@ -129,9 +176,14 @@ def test_police_report_needs_reference_and_date_to_be_done(client, org, engine):
     assert missing.status_code == 400
     assert {e["name"] for e in missing.json()["errors"]} == {"policeReference", "reportedAt"}
     done = patch(
-        client, url,
-        {"status": "done", "policeReference": "PL0900-2026123456", "reportedAt": "2026-03-03T10:00:00Z",
-         "outcome": "Report taken"},
+        client,
+        url,
+        {
+            "status": "done",
+            "policeReference": "PL0900-2026123456",
+            "reportedAt": "2026-03-03T10:00:00Z",
+            "outcome": "Report taken",
+        },
         org["case_handler"],
     )
     assert done.status_code == 200, done.text
@@ -147,7 +199,9 @@ def test_update_needs_if_match(client, org):
     action = _create(client, incident, org["case_handler"], kind="consultation").json()
     url = f"/api/v1/actions/{action['id']}"
     assert client.patch(url, json={"outcome": "x"}, headers=org["case_handler"].headers).status_code == 428
-    stale = client.patch(url, json={"outcome": "x"}, headers={**org["case_handler"].headers, "If-Match": '"9"'})
+    stale = client.patch(
+        url, json={"outcome": "x"}, headers={**org["case_handler"].headers, "If-Match": '"9"'}
+    )
     assert stale.status_code == 412
 
 
@@ -160,9 +214,13 @@ def test_waiver_needs_a_reason_and_a_coordinator_or_legal(client, org, engine):
     assert no_reason.json()["errors"][0]["name"] == "waiverReason"
     stray = patch(client, url, {"waiverReason": "because"}, org["case_handler"])
     assert stray.status_code == 400
-    by_privacy = patch(client, url, {"status": "waived", "waiverReason": "Employee declines"}, org["privacy_officer"])
+    by_privacy = patch(
+        client, url, {"status": "waived", "waiverReason": "Employee declines"}, org["privacy_officer"]
+    )
     assert by_privacy.status_code == 403
-    waived = patch(client, url, {"status": "waived", "waiverReason": "Employee declines to report"}, org["legal"])
+    waived = patch(
+        client, url, {"status": "waived", "waiverReason": "Employee declines to report"}, org["legal"]
+    )
     assert waived.status_code == 200, waived.text
     body = waived.json()
     assert body["status"] == "waived"
@@ -190,17 +248,26 @@ def test_status_transitions_out_of_order_are_a_409(client, org):
 def test_employees_cannot_read_or_write_actions(client, org):
     incident = make_incident(client, org["employee"])
     assert _create(client, incident, org["employee"], kind="consultation").status_code == 403
-    assert client.get(f"/api/v1/incidents/{incident['id']}/actions", headers=org["employee"].headers).status_code == 403
+    assert (
+        client.get(f"/api/v1/incidents/{incident['id']}/actions", headers=org["employee"].headers).status_code
+        == 403
+    )
     assert _create(client, incident, org["manager"], kind="consultation").status_code == 403
-    assert client.get(f"/api/v1/incidents/{incident['id']}/actions", headers=org["manager"].headers).status_code == 200
+    assert (
+        client.get(f"/api/v1/incidents/{incident['id']}/actions", headers=org["manager"].headers).status_code
+        == 200
+    )
 
 
 def test_actions_of_another_organisation_are_not_found(client, org, other_org):
     theirs = make_incident(client, other_org["case_handler"])
     action = _create(client, theirs, other_org["case_handler"], kind="consultation").json()
-    assert client.get(f"/api/v1/actions/{action['id']}", headers=org["case_handler"].headers).status_code == 404
+    assert (
+        client.get(f"/api/v1/actions/{action['id']}", headers=org["case_handler"].headers).status_code == 404
+    )
     response = client.patch(
-        f"/api/v1/actions/{action['id']}", json={"outcome": "x"},
+        f"/api/v1/actions/{action['id']}",
+        json={"outcome": "x"},
         headers={**org["case_handler"].headers, "If-Match": '"1"'},
     )
     assert response.status_code == 404
@@ -222,9 +289,15 @@ def test_list_filters_by_assignee_due_before_and_open_with_pages(client, org):
     incident = make_incident(client, org["case_handler"])
     headers = org["case_handler"].headers
     mine = str(org["case_handler"].user_id)
-    soon = _create(client, incident, org["case_handler"], kind="consultation", assigneeId=mine, dueAt=later(hours=5))
-    late = _create(client, incident, org["case_handler"], kind="debriefing", assigneeId=mine, dueAt=later(days=30))
-    other = _create(client, incident, org["case_handler"], kind="correction", assigneeId=str(org["legal"].user_id))
+    soon = _create(
+        client, incident, org["case_handler"], kind="consultation", assigneeId=mine, dueAt=later(hours=5)
+    )
+    late = _create(
+        client, incident, org["case_handler"], kind="debriefing", assigneeId=mine, dueAt=later(days=30)
+    )
+    other = _create(
+        client, incident, org["case_handler"], kind="correction", assigneeId=str(org["legal"].user_id)
+    )
     done = _create(client, incident, org["case_handler"], kind="summons", assigneeId=mine)
     patch(client, f"/api/v1/actions/{done.json()['id']}", {"status": "done"}, org["case_handler"])
 
@@ -251,8 +324,12 @@ def test_list_filters_by_assignee_due_before_and_open_with_pages(client, org):
 def test_reminder_job_notifies_the_assignee_before_the_due_date(client, org, engine):
     incident = make_incident(client, org["case_handler"])
     action = _create(
-        client, incident, org["case_handler"], kind="consultation",
-        assigneeId=str(org["manager"].user_id), dueAt=later(hours=30),
+        client,
+        incident,
+        org["case_handler"],
+        kind="consultation",
+        assigneeId=str(org["manager"].user_id),
+        dueAt=later(hours=30),
     ).json()
     with Session(engine) as session:
         job = session.exec(select(Job).where(Job.kind == "action.reminder")).one()
@@ -276,7 +353,7 @@ def test_reminder_is_skipped_for_done_or_rescheduled_actions(client, org, engine
     url = f"/api/v1/actions/{action['id']}"
     patch(client, url, {"dueAt": later(days=3)}, org["case_handler"])
     with Session(engine) as session:
-        first, second = sorted(session.exec(select(Job)).all(), key=lambda j: j.run_at)
+        _first, second = sorted(session.exec(select(Job)).all(), key=lambda j: j.run_at)
     jobs.run_one(engine, "test")  # the first job: its due date is no longer current
     with Session(engine) as session:
         assert session.exec(select(HandlingNotification)).all() == []

@@ -27,8 +27,21 @@ def test_shipped_packs_cover_every_behaviour_with_articles_and_three_languages()
     nl = json.loads((PACKS / "nl.json").read_text())
     codes = {a["code"] for r in nl["behaviours"].values() for a in r["articles"]}
     codes |= {a["code"] for a in nl["politicalOfficeHolder"]["articles"]}
-    expected = {"Sr 285", "Sr 266", "Sr 267", "Sr 285b", "Sr 137c", "Sr 261", "Sr 262", "Sr 179", "Sr 284",
-                "Sr 317", "Sr 318", "Sr 121", "Sr 139f"}
+    expected = {
+        "Sr 285",
+        "Sr 266",
+        "Sr 267",
+        "Sr 285b",
+        "Sr 137c",
+        "Sr 261",
+        "Sr 262",
+        "Sr 179",
+        "Sr 284",
+        "Sr 317",
+        "Sr 318",
+        "Sr 121",
+        "Sr 139f",
+    }
     assert expected <= codes
     dk = json.loads((PACKS / "dk.json").read_text())
     dk_codes = {a["code"] for r in dk["behaviours"].values() for a in r["articles"]}
@@ -96,8 +109,10 @@ def test_invalid_pack_is_refused_and_nothing_changes(client, org):
     names = {e["name"] for e in response.json()["errors"]}
     assert "behaviours/insult/punishable" in names
     assert "behaviours/threat/articles" in names
-    wrong_country = {**{k: v for k, v in pack.json().items() if k not in ("version", "updatedAt", "updatedBy")},
-                     "country": "DK"}
+    wrong_country = {
+        **{k: v for k, v in pack.json().items() if k not in ("version", "updatedAt", "updatedBy")},
+        "country": "DK",
+    }
     response = client.put(url, json=wrong_country, headers=headers)
     assert response.status_code == 400
     assert response.json()["errors"][0]["name"] == "country"
@@ -123,7 +138,13 @@ def test_assessment_suggests_articles_per_behaviour(client, org):
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["pack"] == "nl"
-    assert [a["code"] for a in body["suggestedArticles"]] == ["Sr 266", "Sr 267", "Sr 285b", "Sr 179", "Sr 284"]
+    assert [a["code"] for a in body["suggestedArticles"]] == [
+        "Sr 266",
+        "Sr 267",
+        "Sr 285b",
+        "Sr 179",
+        "Sr 284",
+    ]
     assert body["punishable"] == "yes"
     coercion = next(b for b in body["behaviours"] if b["behaviour"] == "coercion")
     assert coercion["punishable"] == "under_circumstances"
@@ -146,7 +167,9 @@ def test_assessment_of_a_foreign_or_hidden_incident_is_not_found(client, org, ot
     response = client.get(f"/api/v1/incidents/{theirs['id']}/legal-assessment", headers=org["legal"].headers)
     assert response.status_code == 404
     hidden = make_incident(client, org["case_handler"])
-    response = client.get(f"/api/v1/incidents/{hidden['id']}/legal-assessment", headers=org["employee"].headers)
+    response = client.get(
+        f"/api/v1/incidents/{hidden['id']}/legal-assessment", headers=org["employee"].headers
+    )
     assert response.status_code == 404
 
 
@@ -205,8 +228,13 @@ def test_political_office_holder_keeps_an_explanation_given_by_the_reporter(clie
 def test_political_office_holder_must_be_a_boolean(client, org):
     response = client.post(
         "/api/v1/incidents",
-        json={"title": "x", "occurredAt": "2026-03-02T09:30:00Z", "platform": "x", "behaviours": ["threat"],
-              "politicalOfficeHolder": "mayor"},
+        json={
+            "title": "x",
+            "occurredAt": "2026-03-02T09:30:00Z",
+            "platform": "x",
+            "behaviours": ["threat"],
+            "politicalOfficeHolder": "mayor",
+        },
         headers=org["case_handler"].headers,
     )
     assert response.status_code == 400
