@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -33,6 +35,32 @@ PROBLEMS = {
     "503": "A dependency (database or storage) is not reachable.",
 }
 
+TAG_DESCRIPTIONS = {
+    "sessions": "Staff login and logout.",
+    "users": "Staff users.",
+    "incidents": "Incidents of digital aggression.",
+    "audit": "The hash-chained audit log.",
+    "api-clients": "API clients of integrating systems, with scopes.",
+    "webhooks": "Signed event deliveries (Standard Webhooks).",
+    "exports": "Exports for the registers GIR and SafetyNet.",
+    "statistics": "Counts and medians, without personal data.",
+    "recording-permissions": "Requests to record conversations with staff, decisions and violations.",
+    "recording-rules": "The published house rules on recordings.",
+}
+
+
+def _tags(app: FastAPI) -> list[dict[str, str]]:
+    """Every tag the operations use, described, in order of first use."""
+    seen: dict[str, None] = {}
+    for route in app.routes:
+        for tag in getattr(route, "tags", None) or []:
+            seen.setdefault(str(tag), None)
+    return [
+        {"name": t, "description": TAG_DESCRIPTIONS.get(t, t.replace("-", " ").capitalize() + ".")}
+        for t in seen
+    ]
+
+
 VERSION_HEADER = {"API-Version": {"$ref": "#/components/headers/API-Version"}}
 
 
@@ -42,6 +70,27 @@ def _problem(code: str) -> dict[str, Any]:
         "headers": VERSION_HEADER,
         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
+
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Makes a retry safe (IETF draft httpapi-idempotency-key-header): a retry with the "
+    "same key and the same body returns the first response again (with `Idempotent-Replayed: true`) "
+    "instead of doing the work twice. The same key with another body, or while the first request is "
+    "still running, is a 409 problem. Keys are scoped per caller and organisation and kept for "
+    "24 hours; a response with status 5xx or 429 is not kept, so its retry runs again.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+}
+
+
+def _document_idempotency(operation: dict[str, Any], codes: list[str]) -> None:
+    """Every authenticated POST accepts Idempotency-Key (handled once, in api.idempotency)."""
+    params = operation.setdefault("parameters", [])
+    if not any(p.get("in") == "header" and p["name"].lower() == "idempotency-key" for p in params):
+        params.append(IDEMPOTENCY_KEY)
+    codes.append("409")
 
 
 def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> None:
@@ -69,8 +118,29 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
         codes += ["409", "412", "428"]
     if operation.get("operationId") == "createSession":
         codes.append("429")
+    if method == "post" and operation.get("security"):
+        _document_idempotency(operation, codes)
     for code in sorted(set(codes)):
         responses.setdefault(code, _problem(code))
+
+
+def _rename_generic_pages(schema: dict[str, Any]) -> dict[str, Any]:
+    """Page_IncidentPublic_ becomes IncidentPage: schema names are UpperCamelCase."""
+    names = schema.get("components", {}).get("schemas", {})
+    renames = {
+        old: re.sub(r"^Page_(\w+?)(?:Public)?_$", r"\1Page", old) for old in names if old.startswith("Page_")
+    }
+    if not renames:
+        return schema
+    text = json.dumps(schema)
+    for old, new in renames.items():
+        text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
+    renamed: dict[str, Any] = json.loads(text)
+    schemas = renamed["components"]["schemas"]
+    for old, new in renames.items():
+        schemas[new] = schemas.pop(old)
+        schemas[new]["title"] = new
+    return renamed
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
@@ -88,12 +158,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         },
         license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
         servers=[{"url": "/api/v1", "description": "This server"}],
-        tags=[
-            {"name": "sessions", "description": "Staff login and logout."},
-            {"name": "users", "description": "Staff users."},
-            {"name": "incidents", "description": "Incidents of digital aggression."},
-            {"name": "audit", "description": "The hash-chained audit log."},
-        ],
+        tags=_tags(app),
     )
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
@@ -113,7 +178,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         for method, operation in item.items():
             if method in ("get", "post", "put", "patch", "delete"):
                 _complete_operation(path, method, operation)
-    return schema
+    return _rename_generic_pages(schema)
 
 
 def install(app: FastAPI) -> None:
