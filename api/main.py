@@ -10,12 +10,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from api import openapi, problems
+from api import integration, openapi, problems
 from api.middleware import ApiHeadersMiddleware, RequestGuardMiddleware
 from api.routes import (
     actions,
+    api_clients,
     audit_events,
     evidence,
+    exports,
     health,
     incidents,
     legal_packs,
@@ -23,9 +25,11 @@ from api.routes import (
     public,
     recording_permissions,
     sessions,
+    statistics,
     takedown_requests,
     timeline,
     users,
+    webhook_subscriptions,
 )
 from app import API_VERSION
 from app.config import Settings, get_settings
@@ -53,7 +57,10 @@ def create_api(settings: Settings) -> FastAPI:
         api.include_router(module.router)
     for module in (legal_packs, actions, takedown_requests, perpetrators, timeline):
         api.include_router(module.router)
+    for module in (api_clients, webhook_subscriptions, exports, statistics):
+        api.include_router(module.router)
     problems.install(api)
+    integration.install(api)
     openapi.install(api)
 
     return api

@@ -6,6 +6,7 @@ import logging
 import secrets
 import signal
 import threading
+import uuid
 from typing import Annotated
 
 import typer
@@ -15,7 +16,7 @@ from app import migrate as migrations
 from app.auth import service as auth
 from app.config import ConfigurationError, Settings, get_settings
 from app.db import make_engine, session_scope
-from app.errors import DomainError
+from app.errors import DomainError, FieldError, Invalid
 from app.organisation import service as organisations
 from app.organisation.models import Organisation
 
@@ -118,6 +119,66 @@ def create_api_client(
         raise _fail(exc) from exc
 
 
+@cli.command("list-api-clients")
+def list_api_clients(organisation: Annotated[str, typer.Option(help="Organisation slug.")]) -> None:
+    """List an organisation's API clients (never their tokens)."""
+    engine = make_engine(_settings().effective_database_url)
+    try:
+        with session_scope(engine) as session:
+            org = organisations.get_organisation_by_slug(session, slug=organisation)
+            for client in auth.list_api_clients(session, organisation_id=org.id):
+                state = f"revoked {client.revoked_at.isoformat()}" if client.revoked_at else "active"
+                typer.echo(
+                    f"{client.id}  {client.name}  [{', '.join(client.scopes)}]  "
+                    f"{client.token_hint}...  {state}"
+                )
+    except DomainError as exc:
+        raise _fail(exc) from exc
+
+
+@cli.command("rotate-api-client")
+def rotate_api_client(
+    organisation: Annotated[str, typer.Option(help="Organisation slug.")],
+    client_id: Annotated[str, typer.Option("--id", help="The API client's id.")],
+) -> None:
+    """Give an API client a new token (printed once, as the last line); the old one stops working."""
+    settings = _settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with session_scope(engine) as session:
+            org = organisations.get_organisation_by_slug(session, slug=organisation)
+            client = auth.get_api_client(session, organisation_id=org.id, api_client_id=_uuid(client_id))
+            _, token = auth.rotate_api_client(session, client=client, key=settings.resolved_secret_key())
+            typer.echo(f"Rotated the token of API client {client.name} ({client.id}); the old one is void.")
+            typer.echo(token)
+    except DomainError as exc:
+        raise _fail(exc) from exc
+
+
+@cli.command("revoke-api-client")
+def revoke_api_client(
+    organisation: Annotated[str, typer.Option(help="Organisation slug.")],
+    client_id: Annotated[str, typer.Option("--id", help="The API client's id.")],
+) -> None:
+    """Revoke an API client: its token is refused from now on."""
+    engine = make_engine(_settings().effective_database_url)
+    try:
+        with session_scope(engine) as session:
+            org = organisations.get_organisation_by_slug(session, slug=organisation)
+            client = auth.get_api_client(session, organisation_id=org.id, api_client_id=_uuid(client_id))
+            auth.revoke_api_client(session, client=client)
+            typer.echo(f"Revoked API client {client.name} ({client.id}).")
+    except DomainError as exc:
+        raise _fail(exc) from exc
+
+
+def _uuid(raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError as exc:
+        raise Invalid("Not an id.", [FieldError("id", "must be a UUID")]) from exc
+
+
 @cli.command("verify-audit")
 def verify_audit() -> None:
     """Verify the audit log's hash chains; exit 1 and name the first broken link if any."""
@@ -184,7 +245,15 @@ def serve(
         migrations.upgrade(settings.effective_database_url)
     demo = settings.environment == "development" and settings.create_demo
     login = ensure_demo(settings) if demo else None
-    web = create_web(api_url=f"http://{host}:{port}/api/v1") if with_web else None
+    web = (
+        create_web(
+            api_url=f"http://{host}:{port}/api/v1",
+            secret_key=settings.resolved_secret_key(),
+            max_upload_bytes=settings.max_evidence_bytes,
+        )
+        if with_web
+        else None
+    )
     app = create_app(settings, web=web)
     base = f"http://{host}:{port}"
     typer.echo("")
@@ -207,7 +276,13 @@ def web_command(
 
     from web.main import create_web
 
-    uvicorn.run(create_web(api_url=api_url), host=host, port=port, proxy_headers=True)
+    settings = _settings()
+    web = create_web(
+        api_url=api_url,
+        secret_key=settings.resolved_secret_key(),
+        max_upload_bytes=settings.max_evidence_bytes,
+    )
+    uvicorn.run(web, host=host, port=port, proxy_headers=True)
 
 
 @cli.command("worker")
@@ -215,7 +290,9 @@ def worker(
     once: Annotated[bool, typer.Option(help="Run the jobs that are due, then stop.")] = False,
 ) -> None:
     """Run background jobs from the job table until stopped."""
+    from app.idempotency import service as _idempotency  # noqa: F401 - registers its job handler
     from app.jobs import service as jobs
+    from app.webhook import delivery as _webhooks  # noqa: F401 - registers its job handler
 
     engine = make_engine(_settings().effective_database_url)
     if once:

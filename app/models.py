@@ -6,7 +6,9 @@ from app.action.models import Action, HandlingNotification
 from app.audit.models import AuditEvent
 from app.auth.models import ApiClient, AuthSession, LoginThrottle
 from app.evidence.models import CustodyEvent, Evidence
+from app.idempotency.models import IdempotencyKey
 from app.incident.models import Incident, IncidentBehaviour, IncidentPerson, ReferenceCounter
+from app.integration.models import IncidentExternalReference
 from app.jobs.models import Job
 from app.legal.models import IncidentHandling, LegalPack
 from app.organisation.models import Organisation, User
@@ -18,6 +20,7 @@ from app.recording_permission.models import (
     RecordingViolation,
 )
 from app.takedown.models import LetterTemplate, TakedownRequest
+from app.webhook.models import WebhookAttempt, WebhookDelivery, WebhookEvent, WebhookSubscription
 
 metadata = SQLModel.metadata
 
@@ -29,8 +32,10 @@ __all__ = [
     "CustodyEvent",
     "Evidence",
     "HandlingNotification",
+    "IdempotencyKey",
     "Incident",
     "IncidentBehaviour",
+    "IncidentExternalReference",
     "IncidentHandling",
     "IncidentPerson",
     "Job",
@@ -46,5 +51,9 @@ __all__ = [
     "ReferenceCounter",
     "TakedownRequest",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
     "metadata",
 ]

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from pydantic import AwareDatetime
 
 from api.deps import CurrentActor, CurrentIncident, SessionDep
+from app.errors import FieldError, Invalid
 from app.incident import service as incidents
 from app.incident.models import Behaviour, Platform, Status
 from app.incident.schemas import IncidentCreate, IncidentPublic, IncidentUpdate, to_public
@@ -25,7 +26,12 @@ router = APIRouter(tags=["incidents"])
 def create_incident(
     body: IncidentCreate, actor: CurrentActor, session: SessionDep, response: Response
 ) -> IncidentPublic:
-    """Register an incident; the reference and classification are assigned by the server."""
+    """Register an incident; the reference and classification are assigned by the server.
+
+    An external reference ({system, id}) belongs to one incident per organisation: pushing an
+    incident whose reference is already registered creates nothing and answers 409
+    (`urn:weerbaar:problem:duplicate-external-reference`) with `Location` of the existing incident.
+    """
     incident = incidents.create(session, data=body, actor=actor)
     response.headers["Location"] = f"/api/v1/incidents/{incident.id}"
     response.headers["ETag"] = incidents.etag(incident)
@@ -43,6 +49,19 @@ def list_incidents(
     occurred_from: Annotated[AwareDatetime | None, Query(alias="occurredFrom")] = None,
     occurred_to: Annotated[AwareDatetime | None, Query(alias="occurredTo")] = None,
     q: Annotated[str | None, Query(min_length=2, max_length=200)] = None,
+    external_system: Annotated[
+        str | None,
+        Query(alias="externalSystem", min_length=1, max_length=40, description="With externalId."),
+    ] = None,
+    external_id: Annotated[
+        str | None,
+        Query(
+            alias="externalId",
+            min_length=1,
+            max_length=100,
+            description="The incident's id in externalSystem, e.g. its GIR number.",
+        ),
+    ] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
 ) -> Page[IncidentPublic]:
@@ -54,7 +73,15 @@ def list_incidents(
         occurred_from=occurred_from,
         occurred_to=occurred_to,
         q=q,
+        external_system=external_system,
+        external_id=external_id,
     )
+    if (external_system is None) != (external_id is None):
+        missing = "externalId" if external_id is None else "externalSystem"
+        raise Invalid(
+            "externalSystem and externalId go together.",
+            [FieldError(missing, "required together with the other", "missing", "query")],
+        )
     items, next_cursor = incidents.list_page(
         session, actor=actor, filters=filters, cursor=cursor, limit=limit
     )

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.auth import tokens
@@ -15,7 +15,7 @@ from app.auth.actor import ALL_SCOPES, Actor, Scope
 from app.auth.models import ApiClient, AuthSession, LoginThrottle
 from app.auth.passwords import verify_password
 from app.db import utcnow
-from app.errors import FieldError, Invalid, TooManyRequests, Unauthenticated
+from app.errors import FieldError, Invalid, InvalidState, NotFound, TooManyRequests, Unauthenticated
 from app.organisation.models import Role, User
 from app.organisation.service import normalise_email
 
@@ -245,3 +245,66 @@ def create_api_client(
 def expires_in_seconds(expires_at: datetime) -> int:
     """Seconds until the moment, never negative."""
     return max(0, int((expires_at - utcnow()).total_seconds()))
+
+
+# --- API client administration ---------------------------------------------------------------
+
+
+def list_api_clients(session: Session, *, organisation_id: uuid.UUID) -> list[ApiClient]:
+    """The organisation's API clients, revoked ones included, oldest first."""
+    stmt = (
+        select(ApiClient)
+        .where(ApiClient.organisation_id == organisation_id)
+        .order_by(col(ApiClient.created_at), col(ApiClient.id))
+    )
+    return list(session.exec(stmt).all())
+
+
+def get_api_client(session: Session, *, organisation_id: uuid.UUID, api_client_id: uuid.UUID) -> ApiClient:
+    """One API client of the organisation, or NotFound."""
+    client = session.get(ApiClient, api_client_id)
+    if client is None or client.organisation_id != organisation_id:
+        raise NotFound("API client")
+    return client
+
+
+def rotate_api_client(
+    session: Session, *, client: ApiClient, key: str, actor: Actor | None = None
+) -> tuple[ApiClient, str]:
+    """Issue a new secret token; the old one stops working at once."""
+    if client.revoked_at is not None:
+        raise InvalidState("A revoked API client cannot get a new token; create a new client.")
+    token = tokens.new_token(tokens.CLIENT_PREFIX)
+    client.token_digest = tokens.digest(token, key)
+    client.token_hint = token[:8]
+    session.add(client)
+    session.flush()
+    audit.record(
+        session,
+        action="api_client.rotate",
+        organisation_id=client.organisation_id,
+        actor=actor,
+        actor_label=None if actor else "cli",
+        object_type="api_client",
+        object_id=client.id,
+    )
+    return client, token
+
+
+def revoke_api_client(session: Session, *, client: ApiClient, actor: Actor | None = None) -> ApiClient:
+    """Revoke the client: its token is refused from now on (repeating this changes nothing)."""
+    if client.revoked_at is not None:
+        return client
+    client.revoked_at = utcnow()
+    session.add(client)
+    session.flush()
+    audit.record(
+        session,
+        action="api_client.revoke",
+        organisation_id=client.organisation_id,
+        actor=actor,
+        actor_label=None if actor else "cli",
+        object_type="api_client",
+        object_id=client.id,
+    )
+    return client

@@ -37,8 +37,10 @@ from app.incident.models import (
     Status,
 )
 from app.incident.schemas import IncidentCreate, IncidentUpdate
+from app.integration import external_references
 from app.legal.handling import after_incident_write
 from app.organisation.models import Role, User
+from app.webhook import service as webhooks
 
 REFERENCE_PREFIX = "DA"
 
@@ -133,6 +135,8 @@ class IncidentFilter:
     occurred_from: datetime | None = None
     occurred_to: datetime | None = None
     q: str | None = None
+    external_system: str | None = None
+    external_id: str | None = None
 
 
 def encode_cursor(incident: Incident) -> str:
@@ -184,6 +188,12 @@ def list_page(
         stmt = stmt.where(col(Incident.occurred_at) >= filters.occurred_from)
     if filters.occurred_to:
         stmt = stmt.where(col(Incident.occurred_at) < filters.occurred_to)
+    if filters.external_system and filters.external_id:
+        stmt = stmt.where(
+            external_references.filter_clause(
+                col(Incident.id), system=filters.external_system, external_id=filters.external_id
+            )
+        )
     if filters.q:
         stmt = stmt.where(col(Incident.search_text).like(_like_pattern(filters.q), escape="\\"))
     if cursor:
@@ -323,6 +333,7 @@ def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
     session.add(incident)
     session.flush()
     _sync_links(session, incident)
+    external_references.sync(session, incident=incident)
     audit.record(
         session,
         action="incident.create",
@@ -333,6 +344,7 @@ def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
         details={"reference": incident.reference},
     )
     after_incident_write(session, incident=incident, data=data, actor=actor)
+    webhooks.emit_incident(session, incident=incident, event_type="incident.created")
     return incident
 
 
@@ -478,6 +490,8 @@ def update(
     session.flush()
     if fields & {"behaviours", "affected_employees"}:
         _sync_links(session, incident)
+    if "external_references" in fields:
+        external_references.sync(session, incident=incident)
     details: dict[str, Any] = {"fields": sorted(_camel(f) for f in fields)}
     if transition:
         details["status"] = transition
@@ -493,6 +507,10 @@ def update(
         details=details,
     )
     after_incident_write(session, incident=incident, data=data, actor=actor)
+    closed = transition is not None and incident.status == Status.closed.value
+    webhooks.emit_incident(
+        session, incident=incident, event_type="incident.closed" if closed else "incident.updated"
+    )
     return incident
 
 

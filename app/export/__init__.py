@@ -1,0 +1,1 @@
+"""Exports of incidents for the municipal registers (GIR, SafetyNet)."""

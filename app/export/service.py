@@ -1,0 +1,227 @@
+"""Exports of incidents for the municipal registers: GIR (NL) and SafetyNet (DK).
+
+Each incident becomes one row with the register's category. The rows carry the case facts the
+registers ask for (when, what kind, where, how serious, status) and no names or free text: the
+register entry refers back to the Weerbaar reference, where the dossier stays.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.action.models import Action, ActionKind
+from app.audit import service as audit
+from app.auth.actor import Actor
+from app.errors import FieldError, Invalid
+from app.incident import service as incidents
+from app.incident.models import Behaviour, Confidentiality, Incident, Severity
+from app.integration.external_references import normalise_system
+
+
+class Register(StrEnum):
+    gir = "GIR"
+    safetynet = "SafetyNet"
+
+
+# GIR: in practice digital aggression is registered as one of these two (Handreiking, seeds/001).
+GIR_THREAT = "persoonlijke bedreiging"
+GIR_AGGRESSION = "(non-)verbale agressie"
+GIR_THREAT_BEHAVIOURS = frozenset(
+    {
+        Behaviour.threat,
+        Behaviour.death_threat,
+        Behaviour.bomb_threat,
+        Behaviour.blackmail,
+        Behaviour.sexual_blackmail,
+        Behaviour.extortion,
+        Behaviour.coercion,
+        Behaviour.stalking,
+        Behaviour.doxxing,
+    }
+)
+# SafetyNet: every digital offence as minor violence/threats; serious ones as a work injury (seeds/004).
+SAFETYNET_MINOR = "mindre vold, trusler og anden krænkende adfærd"
+SAFETYNET_WORK_INJURY = "arbejdsskade"
+SAFETYNET_INJURY_BEHAVIOURS = frozenset({Behaviour.death_threat, Behaviour.bomb_threat})
+SAFETYNET_INJURY_SEVERITIES = frozenset({Severity.high, Severity.critical})
+
+COLUMNS = (
+    "reference",
+    "incidentId",
+    "registerId",
+    "category",
+    "workInjury",
+    "occurredAt",
+    "reportedAt",
+    "behaviours",
+    "classification",
+    "platform",
+    "locationKind",
+    "severity",
+    "status",
+    "policeReportRequired",
+    "affectedEmployeeCount",
+    "perpetratorKnown",
+    "protocolNotApplicable",
+    "closedAt",
+)
+
+
+@dataclass(frozen=True)
+class Range:
+    """Incidents that occurred in [occurred_from, occurred_to)."""
+
+    occurred_from: datetime | None = None
+    occurred_to: datetime | None = None
+
+
+def check_range(occurred_from: datetime | None, occurred_to: datetime | None) -> Range:
+    """The range, or 400 when it ends before it starts."""
+    if occurred_from and occurred_to and occurred_to <= occurred_from:
+        raise Invalid(
+            "The date range is empty: occurredTo must be after occurredFrom.",
+            [FieldError("occurredTo", "must be after occurredFrom", "invalid_range", "query")],
+        )
+    return Range(occurred_from, occurred_to)
+
+
+def gir_category(incident: Incident) -> str:
+    """The GIR category: the case handler's choice, else derived from the behaviours."""
+    if incident.gir_category:
+        return incident.gir_category
+    return GIR_THREAT if GIR_THREAT_BEHAVIOURS.intersection(incident.behaviours) else GIR_AGGRESSION
+
+
+def is_work_injury(incident: Incident, work_injury_reported: bool) -> bool:
+    """Serious cases go to SafetyNet as a work injury."""
+    return (
+        work_injury_reported
+        or incident.severity in SAFETYNET_INJURY_SEVERITIES
+        or bool(SAFETYNET_INJURY_BEHAVIOURS.intersection(incident.behaviours))
+    )
+
+
+def safetynet_category(incident: Incident, work_injury_reported: bool) -> str:
+    """The SafetyNet category: the case handler's choice, else minor violence or a work injury."""
+    if incident.safetynet_category:
+        return incident.safetynet_category
+    return SAFETYNET_WORK_INJURY if is_work_injury(incident, work_injury_reported) else SAFETYNET_MINOR
+
+
+def _statement(actor: Actor) -> Any:
+    if actor.kind == "apiClient":
+        # exports:read is the need-to-know of a register integration; never strictly confidential.
+        return select(Incident).where(
+            Incident.organisation_id == actor.organisation_id,
+            col(Incident.confidentiality) != Confidentiality.strictly_confidential.value,
+        )
+    return incidents.visible_statement(actor)
+
+
+def _work_injuries(session: Session, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    if not ids:
+        return set()
+    rows = session.exec(
+        select(Action.incident_id).where(
+            col(Action.incident_id).in_(ids), Action.kind == ActionKind.work_injury_report.value
+        )
+    ).all()
+    return set(rows)
+
+
+def _register_id(incident: Incident, register: Register) -> str | None:
+    for ref in incident.external_references:
+        if normalise_system(ref.get("system", "")) == normalise_system(register.value):
+            return str(ref.get("id"))
+    return None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def rows(session: Session, *, register: Register, actor: Actor, span: Range) -> list[dict[str, Any]]:
+    """The export rows, oldest incident first; the export is audited."""
+    stmt = _statement(actor)
+    if span.occurred_from:
+        stmt = stmt.where(col(Incident.occurred_at) >= span.occurred_from)
+    if span.occurred_to:
+        stmt = stmt.where(col(Incident.occurred_at) < span.occurred_to)
+    found: list[Incident] = list(
+        session.exec(stmt.order_by(col(Incident.occurred_at), col(Incident.id))).all()
+    )
+    injuries = _work_injuries(session, [i.id for i in found]) if register == Register.safetynet else set()
+    result = []
+    for incident in found:
+        injury = is_work_injury(incident, incident.id in injuries)
+        category = (
+            gir_category(incident)
+            if register == Register.gir
+            else safetynet_category(incident, incident.id in injuries)
+        )
+        result.append(
+            {
+                "reference": incident.reference,
+                "incidentId": str(incident.id),
+                "registerId": _register_id(incident, register),
+                "category": category,
+                "workInjury": injury if register == Register.safetynet else None,
+                "occurredAt": _iso(incident.occurred_at),
+                "reportedAt": _iso(incident.reported_at),
+                "behaviours": list(incident.behaviours),
+                "classification": list(incident.classification_override or incident.derived_classification),
+                "platform": incident.platform,
+                "locationKind": incident.location_kind,
+                "severity": incident.severity,
+                "status": incident.status,
+                "policeReportRequired": incident.police_report_required,
+                "affectedEmployeeCount": len(incident.affected_employees),
+                "perpetratorKnown": bool((incident.perpetrator or {}).get("known")),
+                "protocolNotApplicable": incident.protocol_not_applicable,
+                "closedAt": _iso(incident.closed_at),
+            }
+        )
+    audit.record(
+        session,
+        action=f"export.{register.value.lower()}",
+        organisation_id=actor.organisation_id,
+        actor=actor,
+        object_type="export",
+        details={
+            "rows": len(result),
+            "occurredFrom": _iso(span.occurred_from),
+            "occurredTo": _iso(span.occurred_to),
+        },
+    )
+    return result
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = ";".join(str(v) for v in value)
+    text = str(value)
+    # A spreadsheet must never run a cell as a formula (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_csv(items: Iterable[dict[str, Any]]) -> str:
+    """CSV with a header row; lists joined with ';', booleans as true/false, UTC times with Z."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for item in items:
+        writer.writerow([_cell(item.get(c)) for c in COLUMNS])
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""Idempotency keys for POST requests (IETF draft httpapi-idempotency-key-header)."""

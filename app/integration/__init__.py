@@ -1,0 +1,1 @@
+"""Integration with other systems: external references of incidents."""

@@ -1,0 +1,1 @@
+"""Aggregate figures about incidents, without personal data."""

@@ -1,0 +1,36 @@
+"""The body of /statistics."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from app.schemas import ApiModel
+
+
+class Count(ApiModel):
+    """How many incidents have this value."""
+
+    key: str = Field(examples=["2026-03"])
+    count: int
+
+
+class Statistics(ApiModel):
+    """Counts and medians for the organisation; no personal data."""
+
+    total: int
+    by_month: list[Count] = Field(description="By month of occurrence (YYYY-MM, UTC).")
+    by_behaviour: list[Count] = Field(description="An incident counts once for each of its behaviours.")
+    by_platform: list[Count]
+    by_classification: list[Count] = Field(
+        description="The classification in force; an incident counts once per category."
+    )
+    by_status: list[Count]
+    median_hours_to_first_action: float | None = Field(
+        description="From the report to the first handling action; null when no incident has one."
+    )
+    incidents_with_action: int
+    median_hours_to_removal: float | None = Field(
+        description="From the report to the first takedown request that ended in removal; "
+        "null when nothing was removed."
+    )
+    incidents_with_removal: int

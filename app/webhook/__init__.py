@@ -1,0 +1,1 @@
+"""Webhook subscriptions, events and their signed deliveries (Standard Webhooks)."""

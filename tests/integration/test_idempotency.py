@@ -1,0 +1,152 @@
+"""Idempotency-Key on POST: replay, refusal of another body, in-progress conflict, expiry, scope."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from app.auth.actor import Scope
+from app.db import utcnow
+from app.idempotency import service as keys
+from app.idempotency.models import IdempotencyKey
+from app.incident.models import Incident
+from tests.fixtures.factories import incident_body, make_api_client
+from tests.integration.helpers import claim_in_progress
+
+
+def count(engine, model=Incident) -> int:
+    with Session(engine) as session:
+        return len(session.exec(select(model)).all())
+
+
+def post(client, headers, key, body=None, path="/api/v1/incidents"):
+    return client.post(path, json=body or incident_body(), headers={**headers, "Idempotency-Key": key})
+
+
+def test_retry_with_same_key_and_body_replays_the_first_response(client, org, engine):
+    headers = make_api_client(engine, org, scopes=[Scope.incidents_write, Scope.incidents_read])
+    first = post(client, headers, "push-0001")
+    assert first.status_code == 201, first.text
+    again = post(client, headers, "push-0001")
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["Location"] == first.headers["Location"]
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["API-Version"] == "1.0.0"
+    assert "Idempotent-Replayed" not in first.headers
+    assert count(engine) == 1
+
+
+def test_quoted_key_per_draft_is_the_same_key(client, org, engine):
+    first = post(client, org["case_handler"].headers, '"abc-123"')
+    again = post(client, org["case_handler"].headers, "abc-123")
+    assert first.status_code == 201 and again.headers.get("Idempotent-Replayed") == "true"
+    assert count(engine) == 1
+
+
+def test_same_key_with_another_body_is_409_and_nothing_is_written(client, org, engine):
+    headers = org["case_handler"].headers
+    assert post(client, headers, "k-1").status_code == 201
+    other = post(client, headers, "k-1", incident_body(title="Something else"))
+    assert other.status_code == 409
+    assert other.headers["content-type"] == "application/problem+json"
+    assert other.json()["type"] == "urn:weerbaar:problem:idempotency-key-reused"
+    elsewhere = post(
+        client, headers, "k-1", {"name": "x", "scopes": ["incidents:read"]}, "/api/v1/api-clients"
+    )
+    assert elsewhere.status_code in (403, 409)
+    assert count(engine) == 1
+
+
+def test_retry_while_first_is_in_progress_is_409(client, org, engine):
+    headers = org["case_handler"].headers
+    body = incident_body()
+    # Simulate the first request still running: claim the key as a first request would.
+    with Session(engine) as session:
+        raw = claim_in_progress(session, org=org, member=org["case_handler"], key="busy", body=body)
+    response = client.post(
+        "/api/v1/incidents",
+        content=raw,
+        headers={**headers, "Idempotency-Key": "busy", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 409
+    assert response.json()["type"] == "urn:weerbaar:problem:idempotency-key-in-progress"
+    assert response.headers["Retry-After"] == "1"
+    assert count(engine) == 0
+
+
+def test_keys_are_scoped_per_caller(client, org, engine):
+    assert post(client, org["case_handler"].headers, "shared").status_code == 201
+    assert post(client, org["privacy_officer"].headers, "shared").status_code == 201
+    assert count(engine) == 2
+
+
+def test_expired_key_is_forgotten_and_purged(client, org, engine):
+    headers = org["case_handler"].headers
+    assert post(client, headers, "old").status_code == 201
+    with Session(engine) as session:
+        session.execute(update(IdempotencyKey).values(expires_at=utcnow() - timedelta(seconds=1)))
+        session.commit()
+    again = post(client, headers, "old")
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert count(engine) == 2
+    with Session(engine) as session:
+        session.execute(update(IdempotencyKey).values(expires_at=utcnow() - timedelta(seconds=1)))
+        assert keys.purge_expired(session) == 1
+        session.commit()
+    assert count(engine, IdempotencyKey) == 0
+
+
+def test_kept_for_24_hours(client, org, engine):
+    post(client, org["case_handler"].headers, "ttl")
+    with Session(engine) as session:
+        row = session.exec(select(IdempotencyKey)).one()
+    assert timedelta(hours=23, minutes=59) < row.expires_at - row.created_at <= timedelta(hours=24)
+
+
+def test_client_errors_are_replayed_but_server_errors_release_the_key(client, org, engine):
+    headers = org["case_handler"].headers
+    bad = post(client, headers, "bad", {"title": ""})
+    assert bad.status_code == 400
+    assert post(client, headers, "bad", {"title": ""}).headers["Idempotent-Replayed"] == "true"
+    with Session(engine) as session:
+        assert session.exec(select(IdempotencyKey)).one().response_status == 400
+
+
+def test_malformed_key_is_400_and_unauthenticated_is_401(client, org, engine):
+    for key in (b"", b"x" * 256, "bad\u00e9".encode(), b"a\\b"):
+        response = client.post(
+            "/api/v1/incidents",
+            json=incident_body(),
+            headers={**org["case_handler"].headers, "Idempotency-Key": key},
+        )
+        assert response.status_code == 400, key
+        assert response.headers["content-type"] == "application/problem+json"
+    anonymous = client.post("/api/v1/incidents", json=incident_body(), headers={"Idempotency-Key": "a"})
+    assert anonymous.status_code == 401
+    assert count(engine) == 0 and count(engine, IdempotencyKey) == 0
+
+
+def test_every_authenticated_post_documents_the_header(client):
+    contract = client.get("/api/v1/openapi.json").json()
+    for path, item in contract["paths"].items():
+        post_op = item.get("post")
+        if not post_op or not post_op.get("security"):
+            continue
+        names = [p["name"] for p in post_op.get("parameters", []) if p["in"] == "header"]
+        assert "Idempotency-Key" in names, path
+        assert "409" in post_op["responses"], path
+
+
+def test_organisation_and_caller_are_recorded(client, org, engine):
+    post(client, org["case_handler"].headers, "who")
+    with Session(engine) as session:
+        row = session.exec(select(IdempotencyKey)).one()
+    assert row.organisation_id == org.organisation_id
+    assert row.caller == f"user:{org['case_handler'].user_id}"
+    assert row.status == "completed" and row.path == "/api/v1/incidents"
+    assert uuid.UUID(str(row.id))
