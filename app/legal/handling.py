@@ -32,6 +32,7 @@ def after_incident_write(session: Session, *, incident: Incident, data: Any, act
     touches = {"perpetrator_id", "political_office_holder"} & fields
     if handling is None and touches:
         handling = IncidentHandling(incident_id=incident.id, organisation_id=incident.organisation_id)
+        session.info.pop(legal.HANDLING_CACHE, None)
     if handling is not None:
         if "perpetrator_id" in fields:
             handling.perpetrator_id = data.perpetrator_id

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.auth.actor import Actor
@@ -219,15 +219,39 @@ def assess(session: Session, *, incident: Incident) -> LegalAssessment:
     )
 
 
+HANDLING_CACHE = "weerbaar.incident_handling"
+
+
 def public_fields(incident: Incident) -> dict[str, Any]:
-    """The handling fields of an incident's API view (perpetrator link, political office, signals)."""
+    """The handling fields of an incident's API view (perpetrator link, political office, signals).
+
+    A list page loads the handling rows of every incident in the session at once (one query, not
+    one per incident); app.legal.handling clears the cache when it adds a row.
+    """
     from sqlalchemy.orm import object_session
 
     session: Any = object_session(incident)
-    handling = session.get(IncidentHandling, incident.id) if session is not None else None
+    if session is None:
+        return {}
+    cache: dict[uuid.UUID, IncidentHandling | None] = session.info.setdefault(HANDLING_CACHE, {})
+    if incident.id not in cache:
+        ids = {incident.id} | {
+            obj.id
+            for obj in session.identity_map.values()
+            if isinstance(obj, Incident) and obj.id not in cache
+        }
+        rows = session.exec(select(IncidentHandling).where(col(IncidentHandling.incident_id).in_(ids))).all()
+        found = {row.incident_id: row for row in rows}
+        cache.update({i: found.get(i) for i in ids})
+    handling = cache[incident.id]
     if handling is None:
         return {}
-    country = pack_country(session, incident.organisation_id).value if handling.systematic_since else "nl"
+    country = "nl"
+    if handling.systematic_since:
+        countries: dict[uuid.UUID, str] = session.info.setdefault(HANDLING_CACHE + ".country", {})
+        if incident.organisation_id not in countries:
+            countries[incident.organisation_id] = pack_country(session, incident.organisation_id).value
+        country = countries[incident.organisation_id]
     return {
         "perpetrator_id": handling.perpetrator_id,
         "political_office_holder": handling.political_office_holder,
