@@ -47,8 +47,31 @@ spectral:
 	elif [ "$$CI" = "true" ]; then echo "spectral: npm or $(RULESET) missing" >&2; exit 1; \
 	else echo "spectral: skipped (npm or $(RULESET) missing)"; fi
 
+# Benchmarks (results in bench/README.md); BENCH_ARGS=--quick for a short incident-list run.
 bench: install
-	$(BIN)/python -m bench.incidents_list
+	$(BIN)/python -m bench.incidents_list --readme $(BENCH_ARGS)
+	@for module in evidence_upload; do \
+		if [ -f bench/$$module.py ]; then $(BIN)/python -m bench.$$module || exit 1; \
+		else echo "bench.$$module: skipped (not present)"; fi; \
+	done
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache
+
+# The web UI's browser assets come from npm (htmx.org, NL Design System CSS) and are copied into
+# web/static/vendor, which is committed, so `make run` needs no Node.js. Run after changing versions.
+WEB_VENDOR := web/static/vendor
+.PHONY: web-assets web-translations
+web-assets: $(NPM_STAMP)
+	@mkdir -p $(WEB_VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(WEB_VENDOR)/htmx.min.js
+	cp node_modules/@utrecht/component-library-css/dist/index.css $(WEB_VENDOR)/utrecht-component-library.css
+	cp node_modules/@utrecht/design-tokens/dist/theme.css $(WEB_VENDOR)/utrecht-design-tokens.css
+
+# Extract the UI's messages, merge them into the nl/da catalogues and compile the .mo files
+# (both are committed; tests check that they match).
+web-translations: install
+	$(BIN)/pybabel extract -F web/babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-location \
+		--sort-output --project=Weerbaar --copyright-holder=Weerbaar -o web/locale/messages.pot .
+	$(BIN)/pybabel update -i web/locale/messages.pot -d web/locale --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d web/locale --statistics

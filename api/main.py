@@ -103,7 +103,8 @@ def create_app(settings: Settings | None = None, *, web: ASGIApp | None = None) 
     root.mount("/api/v1", api)
     if web is not None:
         root.mount("/", web)
-    root.add_middleware(
+    # Only the API is limited to JSON and multipart uploads; the web UI takes HTML form posts.
+    api.add_middleware(
         RequestGuardMiddleware,
         json_limit=settings.max_json_body_bytes,
         upload_limit=settings.max_evidence_bytes + 1024 * 1024,

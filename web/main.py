@@ -1,25 +1,108 @@
-"""The staff web UI. It talks to the API over HTTP only (see web/client.py in later work)."""
+"""The staff web UI: FastAPI + Jinja2 + htmx. It talks to the API over HTTP only (web/client.py)."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+import logging
+from pathlib import Path
 
-PAGE = """<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><title>Weerbaar</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>Weerbaar</h1>
-<p>De API draait op <a href="/api/v1/openapi.json">/api/v1</a>.
-De webinterface voor medewerkers volgt.</p></main></body></html>"""
+import httpx
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import Response
+from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from web import htmx
+from web.assets import Assets
+from web.client import ApiError
+from web.deps import CsrfRejected, LoginRequired, get_language, get_session, verify_csrf
+from web.errors import describe
+from web.middleware import WebSessionMiddleware
+from web.routes import admin, audit, auth, dashboard, evidence, handling, incidents
+from web.session import SessionCodec
+from web.vocabulary import VOCABULARIES
+
+log = logging.getLogger("weerbaar.web")
+TEMPLATES = Path(__file__).parent / "templates"
 
 
-def create_web(api_url: str) -> FastAPI:
-    """The web UI application, consuming the API at api_url."""
-    web = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+def create_web(
+    api_url: str,
+    *,
+    secret_key: str,
+    max_upload_bytes: int = 2 * 1024**3,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """The web UI application, consuming the API at api_url; secret_key encrypts its cookie."""
+    web = FastAPI(
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        redirect_slashes=False,
+        dependencies=[Depends(verify_csrf)],
+    )
+    assets = Assets()
+    templates = Jinja2Blocks(directory=str(TEMPLATES))
+    templates.env.globals["static_url"] = assets.url
+    templates.env.globals["vocab"] = VOCABULARIES
+    templates.env.filters["zip_self"] = lambda values: [(v, v) for v in values]
     web.state.api_url = api_url
+    web.state.transport = transport
+    web.state.templates = templates
+    web.state.max_upload_bytes = max_upload_bytes
 
-    @web.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home() -> str:
-        return PAGE
+    web.include_router(assets.router())
+    for module in (auth, dashboard, incidents, evidence, handling, admin, audit):
+        web.include_router(module.router)
+    _install_error_pages(web)
+    web.add_middleware(WebSessionMiddleware, codec=SessionCodec(secret_key))
 
     return web
+
+
+def _message(request: Request, text: str, *, status_code: int, title: str | None = None) -> Response:
+    """An error as an out-of-band message for htmx (the page and its form stay) or as a page."""
+    lang = get_language(request)
+    context = {"message": text, "title": title or lang.gettext("Something went wrong")}
+    if htmx.is_htmx(request) or request.headers.get("HX-Request") == "true":
+        return htmx.oob_only(request, "messages_oob.html", context, status_code=status_code)
+    return htmx.render(request, "error.html", context, status_code=status_code)
+
+
+def _install_error_pages(web: FastAPI) -> None:
+    @web.exception_handler(LoginRequired)
+    async def _login(request: Request, _exc: LoginRequired) -> Response:
+        target = request.url.path if request.method == "GET" and not htmx.is_htmx(request) else "/"
+        url = f"/login?next={target}" if target != "/" else "/login"
+        return htmx.redirect(request, url)
+
+    @web.exception_handler(CsrfRejected)
+    async def _csrf(request: Request, _exc: CsrfRejected) -> Response:
+        lang = get_language(request)
+        text = lang.gettext(
+            "This form could not be verified (its security token is missing or out of date). "
+            "Nothing was saved. Reload the page and send the form again."
+        )
+        return _message(request, text, status_code=403, title=lang.gettext("Not sent"))
+
+    @web.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        lang = get_language(request)
+        if exc.status == 401:
+            get_session(request).end(expired=True)
+            return await _login(request, LoginRequired())
+        return _message(request, describe(lang.gettext, exc), status_code=exc.status)
+
+    @web.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        lang = get_language(request)
+        text = lang.gettext("This page does not exist.") if exc.status_code == 404 else str(exc.detail)
+        return _message(request, text, status_code=exc.status_code)
+
+    @web.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        text = get_language(request).gettext("An unexpected error occurred; it has been logged.")
+        return _message(request, text, status_code=500)
+
+
+__all__ = ["create_web"]

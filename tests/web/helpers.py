@@ -1,0 +1,58 @@
+"""Small helpers for the browser tests: logging in, images, screenshots, axe-core."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+from tests.fixtures.factories import PASSWORD
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def png(width: int = 40, height: int = 30, shade: int = 200) -> bytes:
+    """A small valid PNG image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes([shade, 80, 80]) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def login(page: Any, base: str, email: str, password: str = PASSWORD) -> None:
+    """Log in through the form and wait for the dashboard."""
+    page.goto(f"{base}/login")
+    page.fill("#input-email", email)
+    page.fill("#input-password", password)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def shoot(page: Any, artifacts: Path, name: str) -> Path:
+    """A full-page screenshot kept as a test artifact."""
+    path = artifacts / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core (WCAG 2.1 A and AA rules) on the current page."""
+    page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]

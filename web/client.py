@@ -1,0 +1,399 @@
+"""The typed HTTP client of the Weerbaar API: the only module of the UI that knows API URLs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, TypeAdapter
+
+from web.models import (
+    Action,
+    ApiClientView,
+    AuditEvent,
+    Evidence,
+    Incident,
+    LegalAssessment,
+    Login,
+    Page,
+    Takedown,
+    Timeline,
+    User,
+    Verification,
+    WebhookView,
+)
+
+M = TypeVar("M", bound=BaseModel)
+TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+UPLOAD_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One invalid input as the API names it (body field path, query key ...)."""
+
+    location: str
+    name: str
+    code: str
+    detail: str
+
+
+@dataclass
+class ApiError(Exception):
+    """A problem+json answer of the API (or an unreachable API, status 503)."""
+
+    status: int
+    detail: str
+    title: str = ""
+    errors: list[FieldProblem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.detail
+
+    @classmethod
+    def from_response(cls, response: httpx.Response) -> ApiError:
+        """Read a problem+json body; anything else becomes a generic error of that status."""
+        try:
+            body = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        errors = [
+            FieldProblem(
+                location=str(e.get("in", "body")),
+                name=str(e.get("name", "")),
+                code=str(e.get("code", "invalid")),
+                detail=str(e.get("detail", "")),
+            )
+            for e in body.get("errors") or []
+            if isinstance(e, dict)
+        ]
+        return cls(
+            status=response.status_code,
+            detail=str(body.get("detail") or response.reason_phrase),
+            title=str(body.get("title") or ""),
+            errors=errors,
+        )
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file to send as multipart form data."""
+
+    filename: str
+    content_type: str
+    stream: IO[bytes]
+
+
+@dataclass(frozen=True)
+class Download:
+    """A streamed response of the API (evidence content, a dossier)."""
+
+    response: httpx.Response
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self.response.headers
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The body in pieces; the connection closes at the end."""
+        try:
+            async for chunk in self.response.aiter_bytes():
+                yield chunk
+        finally:
+            await self.response.aclose()
+
+
+class Api:
+    """One user's (or an anonymous) view of the API; one instance per web request."""
+
+    def __init__(self, http: httpx.AsyncClient, token: str | None = None, language: str = "nl") -> None:
+        self._http = http
+        self._headers = {"Accept-Language": language, "Accept": "application/json"}
+        if token:
+            self._headers["Authorization"] = f"Bearer {token}"
+
+    def as_user(self, token: str) -> Api:
+        """The same connection pool, with a user's token."""
+        return Api(self._http, token=token, language=self._headers["Accept-Language"])
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | list[tuple[str, str]] | None = None,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        files: Mapping[str, tuple[str, IO[bytes], str]] | None = None,
+        data: Mapping[str, str] | None = None,
+        timeout: httpx.Timeout = TIMEOUT,
+    ) -> httpx.Response:
+        try:
+            response = await self._http.request(
+                method,
+                path,
+                params=_query(params),
+                json=body,
+                headers={**self._headers, **(headers or {})},
+                files=files,
+                data=data,
+                timeout=timeout,
+            )
+        except httpx.HTTPError as exc:
+            raise ApiError(status=503, detail="The API is not reachable.", title="unavailable") from exc
+        if response.status_code >= 400:
+            raise ApiError.from_response(response)
+        return response
+
+    async def _get(self, path: str, model: type[M], **kwargs: Any) -> M:
+        response = await self._send("GET", path, **kwargs)
+        return model.model_validate(response.json())
+
+    @staticmethod
+    def _next_cursor(page: Page[Any]) -> str | None:
+        if not page.next:
+            return None
+        cursor = httpx.URL(page.next).params.get("cursor")
+        return str(cursor) if cursor else None
+
+    # Sessions and users
+
+    async def login(self, *, email: str, password: str) -> Login:
+        """Log in; the token is kept by the web session, never shown to the browser."""
+        response = await self._send("POST", "sessions", body={"email": email, "password": password})
+        return Login.model_validate(response.json())
+
+    async def logout(self) -> None:
+        """End the API session."""
+        await self._send("DELETE", "sessions/current")
+
+    async def current_user(self) -> User:
+        """The logged-in user."""
+        return await self._get("users/current", User)
+
+    async def list_users(self) -> list[User]:
+        """The organisation's users."""
+        response = await self._send("GET", "users")
+        return TypeAdapter(list[User]).validate_python(response.json())
+
+    async def create_user(self, body: dict[str, Any]) -> User:
+        """Create a staff user (admin)."""
+        response = await self._send("POST", "users", body=body)
+        return User.model_validate(response.json())
+
+    # Incidents
+
+    async def list_incidents(
+        self, *, filters: list[tuple[str, str]], cursor: str | None = None, limit: int = 25
+    ) -> tuple[list[Incident], str | None]:
+        """One page of incidents matching the filters, and the cursor of the next page."""
+        params = [*filters, ("limit", str(limit))]
+        if cursor:
+            params.append(("cursor", cursor))
+        page = await self._get("incidents", Page[Incident], params=params)
+        return page.items, self._next_cursor(page)
+
+    async def create_incident(self, body: dict[str, Any]) -> Incident:
+        """Register an incident."""
+        response = await self._send("POST", "incidents", body=body)
+        return Incident.model_validate(response.json())
+
+    async def get_incident(self, incident_id: str) -> tuple[Incident, str]:
+        """An incident and its ETag."""
+        response = await self._send("GET", f"incidents/{incident_id}")
+        return Incident.model_validate(response.json()), response.headers.get("ETag", "")
+
+    async def update_incident(self, incident_id: str, body: dict[str, Any], *, etag: str) -> Incident:
+        """Change an incident; a stale ETag gives ApiError 412."""
+        response = await self._send(
+            "PATCH",
+            f"incidents/{incident_id}",
+            body=body,
+            headers={"If-Match": etag, "Content-Type": "application/merge-patch+json"},
+        )
+        return Incident.model_validate(response.json())
+
+    async def legal_assessment(self, incident_id: str) -> LegalAssessment:
+        """The classification's legal basis: punishable behaviours and suggested articles."""
+        return await self._get(f"incidents/{incident_id}/legal-assessment", LegalAssessment)
+
+    # Evidence
+
+    async def list_evidence(self, incident_id: str) -> list[Evidence]:
+        """The evidence of an incident."""
+        response = await self._send("GET", f"incidents/{incident_id}/evidence")
+        body = response.json()
+        items = body["items"] if isinstance(body, dict) else body
+        return TypeAdapter(list[Evidence]).validate_python(items)
+
+    async def upload_evidence(self, incident_id: str, upload: Upload, fields: Mapping[str, str]) -> Evidence:
+        """Add a file as evidence; the API hashes and sniffs it."""
+        response = await self._send(
+            "POST",
+            f"incidents/{incident_id}/evidence",
+            files={"file": (upload.filename, upload.stream, upload.content_type)},
+            data={k: v for k, v in fields.items() if v},
+            timeout=UPLOAD_TIMEOUT,
+        )
+        return Evidence.model_validate(response.json())
+
+    async def verify_evidence(self, evidence_id: str) -> Verification:
+        """Re-read the stored file and compare its hash."""
+        response = await self._send("POST", f"evidence/{evidence_id}/verifications")
+        return Verification.model_validate(response.json())
+
+    async def open_download(self, path: str, params: Mapping[str, str] | None = None) -> Download:
+        """Start a streamed download; the caller streams Download.chunks() to the browser."""
+        request = self._http.build_request("GET", path, params=params, headers=self._headers)
+        try:
+            response = await self._http.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise ApiError(status=503, detail="The API is not reachable.", title="unavailable") from exc
+        if response.status_code >= 400:
+            await response.aread()
+            await response.aclose()
+            raise ApiError.from_response(response)
+        return Download(response)
+
+    async def evidence_content(self, evidence_id: str) -> Download:
+        """The stored file of an evidence item (audited by the API as a download)."""
+        return await self.open_download(f"evidence/{evidence_id}/content")
+
+    async def dossier(self, incident_id: str) -> Download:
+        """The police-ready ZIP of an incident (a custody event for every file)."""
+        return await self.open_download(f"incidents/{incident_id}/dossier")
+
+    # Handling: actions, takedown requests, timeline
+
+    async def list_incident_actions(self, incident_id: str) -> list[Action]:
+        """An incident's handling steps."""
+        page = await self._get(f"incidents/{incident_id}/actions", Page[Action], params={"limit": "100"})
+        return page.items
+
+    async def list_actions(self, params: Mapping[str, str]) -> list[Action]:
+        """Actions across incidents (a worklist), e.g. open ones of one assignee."""
+        page = await self._get("actions", Page[Action], params={**params, "limit": "100"})
+        return page.items
+
+    async def create_action(self, incident_id: str, body: dict[str, Any]) -> Action:
+        """Add a handling step."""
+        response = await self._send("POST", f"incidents/{incident_id}/actions", body=body)
+        return Action.model_validate(response.json())
+
+    async def get_action(self, action_id: str) -> tuple[Action, str]:
+        """One action and its ETag."""
+        response = await self._send("GET", f"actions/{action_id}")
+        return Action.model_validate(response.json()), response.headers.get("ETag", "")
+
+    async def update_action(self, action_id: str, body: dict[str, Any], *, etag: str) -> Action:
+        """Change an action (e.g. mark it done)."""
+        response = await self._send(
+            "PATCH",
+            f"actions/{action_id}",
+            body=body,
+            headers={"If-Match": etag, "Content-Type": "application/merge-patch+json"},
+        )
+        return Action.model_validate(response.json())
+
+    async def list_takedowns(self, incident_id: str) -> list[Takedown]:
+        """An incident's takedown requests, oldest first."""
+        page = await self._get(
+            f"incidents/{incident_id}/takedown-requests", Page[Takedown], params={"limit": "100"}
+        )
+        return page.items
+
+    async def create_takedown(self, incident_id: str, body: dict[str, Any]) -> Takedown:
+        """Draft a takedown request."""
+        response = await self._send("POST", f"incidents/{incident_id}/takedown-requests", body=body)
+        return Takedown.model_validate(response.json())
+
+    async def get_takedown(self, takedown_id: str) -> tuple[Takedown, str]:
+        """One takedown request and its ETag."""
+        response = await self._send("GET", f"takedown-requests/{takedown_id}")
+        return Takedown.model_validate(response.json()), response.headers.get("ETag", "")
+
+    async def update_takedown(self, takedown_id: str, body: dict[str, Any], *, etag: str) -> Takedown:
+        """Send, record a response, escalate or withdraw (a status change), or edit a draft."""
+        response = await self._send(
+            "PATCH",
+            f"takedown-requests/{takedown_id}",
+            body=body,
+            headers={"If-Match": etag, "Content-Type": "application/merge-patch+json"},
+        )
+        return Takedown.model_validate(response.json())
+
+    async def takedown_letter(self, takedown_id: str, language: str) -> Download:
+        """The letter as PDF."""
+        return await self.open_download(f"takedown-requests/{takedown_id}/letter", {"language": language})
+
+    async def timeline(self, incident_id: str) -> Timeline:
+        """Changes, evidence, actions and takedown events, oldest first."""
+        return await self._get(f"incidents/{incident_id}/timeline", Timeline)
+
+    # Administration
+
+    async def contract_enum(self, schema: str) -> list[str]:
+        """The values of an enumeration in the API's published contract (e.g. Scope, EventType)."""
+        response = await self._send("GET", "openapi.json")
+        found = response.json().get("components", {}).get("schemas", {}).get(schema, {})
+        return [str(v) for v in found.get("enum", [])]
+
+    async def create_api_client(self, body: dict[str, Any]) -> tuple[ApiClientView, str]:
+        """Create an API client; its token is in this answer only."""
+        response = await self._send("POST", "api-clients", body=body)
+        return ApiClientView.model_validate(response.json()), str(response.json().get("token", ""))
+
+    async def revoke_api_client(self, client_id: str) -> None:
+        """Revoke an API client's token."""
+        await self._send("DELETE", f"api-clients/{client_id}")
+
+    async def list_webhooks(self) -> list[WebhookView]:
+        """The organisation's webhook subscriptions."""
+        response = await self._send("GET", "webhook-subscriptions")
+        return TypeAdapter(list[WebhookView]).validate_python(response.json())
+
+    async def create_webhook(self, body: dict[str, Any]) -> tuple[WebhookView, str]:
+        """Subscribe a URL to events; the signing secret is in this answer only."""
+        response = await self._send("POST", "webhook-subscriptions", body=body)
+        return WebhookView.model_validate(response.json()), str(response.json().get("secret", ""))
+
+    async def delete_webhook(self, subscription_id: str) -> None:
+        """End a subscription."""
+        await self._send("DELETE", f"webhook-subscriptions/{subscription_id}")
+
+    async def list_api_clients(self) -> list[ApiClientView]:
+        """The organisation's API clients."""
+        response = await self._send("GET", "api-clients")
+        body = response.json()
+        items = body["items"] if isinstance(body, dict) else body
+        return TypeAdapter(list[ApiClientView]).validate_python(items)
+
+    # Audit log
+
+    async def list_audit_events(
+        self, *, filters: Mapping[str, str], cursor: str | None = None, limit: int = 50
+    ) -> tuple[list[AuditEvent], str | None]:
+        """One page of the audit log, newest first."""
+        params = {**{k: v for k, v in filters.items() if v}, "limit": str(limit)}
+        if cursor:
+            params["cursor"] = cursor
+        page = await self._get("audit-events", Page[AuditEvent], params=params)
+        return page.items, self._next_cursor(page)
+
+
+def _query(params: Mapping[str, str] | list[tuple[str, str]] | None) -> httpx.QueryParams:
+    pairs = list(params.items()) if isinstance(params, Mapping) else list(params or [])
+    query = httpx.QueryParams()
+    for key, value in pairs:
+        query = query.add(key, value)
+    return query
+
+
+def make_http(api_url: str, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """An HTTP client for the API at api_url (a transport replaces the network in tests)."""
+    return httpx.AsyncClient(base_url=api_url.rstrip("/") + "/", transport=transport, timeout=TIMEOUT)

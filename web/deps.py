@@ -1,0 +1,75 @@
+"""Request dependencies of the UI: the browser session, its language, the API as this user."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from web.client import Api, make_http
+from web.i18n import Language
+from web.session import WebSession, tokens_match
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class LoginRequired(Exception):
+    """No valid login: the user goes to the login page (and comes back afterwards)."""
+
+
+class CsrfRejected(Exception):
+    """The form's security token is missing or does not match the session's."""
+
+
+def get_session(request: Request) -> WebSession:
+    """The browser session the middleware decoded from the cookie."""
+    session: WebSession = request.state.web_session
+    return session
+
+
+def get_language(request: Request) -> Language:
+    """The language of this request."""
+    lang: Language = request.state.language
+    return lang
+
+
+Session = Annotated[WebSession, Depends(get_session)]
+Lang = Annotated[Language, Depends(get_language)]
+
+
+async def verify_csrf(request: Request) -> None:
+    """Every state-changing request carries the session's CSRF token (header or form field)."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    session = get_session(request)
+    given = request.headers.get("X-CSRF-Token")
+    if given is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get("csrf_token")
+            given = value if isinstance(value, str) else None
+    if not tokens_match(session.csrf, given):
+        raise CsrfRejected
+
+
+async def anonymous_api(request: Request) -> AsyncIterator[Api]:
+    """The API without a token (for logging in)."""
+    async with make_http(request.app.state.api_url, request.app.state.transport) as http:
+        yield Api(http, language=get_language(request).code)
+
+
+async def user_api(request: Request) -> AsyncIterator[Api]:
+    """The API as the logged-in user; without a valid login, off to the login page."""
+    session = get_session(request)
+    if not session.logged_in:
+        if session.token:
+            session.end(expired=True)
+        raise LoginRequired
+    async with make_http(request.app.state.api_url, request.app.state.transport) as http:
+        yield Api(http, token=session.token, language=get_language(request).code)
+
+
+AnonymousApi = Annotated[Api, Depends(anonymous_api)]
+UserApi = Annotated[Api, Depends(user_api)]

@@ -1,0 +1,136 @@
+"""Languages: Babel catalogues per locale, Accept-Language negotiation, locale-aware formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale as BabelLocale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+LOCALES = ("nl", "en", "da")
+DEFAULT_LOCALE = "nl"
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "da": "Dansk"}
+LOCALE_DIR = Path(__file__).parent / "locale"
+# Dutch and Danish municipalities share this offset; dates are shown in local time.
+TIMEZONE = ZoneInfo("Europe/Amsterdam")
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    """The compiled catalogue of a locale (English is the source language)."""
+    if locale == "en":
+        return NullTranslations()
+    return Translations.load(str(LOCALE_DIR), [locale], domain="messages")
+
+
+def negotiate(accept_language: str | None) -> str | None:
+    """The best supported locale in an Accept-Language header (nl-NL counts as nl), or None."""
+    best: tuple[float, int, str] | None = None
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().split("-")[0].split("_")[0].lower()
+        if primary not in LOCALES:
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality <= 0:
+            continue
+        candidate = (-quality, position, primary)
+        if best is None or candidate < best:
+            best = candidate
+    return best[2] if best else None
+
+
+@dataclass(frozen=True)
+class Language:
+    """Everything a request needs to speak one language: gettext and formatters."""
+
+    code: str
+
+    @property
+    def _catalogue(self) -> NullTranslations:
+        return translations(self.code)
+
+    def gettext(self, message: str, **values: object) -> str:
+        """The translated message, with %(name)s placeholders filled in."""
+        text = self._catalogue.gettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        """The singular or plural translation for n, with %(num)s and the values filled in."""
+        text = self._catalogue.ngettext(singular, plural, n)
+        return text % {"num": self.number(n), **values}
+
+    def datetime(self, value: dt.datetime | None, fmt: str = "medium") -> str:
+        """A date and time in this locale, in local time."""
+        if value is None:
+            return ""
+        return format_datetime(value, format=fmt, tzinfo=TIMEZONE, locale=self.code)
+
+    def date(self, value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
+        """A date in this locale."""
+        if value is None:
+            return ""
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(TIMEZONE).date()
+        return format_date(value, format=fmt, locale=self.code)
+
+    def month(self, value: dt.date) -> str:
+        """A month and year, e.g. 'mrt 2026'."""
+        return format_date(value, format="MMM y", locale=self.code)
+
+    def number(self, value: float | int) -> str:
+        """A number with this locale's separators."""
+        return format_decimal(value, locale=self.code)
+
+    def filesize(self, value: int) -> str:
+        """A byte count for people: 1,5 MB."""
+        size = float(value)
+        for unit in ("B", "kB", "MB", "GB"):
+            if size < 1000 or unit == "GB":
+                shown = self.number(round(size, 1)) if unit != "B" else self.number(int(size))
+                return f"{shown} {unit}"
+            size /= 1000
+        return str(value)
+
+    @property
+    def display_name(self) -> str:
+        """The language's own name."""
+        return LANGUAGE_NAMES[self.code]
+
+    def context(self) -> dict[str, Callable[..., str] | str]:
+        """Template globals for one request: no shared gettext is ever installed."""
+        return {
+            "_": self.gettext,
+            "gettext": self.gettext,
+            "ngettext": self.ngettext,
+            "lang": self.code,
+        }
+
+
+def language(code: str) -> Language:
+    """A supported language, falling back to the default."""
+    return Language(code if code in LOCALES else DEFAULT_LOCALE)
+
+
+def babel_locale(code: str) -> BabelLocale:
+    """Babel's locale object, for month names in charts."""
+    return BabelLocale.parse(code)

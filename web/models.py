@@ -1,0 +1,247 @@
+"""The API's JSON shapes as the UI reads them (unknown keys ignored, so the API may grow)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+T = TypeVar("T")
+
+
+class View(BaseModel):
+    """Base of every shape read from the API: camelCase on the wire, extra keys ignored."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+
+class Page(View, Generic[T]):
+    """One page of a list and the cursor of the next."""
+
+    items: list[T]
+    next: str | None = None
+
+
+class User(View):
+    id: str
+    email: str
+    name: str
+    roles: list[str]
+    locale: str | None = None
+    is_active: bool = True
+    created_at: datetime | None = None
+
+
+class SessionUser(View):
+    id: str
+    email: str
+    name: str
+    roles: list[str]
+    organisation_id: str
+
+
+class Login(View):
+    token: str
+    expires_at: datetime
+    user: SessionUser
+
+
+class ActorRef(View):
+    kind: str
+    id: str | None = None
+
+
+class ClassificationOverride(View):
+    categories: list[str]
+    reason: str
+
+
+class Perpetrator(View):
+    known: bool = False
+    name: str | None = None
+    account_handles: list[str] = Field(default_factory=list)
+    relation: str | None = None
+
+
+class Signal(View):
+    kind: str
+    label: str
+    articles: list[str] = Field(default_factory=list)
+
+
+class Incident(View):
+    id: str
+    reference: str
+    title: str
+    description: str = ""
+    occurred_at: datetime
+    detected_at: datetime | None = None
+    reported_at: datetime
+    platform: str
+    location_kind: str | None = None
+    urls: list[str] = Field(default_factory=list)
+    behaviours: list[str] = Field(default_factory=list)
+    classification: list[str] = Field(default_factory=list)
+    derived_classification: list[str] = Field(default_factory=list)
+    classification_override: ClassificationOverride | None = None
+    frequency: str | None = None
+    perpetrator: Perpetrator | None = None
+    severity: str = "medium"
+    status: str = "reported"
+    closure_reason: str | None = None
+    case_handler_id: str | None = None
+    confidentiality: str = "normal"
+    police_report_required: bool = False
+    protocol_not_applicable: bool = False
+    protocol_not_applicable_reason: str | None = None
+    reported_by: ActorRef | None = None
+    version: int = 1
+    updated_at: datetime | None = None
+    signals: list[Signal] = Field(default_factory=list)
+
+
+class AuditEvent(View):
+    id: str
+    seq: int
+    at: datetime
+    actor_kind: str
+    actor_id: str | None = None
+    actor_label: str | None = None
+    action: str
+    object_type: str | None = None
+    object_id: str | None = None
+    result: str
+    origin: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+    hash: str
+
+
+class LocalText(View):
+    nl: str = ""
+    da: str = ""
+    en: str = ""
+
+    def pick(self, lang: str) -> str:
+        """The text in a language, falling back to English."""
+        return str(getattr(self, lang, "") or self.en)
+
+
+class Article(View):
+    code: str
+    title: LocalText
+
+
+class BehaviourAssessment(View):
+    behaviour: str
+    punishable: str
+    articles: list[Article] = Field(default_factory=list)
+    condition: LocalText | None = None
+
+
+class LegalAssessment(View):
+    behaviours: list[BehaviourAssessment] = Field(default_factory=list)
+    suggested_articles: list[Article] = Field(default_factory=list)
+    punishable: str | None = None
+    police_report_required: bool = False
+    police_report_reason: str | None = None
+    protocol_not_applicable: bool = False
+    protocol_not_applicable_reason: str | None = None
+
+
+class Evidence(View):
+    id: str
+    incident_id: str
+    kind: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    captured_at: datetime | None = None
+    source_url: str | None = None
+    description: str = ""
+    uploaded_at: datetime
+    legal_hold: bool = False
+    last_verified_at: datetime | None = None
+    last_verification_result: str | None = None
+    removed_at: datetime | None = None
+
+
+class Verification(View):
+    evidence_id: str
+    result: str
+    verified_at: datetime
+
+
+class Takedown(View):
+    id: str
+    incident_id: str
+    recipient_kind: str
+    recipient_name: str
+    recipient_email: str | None = None
+    urls: list[str] = Field(default_factory=list)
+    legal_ground: str = ""
+    status: str
+    sent_at: datetime | None = None
+    due_at: datetime | None = None
+    responded_at: datetime | None = None
+    response: str | None = None
+    escalated_from_id: str | None = None
+    escalated_to_id: str | None = None
+    version: int = 1
+
+
+class Action(View):
+    id: str
+    incident_id: str
+    kind: str
+    status: str
+    description: str = ""
+    assignee_id: str | None = None
+    due_at: datetime | None = None
+    done_at: datetime | None = None
+    outcome: str | None = None
+    police_reference: str | None = None
+    warnings: list[str] = Field(default_factory=list)
+    version: int = 1
+
+
+class TimelineActor(View):
+    kind: str
+    id: str | None = None
+    label: str | None = None
+
+
+class TimelineEntry(View):
+    at: datetime
+    source: str
+    event: str
+    object_type: str
+    object_id: str
+    actor: TimelineActor | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class Timeline(View):
+    items: list[TimelineEntry] = Field(default_factory=list)
+    truncated: bool = False
+
+
+class ApiClientView(View):
+    id: str
+    name: str
+    scopes: list[str] = Field(default_factory=list)
+    token_hint: str = ""
+    created_at: datetime | None = None
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+
+class WebhookView(View):
+    id: str
+    url: str
+    event_types: list[str] = Field(default_factory=list)
+    description: str = ""
+    status: str = "active"
+    created_at: datetime | None = None

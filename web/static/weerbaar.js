@@ -1,0 +1,102 @@
+/* Weerbaar UI helpers: drag and drop for file fields, upload progress, focus on error messages.
+   Loaded as a file (the Content-Security-Policy allows no inline script). Everything works without it. */
+(function () {
+  "use strict";
+
+  function formatSize(bytes) {
+    var units = ["B", "kB", "MB", "GB"];
+    var size = bytes;
+    var unit = 0;
+    while (size >= 1000 && unit < units.length - 1) {
+      size = size / 1000;
+      unit += 1;
+    }
+    return (unit === 0 ? size : size.toFixed(1)) + " " + units[unit];
+  }
+
+  function showFiles(zone) {
+    var input = zone.querySelector("input[type=file]");
+    var list = zone.querySelector("[data-file-list]");
+    if (!input || !list) return;
+    var limit = parseInt(input.getAttribute("data-max-bytes") || "0", 10);
+    list.textContent = "";
+    Array.prototype.forEach.call(input.files, function (file) {
+      var item = document.createElement("li");
+      item.textContent = file.name + " (" + formatSize(file.size) + ")";
+      if (limit && file.size > limit) {
+        item.textContent += " — " + (document.documentElement.lang === "nl" ? "te groot" :
+          document.documentElement.lang === "da" ? "for stor" : "too large");
+        item.className = "weerbaar-file-list__error";
+      }
+      list.appendChild(item);
+    });
+  }
+
+  function setUpDropzone(zone) {
+    if (zone.getAttribute("data-ready")) return;
+    zone.setAttribute("data-ready", "true");
+    var input = zone.querySelector("input[type=file]");
+    if (!input) return;
+    input.addEventListener("change", function () { showFiles(zone); });
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (event) {
+        event.preventDefault();
+        zone.classList.add("weerbaar-dropzone--active");
+      });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      zone.addEventListener(name, function () { zone.classList.remove("weerbaar-dropzone--active"); });
+    });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      if (!event.dataTransfer || !event.dataTransfer.files.length) return;
+      var merged = new DataTransfer();
+      Array.prototype.forEach.call(input.files, function (f) { merged.items.add(f); });
+      Array.prototype.forEach.call(event.dataTransfer.files, function (f) { merged.items.add(f); });
+      input.files = merged.files;
+      showFiles(zone);
+    });
+  }
+
+  function progressFor(form) {
+    var id = form && form.getAttribute && form.getAttribute("data-upload-progress");
+    return id ? document.getElementById(id) : null;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var box = progressFor(event.target);
+    if (!box) return;
+    var bar = box.querySelector("progress");
+    bar.value = 0;
+    bar.textContent = "0%";
+    box.hidden = false;
+  });
+
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var box = progressFor(event.target);
+    if (!box || !event.detail.lengthComputable) return;
+    var bar = box.querySelector("progress");
+    var percent = Math.round((event.detail.loaded / event.detail.total) * 100);
+    bar.value = percent;
+    bar.textContent = percent + "%";
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var box = progressFor(event.target);
+    if (box) box.hidden = true;
+  });
+
+  /* After the server put error messages next to the fields, move focus to the summary. */
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && /form-messages$|^messages$/.test(target.id) && target.textContent.trim()) {
+      target.focus();
+    }
+  });
+
+  function init(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-dropzone]"), setUpDropzone);
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (event) { init(event.target); });
+})();
