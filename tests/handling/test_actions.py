@@ -362,3 +362,19 @@ def test_reminder_is_skipped_for_done_or_rescheduled_actions(client, org, engine
     jobs.run_one(engine, "test")
     with Session(engine) as session:
         assert session.exec(select(HandlingNotification)).all() == []
+
+
+def test_reminder_without_assignee_goes_to_the_case_handler_or_all_coordinators(client, org, engine):
+    assigned = make_incident(client, org["employee"], caseHandlerId=str(org["legal"].user_id))
+    unassigned = make_incident(client, org["employee"])
+    for incident in (assigned, unassigned):
+        _create(client, incident, org["case_handler"], kind="aftercare_conversation", dueAt=later(hours=1))
+    while jobs.run_one(engine, "test"):
+        pass
+    with Session(engine) as session:
+        notes = session.exec(select(HandlingNotification)).all()
+    by_incident = {str(n.incident_id): n.user_id for n in notes}
+    assert by_incident == {
+        assigned["id"]: org["legal"].user_id,
+        unassigned["id"]: org["case_handler"].user_id,
+    }

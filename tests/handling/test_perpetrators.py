@@ -174,3 +174,15 @@ def test_unlinking_drops_the_signal_below_the_threshold(client, org):
     patch(client, f"/api/v1/incidents/{incidents[2]['id']}", {"perpetratorId": None}, org["case_handler"])
     got = client.get(f"/api/v1/incidents/{incidents[0]['id']}", headers=org["case_handler"].headers).json()
     assert got["signals"] == []
+
+
+def test_perpetrator_incidents_respect_need_to_know(client, org):
+    perpetrator = _perpetrator(client, org["case_handler"])
+    normal = make_incident(client, org["case_handler"], perpetratorId=perpetrator["id"])
+    make_incident(
+        client, org["case_handler"], perpetratorId=perpetrator["id"], confidentiality="strictly_confidential"
+    )
+    url = f"/api/v1/perpetrators/{perpetrator['id']}/incidents"
+    seen_by_manager = client.get(url, headers=org["manager"].headers).json()["items"]
+    assert [i["id"] for i in seen_by_manager] == [normal["id"]]
+    assert len(client.get(url, headers=org["privacy_officer"].headers).json()["items"]) == 2

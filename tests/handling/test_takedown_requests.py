@@ -310,3 +310,56 @@ def test_a_case_handler_takes_an_incident_from_registration_to_removed_in_order(
     )
     assert patch(client, url, {"status": "sent"}, handler).status_code == 200
     assert patch(client, url, {"status": "removed"}, handler).json()["status"] == "removed"
+
+
+def test_removed_evidence_no_longer_counts(client, org, engine):
+    incident = make_incident(client, org["case_handler"])
+    evidence_id = add_evidence(client, org["case_handler"], incident_id=incident["id"], url=SENDER["urls"][0])
+    set_column(engine, "evidence", evidence_id, removed_at=datetime.now(UTC))
+    created = _create(client, incident, org["case_handler"], SENDER).json()
+    refused = patch(
+        client, f"/api/v1/takedown-requests/{created['id']}", {"status": "sent"}, org["case_handler"]
+    )
+    assert refused.status_code == 409
+    assert refused.json()["errors"][0]["code"] == "evidence-missing"
+
+
+def test_refused_sender_escalates_to_a_platform_draft_that_needs_dsa_fields(client, other_org):
+    incident, _created, url = _ready(client, other_org, SENDER)
+    patch(client, url, {"status": "sent"}, other_org["case_handler"])
+    patch(client, url, {"status": "refused"}, other_org["case_handler"])
+    platform_id = patch(client, url, {"status": "escalated"}, other_org["case_handler"]).json()[
+        "escalatedToId"
+    ]
+    platform_url = f"/api/v1/takedown-requests/{platform_id}"
+    draft = client.get(platform_url, headers=other_org["case_handler"].headers).json()
+    assert draft["recipientKind"] == "platform"
+    assert draft["recipientName"] == "(to be completed)"
+    refused = patch(client, platform_url, {"status": "sent"}, other_org["case_handler"])
+    assert refused.status_code == 409
+    assert {e["name"] for e in refused.json()["errors"]} == {
+        "illegalityExplanation",
+        "notifierName",
+        "notifierEmail",
+        "goodFaith",
+    }
+    completed = patch(
+        client,
+        platform_url,
+        {
+            k: PLATFORM_NOTICE[k]
+            for k in ("recipientName", "illegalityExplanation", "notifierName", "notifierEmail")
+        }
+        | {"goodFaith": True},
+        other_org["case_handler"],
+    )
+    assert completed.status_code == 200, completed.text
+    assert patch(client, platform_url, {"status": "sent"}, other_org["case_handler"]).status_code == 200
+    patch(client, platform_url, {"status": "refused"}, other_org["case_handler"])
+    dpa_id = patch(client, platform_url, {"status": "escalated"}, other_org["case_handler"]).json()[
+        "escalatedToId"
+    ]
+    dpa = client.get(f"/api/v1/takedown-requests/{dpa_id}", headers=other_org["case_handler"].headers).json()
+    assert dpa["recipientName"] == "Datatilsynet"
+    assert dpa["dueAt"] is None
+    assert incident["id"] == dpa["incidentId"]
