@@ -50,7 +50,7 @@ def list_perpetrators(
     """The organisation's perpetrator records, newest first."""
     items, next_cursor = perpetrators.list_page(session, actor=actor, q=q, cursor=cursor, limit=limit)
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
-    return Page[PerpetratorPublic](items=[perpetrators.to_public(session, p) for p in items], next=next_url)
+    return Page[PerpetratorPublic](items=perpetrators.to_public_many(session, items), next=next_url)
 
 
 @router.get(

@@ -58,23 +58,41 @@ def create(session: Session, *, data: PerpetratorCreate, actor: Actor) -> Perpet
     return perpetrator
 
 
+def to_public_many(session: Session, perpetrators: list[Perpetrator]) -> list[PerpetratorPublic]:
+    """The API views, with incident counts and the repeat signal (one query for all of them)."""
+    ids = [p.id for p in perpetrators]
+    counts: dict[uuid.UUID, tuple[int, bool]] = {}
+    if ids:
+        rows = session.exec(
+            select(
+                IncidentHandling.perpetrator_id,
+                func.count(),
+                func.count(col(IncidentHandling.systematic_since)),
+            )
+            .where(col(IncidentHandling.perpetrator_id).in_(ids))
+            .group_by(col(IncidentHandling.perpetrator_id))
+        ).all()
+        counts = {row[0]: (int(row[1]), int(row[2]) > 0) for row in rows if row[0] is not None}
+    return [
+        PerpetratorPublic.model_validate(
+            {
+                "id": p.id,
+                "name": p.name,
+                "account_handles": p.account_handles,
+                "relation": p.relation,
+                "notes": p.notes,
+                "incident_count": counts.get(p.id, (0, False))[0],
+                "systematic": counts.get(p.id, (0, False))[1],
+                "created_at": p.created_at,
+            }
+        )
+        for p in perpetrators
+    ]
+
+
 def to_public(session: Session, perpetrator: Perpetrator) -> PerpetratorPublic:
-    """The API view, with the incident count and whether it is systematic."""
-    rows = session.exec(
-        select(IncidentHandling.systematic_since).where(IncidentHandling.perpetrator_id == perpetrator.id)
-    ).all()
-    return PerpetratorPublic.model_validate(
-        {
-            "id": perpetrator.id,
-            "name": perpetrator.name,
-            "account_handles": perpetrator.account_handles,
-            "relation": perpetrator.relation,
-            "notes": perpetrator.notes,
-            "incident_count": len(rows),
-            "systematic": any(r is not None for r in rows),
-            "created_at": perpetrator.created_at,
-        }
-    )
+    """The API view of one perpetrator record."""
+    return to_public_many(session, [perpetrator])[0]
 
 
 def encode_cursor(perpetrator: Perpetrator) -> str:
