@@ -63,7 +63,7 @@ class IdempotencyMiddleware:
             return
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed below
         try:
-            digest = await _spool_body(receive, spool)
+            digest = await _spool_body(receive, spool, multipart_boundary(headers.get("content-type")))
             if digest is None:
                 return  # the client went away, or the body guard already answered 413
             query = scope.get("query_string", b"").decode("latin-1")
@@ -193,9 +193,57 @@ def _actor_of(state: Any, headers: Headers) -> tuple[Any, str] | None:
     return actor.organisation_id, keys.caller_of(actor)
 
 
-async def _spool_body(receive: Receive, spool: Any) -> str | None:
-    """Read the whole body into the spool; its SHA-256, or None if the client disconnected."""
-    sha = hashlib.sha256()
+class BoundaryBlindHash:
+    """SHA-256 of a body in which the multipart boundary is replaced by a fixed marker.
+
+    A client that retries an upload builds the same parts with a new random boundary; the
+    retry is the same request, so the boundary must not change the fingerprint.
+    """
+
+    MARKER = b"\x00boundary\x00"
+
+    def __init__(self, boundary: bytes | None) -> None:
+        self.sha = hashlib.sha256()
+        self.boundary = boundary
+        self.tail = b""
+
+    def update(self, chunk: bytes) -> None:
+        if not self.boundary:
+            self.sha.update(chunk)
+            return
+        data, start = self.tail + chunk, 0
+        while (found := data.find(self.boundary, start)) != -1:
+            self.sha.update(data[start:found])
+            self.sha.update(self.MARKER)
+            start = found + len(self.boundary)
+        rest, keep = data[start:], len(self.boundary) - 1
+        # The last bytes may be the start of a boundary that the next chunk completes.
+        if len(rest) > keep:
+            self.sha.update(rest[: len(rest) - keep])
+            rest = rest[len(rest) - keep :]
+        self.tail = rest
+
+    def hexdigest(self) -> str:
+        self.sha.update(self.tail)
+        self.tail = b""
+        return self.sha.hexdigest()
+
+
+def multipart_boundary(content_type: str | None) -> bytes | None:
+    """The boundary of a multipart/form-data body, if that is what it is."""
+    media, _, params = (content_type or "").partition(";")
+    if media.strip().lower() != "multipart/form-data":
+        return None
+    for param in params.split(";"):
+        name, _, value = param.strip().partition("=")
+        if name.lower() == "boundary" and value.strip('"'):
+            return value.strip('"').encode("latin-1")
+    return None
+
+
+async def _spool_body(receive: Receive, spool: Any, boundary: bytes | None) -> str | None:
+    """Read the whole body into the spool; its fingerprint hash, or None if the client left."""
+    sha = BoundaryBlindHash(boundary)
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":

@@ -80,7 +80,8 @@ IDEMPOTENCY_KEY = {
     "same key and the same body returns the first response again (with `Idempotent-Replayed: true`) "
     "instead of doing the work twice. The same key with another body, or while the first request is "
     "still running, is a 409 problem. Keys are scoped per caller and organisation and kept for "
-    "24 hours; a response with status 5xx or 429 is not kept, so its retry runs again.",
+    "24 hours; a response with status 5xx or 429 is not kept, so its retry runs again. The "
+    "multipart boundary does not count: an upload retried with a new boundary is the same request.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
 }
 

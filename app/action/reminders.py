@@ -18,6 +18,7 @@ from app.db import utcnow
 from app.incident.models import Incident
 from app.jobs import service as jobs
 from app.organisation.models import Role, User
+from app.webhook import service as webhooks
 
 REMINDER_JOB = "action.reminder"
 
@@ -108,4 +109,10 @@ def send_reminder(session: Session, payload: dict[str, Any]) -> None:
         object_type="action",
         object_id=action.id,
         details={"incidentId": str(incident.id), "recipients": [str(r) for r in dict.fromkeys(recipients)]},
+    )
+    webhooks.emit_for_incident(
+        session,
+        incident_id=incident.id,
+        event_type="action.due",
+        data={"actionId": str(action.id), "kind": action.kind, "dueAt": payload.get("dueAt")},
     )

@@ -31,6 +31,7 @@ from app.incident import service as incidents
 from app.incident.models import Incident, Status
 from app.organisation.models import Role
 from app.storage import ObjectLocked, ObjectMissing, ObjectStore
+from app.webhook import service as webhooks
 
 log = logging.getLogger("weerbaar.evidence")
 alerts = logging.getLogger("weerbaar.alerts")
@@ -305,6 +306,12 @@ def record_upload(
             from app.evidence import jobs
 
             jobs.ensure_scheduled(session)
+            webhooks.emit_for_incident(
+                session,
+                incident_id=incident.id,
+                event_type="evidence.added",
+                data={"evidenceId": str(item.id), "kind": item.kind, "sha256": item.sha256},
+            )
             return item, True
     audit.record(
         session,
@@ -417,6 +424,12 @@ def record_verification(
             object_id=item.id,
             result="failure",
             details={"incidentId": str(item.incident_id), "expectedSha256": item.sha256, **details},
+        )
+        webhooks.emit_for_incident(
+            session,
+            incident_id=item.incident_id,
+            event_type="evidence.verification_failed",
+            data={"evidenceId": str(item.id), "result": check.result.value},
         )
 
 

@@ -31,6 +31,7 @@ from app.incident.models import Incident
 from app.organisation.models import Organisation
 from app.takedown.models import RecipientKind, TakedownRequest, TakedownStatus
 from app.takedown.schemas import TakedownRequestCreate, TakedownRequestPublic, TakedownRequestUpdate
+from app.webhook import service as webhooks
 
 S = TakedownStatus
 TRANSITIONS: dict[TakedownStatus, frozenset[TakedownStatus]] = {
@@ -317,6 +318,13 @@ def update(
         object_id=request.id,
         details=details,
     )
+    if transition:
+        webhooks.emit_for_incident(
+            session,
+            incident_id=request.incident_id,
+            event_type="takedown.status_changed",
+            data={"takedownRequestId": str(request.id), "status": request.status, "transition": transition},
+        )
     if target == S.escalated and transition:
         follow_up = _escalate(session, request=request, incident=incident, actor=actor)
         request.escalated_to_id = follow_up.id

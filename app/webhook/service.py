@@ -18,6 +18,7 @@ from app.audit import service as audit
 from app.auth.actor import Actor
 from app.db import utcnow
 from app.errors import NotFound
+from app.incident.models import Incident
 from app.jobs import service as jobs
 from app.webhook import targets
 from app.webhook.delivery import DELIVER_JOB
@@ -190,4 +191,19 @@ def emit_incident(session: Session, *, incident: Any, event_type: str) -> None:
         organisation_id=incident.organisation_id,
         event_type=event_type,
         data=incident_data(incident),
+    )
+
+
+def emit_for_incident(
+    session: Session, *, incident_id: uuid.UUID, event_type: str, data: dict[str, Any]
+) -> None:
+    """Emit an event about something of an incident (evidence, takedown, action), with its id."""
+    incident = session.get(Incident, incident_id)
+    if incident is None or incident.confidentiality == "strictly_confidential":
+        return
+    emit(
+        session,
+        organisation_id=incident.organisation_id,
+        event_type=event_type,
+        data={"incidentId": str(incident.id), "reference": incident.reference, **data},
     )

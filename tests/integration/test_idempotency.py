@@ -150,3 +150,31 @@ def test_organisation_and_caller_are_recorded(client, org, engine):
     assert row.caller == f"user:{org['case_handler'].user_id}"
     assert row.status == "completed" and row.path == "/api/v1/incidents"
     assert uuid.UUID(str(row.id))
+
+
+def test_multipart_fingerprint_ignores_the_boundary_whatever_the_chunking():
+    from api.idempotency import BoundaryBlindHash, multipart_boundary
+
+    def body(boundary: bytes) -> bytes:
+        return (
+            b"--"
+            + boundary
+            + b"\r\nContent-Disposition: form-data; name=file\r\n\r\nDATA\r\n--"
+            + boundary
+            + b"--\r\n"
+        )
+
+    def digest(boundary: bytes, size: int) -> str:
+        sha = BoundaryBlindHash(boundary)
+        raw = body(boundary)
+        for start in range(0, len(raw), size):
+            sha.update(raw[start : start + size])
+        return sha.hexdigest()
+
+    results = {digest(b, size) for b in (b"abc123", b"zzzzzzzzzzzzzzzz") for size in (1, 2, 3, 5, 7, 1000)}
+    assert len(results) == 1
+    other = BoundaryBlindHash(b"abc123")
+    other.update(body(b"abc123").replace(b"DATA", b"DATB"))
+    assert other.hexdigest() not in results
+    assert multipart_boundary('multipart/form-data; boundary="x y"') == b"x y"
+    assert multipart_boundary("application/json") is None
