@@ -88,11 +88,17 @@ def get_pack(session: Session, *, organisation_id: uuid.UUID, country: PackCount
     return pack
 
 
+def effective_content(pack: LegalPack) -> dict[str, Any]:
+    """The stored pack, with the shipped rule for any behaviour added to Weerbaar after it was saved."""
+    shipped = default_content(pack.country)
+    return {**pack.content, "behaviours": {**shipped["behaviours"], **pack.content["behaviours"]}}
+
+
 def to_public(pack: LegalPack) -> LegalPackPublic:
     """The API view of a stored pack."""
     return LegalPackPublic.model_validate(
         {
-            **pack.content,
+            **effective_content(pack),
             "version": pack.version,
             "updatedAt": pack.updated_at,
             "updatedBy": pack.updated_by_user_id,
@@ -176,7 +182,7 @@ def assess(session: Session, *, incident: Incident) -> LegalAssessment:
     """Suggested articles and duties for the incident, from its organisation's pack."""
     country = pack_country(session, incident.organisation_id)
     pack = get_pack(session, organisation_id=incident.organisation_id, country=country)
-    content = LegalPackContent.model_validate(pack.content)
+    content = LegalPackContent.model_validate(effective_content(pack))
     handling = session.get(IncidentHandling, incident.id)
     political = bool(handling and handling.political_office_holder)
     rows: list[BehaviourAssessment] = []

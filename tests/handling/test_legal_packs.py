@@ -239,3 +239,23 @@ def test_political_office_holder_must_be_a_boolean(client, org):
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["name"] == "politicalOfficeHolder"
+
+
+def test_a_stored_pack_without_a_newer_behaviour_falls_back_to_the_shipped_rule(client, org, engine):
+    client.get("/api/v1/legal-packs/nl", headers=org["legal"].headers)
+    with Session(engine) as session:
+        pack = session.exec(select(LegalPack)).one()
+        content = dict(pack.content)
+        content["behaviours"] = {k: v for k, v in content["behaviours"].items() if k != "doxxing"}
+        pack.content = content
+        session.add(pack)
+        session.commit()
+    got = client.get("/api/v1/legal-packs/nl", headers=org["legal"].headers)
+    assert got.status_code == 200
+    assert got.json()["behaviours"]["doxxing"]["articles"][0]["code"] == "Sr 285d"
+    incident = make_incident(client, org["case_handler"], behaviours=["doxxing"])
+    assessment = client.get(
+        f"/api/v1/incidents/{incident['id']}/legal-assessment", headers=org["legal"].headers
+    )
+    assert assessment.status_code == 200
+    assert [a["code"] for a in assessment.json()["suggestedArticles"]] == ["Sr 285d"]
