@@ -18,6 +18,7 @@ from app.auth.actor import Scope
 from app.db import new_id
 from app.errors import Invalid, Unavailable
 from app.evidence import dossier, upload
+from app.evidence import jobs as _evidence_jobs  # noqa: F401 - registers the verification job
 from app.evidence import service as evidence
 from app.evidence.models import Evidence
 from app.evidence.schemas import (
@@ -63,9 +64,30 @@ def get_evidence(
 CurrentEvidence = Annotated[Evidence, Depends(get_evidence)]
 
 
+def _problem(description: str) -> dict[str, Any]:
+    """A documented problem response (the contract completes only the common codes)."""
+    return {
+        "description": description,
+        "headers": {"API-Version": {"$ref": "#/components/headers/API-Version"}},
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+GONE: dict[int | str, dict[str, Any]] = {
+    410: _problem("The content was removed at the end of its retention period.")
+}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: _problem("Not allowed in the current state (open incident, legal hold, store lock).")
+}
+
+
 def _upload_body() -> dict[str, Any]:
-    schema = EvidenceUploadForm.model_json_schema(by_alias=True)
+    # EvidenceKind is a component already (EvidencePublic uses it).
+    schema = EvidenceUploadForm.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
     schema.pop("title", None)
+    schema.pop("$defs", None)
+    for prop in schema["properties"].values():
+        prop.pop("title", None)
     return {
         "requestBody": {
             "required": True,
@@ -212,8 +234,8 @@ def _disposition(filename: str) -> str:
             "description": "The requested byte range (Range: bytes=start-end).",
             "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
         },
-        410: {"description": "The content was removed at the end of its retention period."},
-        416: {"description": "The range is outside the content."},
+        **GONE,
+        416: _problem("The range is outside the content."),
     },
 )
 def get_evidence_content(
@@ -284,6 +306,7 @@ def list_custody_events(
     status_code=status.HTTP_201_CREATED,
     operation_id="verifyEvidence",
     summary="Verify evidence",
+    responses=GONE,
 )
 def verify_evidence(
     item: CurrentEvidence,
@@ -309,7 +332,10 @@ def verify_evidence(
 
 
 @router.put(
-    "/evidence/{evidenceId}/legal-hold", operation_id="setEvidenceLegalHold", summary="Set legal hold"
+    "/evidence/{evidenceId}/legal-hold",
+    operation_id="setEvidenceLegalHold",
+    summary="Set legal hold",
+    responses={**CONFLICT, **GONE},
 )
 def set_legal_hold(
     body: LegalHoldChange, item: CurrentEvidence, actor: CurrentActor, session: SessionDep, store: StoreDep
@@ -325,6 +351,7 @@ def set_legal_hold(
     "/evidence/{evidenceId}/removals",
     operation_id="removeEvidence",
     summary="Remove evidence after retention",
+    responses={**CONFLICT, **GONE},
 )
 def remove_evidence(
     body: RemovalCreate, item: CurrentEvidence, actor: CurrentActor, session: SessionDep, store: StoreDep

@@ -20,7 +20,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from app.errors import DomainError, FieldError, Invalid
 from app.evidence.sniffing import ALLOWED, HEAD_BYTES, sniff
-from app.storage import ObjectStore, ObjectWriter
+from app.storage import ObjectStore, ObjectWriter, StorageUnavailable
 
 FLUSH_BYTES = 1024 * 1024
 MAX_FIELD_BYTES = 8192
@@ -90,12 +90,15 @@ class _Sink:
 
     def write(self, data: bytes) -> None:
         self.hash.update(data)
-        self.writer.write(data)
+        try:
+            self.writer.write(data)
+        except OSError as exc:
+            raise StorageUnavailable() from exc
 
 
 @dataclass
 class _State:
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, bytes] = field(default_factory=dict)
     header_name: bytearray = field(default_factory=bytearray)
     header_value: bytearray = field(default_factory=bytearray)
     part_name: str | None = None
@@ -138,13 +141,11 @@ def _callbacks(state: _State, limit: int) -> dict[str, Callable[..., None]]:
         state.header_value += data[start:end]
 
     def header_end() -> None:
-        state.headers[state.header_name.decode("latin-1").lower()] = state.header_value.decode(
-            "utf-8", "replace"
-        )
+        state.headers[state.header_name.decode("latin-1").lower()] = bytes(state.header_value)
         state.header_name, state.header_value = bytearray(), bytearray()
 
     def headers_finished() -> None:
-        _, params = parse_options_header(state.headers.get("content-disposition", ""))
+        _, params = parse_options_header(state.headers.get("content-disposition", b""))
         name = params.get(b"name", b"").decode("utf-8", "replace")
         state.part_name = name
         if name == FILE_FIELD:
@@ -153,7 +154,7 @@ def _callbacks(state: _State, limit: int) -> dict[str, Callable[..., None]]:
             state.file_seen = state.in_file = True
             filename = params.get(b"filename", b"").decode("utf-8", "replace")
             state.filename = safe_filename(filename)
-            claimed = state.headers.get("content-type", "").strip()[:255]
+            claimed = state.headers.get("content-type", b"").decode("latin-1").strip()[:255]
             state.claimed_type = claimed or None
         elif len(state.fields) >= MAX_FIELDS:
             raise Invalid("The form has too many fields.", [FieldError(name or "body", "unknown field")])
