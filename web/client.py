@@ -19,6 +19,7 @@ from web.models import (
     LegalAssessment,
     Login,
     Page,
+    RecordingPermission,
     Takedown,
     Timeline,
     User,
@@ -334,6 +335,31 @@ class Api:
     async def timeline(self, incident_id: str) -> Timeline:
         """Changes, evidence, actions and takedown events, oldest first."""
         return await self._get(f"incidents/{incident_id}/timeline", Timeline)
+
+    # Recording permissions
+
+    async def list_recording_permissions(
+        self, *, filters: list[tuple[str, str]], cursor: str | None = None
+    ) -> tuple[list[RecordingPermission], str | None]:
+        """Requests to record conversations, newest first."""
+        params = [*filters, ("limit", "25")] + ([("cursor", cursor)] if cursor else [])
+        page = await self._get("recording-permissions", Page[RecordingPermission], params=params)
+        return page.items, self._next_cursor(page)
+
+    async def create_recording_permission(self, body: dict[str, Any]) -> RecordingPermission:
+        """Register a request to record, with its decision."""
+        response = await self._send("POST", "recording-permissions", body=body)
+        return RecordingPermission.model_validate(response.json())
+
+    async def get_recording_permission(self, permission_id: str) -> RecordingPermission:
+        """One request to record."""
+        return await self._get(f"recording-permissions/{permission_id}", RecordingPermission)
+
+    async def recording_receipt(self, permission_id: str, language: str) -> Download:
+        """The receipt for the citizen, as PDF."""
+        return await self.open_download(
+            f"recording-permissions/{permission_id}/receipt", {"language": language}
+        )
 
     # Administration
 

@@ -17,7 +17,16 @@ from web.client import ApiError
 from web.deps import CsrfRejected, LoginRequired, get_language, get_session, verify_csrf
 from web.errors import describe
 from web.middleware import WebSessionMiddleware
-from web.routes import admin, audit, auth, dashboard, evidence, handling, incidents
+from web.routes import (
+    admin,
+    audit,
+    auth,
+    dashboard,
+    evidence,
+    handling,
+    incidents,
+    recording_permissions,
+)
 from web.session import SessionCodec
 from web.vocabulary import VOCABULARIES
 
@@ -51,7 +60,7 @@ def create_web(
     web.state.max_upload_bytes = max_upload_bytes
 
     web.include_router(assets.router())
-    for module in (auth, dashboard, incidents, evidence, handling, admin, audit):
+    for module in (auth, dashboard, incidents, evidence, handling, recording_permissions, admin, audit):
         web.include_router(module.router)
     _install_error_pages(web)
     web.add_middleware(WebSessionMiddleware, codec=SessionCodec(secret_key))

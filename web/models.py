@@ -245,3 +245,31 @@ class WebhookView(View):
     description: str = ""
     status: str = "active"
     created_at: datetime | None = None
+
+
+class Requester(View):
+    name: str
+    contact: str | None = None
+
+
+class ConcernedEmployee(View):
+    name: str
+    consent: str = "not_asked"
+
+
+class RecordingPermission(View):
+    id: str
+    requester: Requester
+    conversation_at: datetime
+    place: str
+    context: str = ""
+    public_space: bool = False
+    kinds: list[str] = Field(default_factory=list)
+    employees: list[ConcernedEmployee] = Field(default_factory=list)
+    decision: str
+    reason: str | None = None
+    refusal_ground: str | None = None
+    alternative: str | None = None
+    conditions_accepted: bool = False
+    decided_at: datetime | None = None
+    created_at: datetime | None = None

@@ -154,3 +154,23 @@ VOCABULARIES |= {
     "recipient_kinds": RECIPIENT_KINDS,
     "takedown_statuses": TAKEDOWN_STATUSES,
 }
+
+RECORDING_KINDS = {"audio": N_("Sound"), "photo": N_("Photos"), "video": N_("Video")}
+DECISIONS = {
+    "pending": N_("Not decided yet"),
+    "granted": N_("Granted"),
+    "refused": N_("Refused"),
+    "alternative_offered": N_("Alternative offered"),
+}
+REFUSAL_GROUNDS = {
+    "weighty_reason": N_("A weighty reason (e.g. safety, privacy of others)"),
+    "portrait_right": N_("Portrait right: the employee does not consent to images"),
+}
+CONSENTS = {"not_asked": N_("Not asked"), "given": N_("Given"), "refused": N_("Refused")}
+
+VOCABULARIES |= {
+    "recording_kinds": RECORDING_KINDS,
+    "decisions": DECISIONS,
+    "refusal_grounds": REFUSAL_GROUNDS,
+    "consents": CONSENTS,
+}

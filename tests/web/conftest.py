@@ -46,7 +46,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+def page(browser, request: pytest.FixtureRequest):
     """A fresh browser context (no cookies) in Dutch, with console errors collected."""
     context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
     tab = context.new_page()

@@ -108,3 +108,27 @@ def test_the_whole_flow(server, page, artifacts: Path, tmp_path: Path) -> None:
     assert "Indberet en hændelse" in page.inner_text("nav.weerbaar-nav")
     shoot(page, artifacts, "08-dashboard-danish")
     assert not page.errors
+
+
+def test_recording_permission_desk_registers_and_hands_a_receipt(
+    server, page, artifacts: Path, tmp_path: Path
+) -> None:
+    login(page, server.url, "coordinator@utrecht.example")
+    page.click("nav >> text=Toestemming opnames")
+    page.click("button:has-text('Registreren')")
+    page.locator("#rp-error-requester p").wait_for()
+    page.fill("#rp-input-requester", "J. de Vries")
+    page.fill("#rp-input-place", "Balie 3, stadskantoor")
+    page.check("#rp-kinds-audio")
+    page.fill("#rp-input-employees", "Medewerker Balie")
+    page.select_option("#rp-input-decision", "granted")
+    page.check("#rp-input-conditionsAccepted")
+    page.click("button:has-text('Registreren')")
+    page.wait_for_url(re.compile(r".*/recording-permissions/[0-9a-f-]{36}$"))
+    assert "J. de Vries" in page.inner_text("h1")
+    shoot(page, artifacts, "09-recording-permission")
+    with page.expect_download() as info:
+        page.click("text=Ontvangstbewijs — Nederlands (PDF)")
+    receipt = tmp_path / "receipt.pdf"
+    info.value.save_as(receipt)
+    assert receipt.read_bytes().startswith(b"%PDF")

@@ -35,7 +35,12 @@ async def upload_evidence(
         "description": str(form.get("description") or ""),
         "sourceUrl": str(form.get("sourceUrl") or ""),
     }
-    context = {"form": fields, "fields": ("file", "description", "sourceUrl"), "login_link": False}
+    context = {
+        "form": fields,
+        "fields": ("file", "description", "sourceUrl"),
+        "login_link": False,
+        "prefix": "evidence-",
+    }
     if not files:
         errors = {"file": lang.gettext("Choose a file to upload.")}
         return _errors(
