@@ -118,7 +118,7 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
     if "if-match" in header_names:
         codes += ["409", "412", "428"]
     if operation.get("operationId") == "createSession":
-        codes.append("429")
+        codes += ["401", "429"]
     if method == "post" and operation.get("security"):
         _document_idempotency(operation, codes)
     for code in sorted(set(codes)):
