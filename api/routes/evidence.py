@@ -382,6 +382,14 @@ def get_incident_dossier(
     """The police-ready dossier, streamed; exporting is a custody event for every file in it."""
     evidence.require_scope(actor, Scope.evidence_read)
     package = dossier.prepare(session, incident=incident, actor=actor, reason=reason)
+    for entry in package.entries:
+        try:
+            store.size(entry.key)
+        except ObjectMissing as exc:
+            # Rolled back: no export is recorded for a dossier that cannot be complete.
+            raise Unavailable(
+                f"The stored content of {entry.path} is missing; verify the evidence to report it."
+            ) from exc
     session.commit()
     return StreamingResponse(
         dossier.stream(store, package),

@@ -29,7 +29,7 @@ from app.evidence.schemas import custody_public, evidence_public
 from app.evidence.upload import safe_filename
 from app.incident.models import Incident
 from app.incident.schemas import to_public
-from app.organisation.models import Organisation
+from app.organisation.models import Organisation, User
 from app.storage import ObjectStore
 
 # Suggested articles per behaviour (NL: seeds/002 protocol table; DK: seeds/004 guideline).
@@ -166,6 +166,16 @@ def _timeline(session: Session, incident: Incident, items: list[Evidence]) -> li
     ]
 
 
+def _reporter(session: Session, incident: Incident) -> str:
+    if incident.reported_by_user_id:
+        user = session.get(User, incident.reported_by_user_id)
+        if user is not None:
+            return f"{user.name} <{user.email}>"
+    if incident.reported_by_client_id:
+        return f"API client {incident.reported_by_client_id}"
+    return "system"
+
+
 def prepare(session: Session, *, incident: Incident, actor: Actor, reason: str | None) -> Package:
     """Record the export (custody per file, audit) and build the manifest and report."""
     items = service.live_items(session, incident=incident)
@@ -218,7 +228,7 @@ def prepare(session: Session, *, incident: Incident, actor: Actor, reason: str |
             "org": org.name,
             "generated_at": _iso(generated_at),
             "generated_by": actor.label,
-            "reporter": public["reportedBy"]["kind"] + " " + str(public["reportedBy"].get("id") or ""),
+            "reporter": _reporter(session, incident),
             "why": perpetrator.get("relation") or labels["unknown"],
             "articles": articles,
             "files": files,

@@ -102,3 +102,13 @@ def test_dossier_of_incident_without_evidence_has_manifest_and_report(client, or
     response = client.get(f"/api/v1/incidents/{incident['id']}/dossier", headers=org["employee"].headers)
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     assert archive.namelist() == ["manifest.json", "report.pdf", "SHA256SUMS"]
+
+
+def test_dossier_with_a_missing_object_is_refused_and_records_no_export(client, org, app):
+    incident = create_incident(client, org["case_handler"])
+    item = upload(client, incident["id"], org["case_handler"]).json()
+    (app.state.store.root / f"{org.organisation_id}/{incident['id']}/{item['id']}").unlink()
+    response = client.get(f"/api/v1/incidents/{incident['id']}/dossier", headers=org["case_handler"].headers)
+    assert_problem(response, 503)
+    custody = client.get(f"/api/v1/evidence/{item['id']}/custody-events", headers=org["case_handler"].headers)
+    assert [e["kind"] for e in custody.json()["items"]] == ["uploaded"]

@@ -267,3 +267,32 @@ def test_client_disconnect_half_way_keeps_nothing(client, org, app, engine, stor
 
     anyio.run(run)
     assert_nothing_stored(app, engine)
+
+
+def test_verification_job_runs_from_the_job_table_and_queues_the_next_run(
+    client, org, app, engine, monkeypatch
+):
+    from app.config import get_settings
+    from app.db import utcnow
+    from app.jobs import service as job_runner
+
+    incident = create_incident(client, org["employee"])
+    item = upload(client, incident["id"], org["employee"]).json()
+    assert jobs.VERIFY_ALL in job_runner.HANDLERS
+    monkeypatch.setenv("WEERBAAR_DATA_DIR", str(app.state.settings.data_dir))
+    get_settings.cache_clear()
+    try:
+        with Session(engine) as session:
+            job = session.exec(select(Job).where(Job.kind == jobs.VERIFY_ALL)).one()
+            job.run_at = utcnow()
+            session.add(job)
+            session.commit()
+        assert job_runner.run_one(engine, "test-worker")
+    finally:
+        get_settings.cache_clear()
+    with Session(engine) as session:
+        runs = session.exec(select(Job).where(Job.kind == jobs.VERIFY_ALL).order_by(Job.created_at)).all()
+        assert [r.status for r in runs] == ["done", "queued"]
+        assert runs[1].run_at > utcnow()
+        verified = session.get(Evidence, uuid.UUID(item["id"]))
+        assert verified.last_verification_result == "ok"
