@@ -22,6 +22,17 @@ class CsrfRejected(Exception):
     """The form's security token is missing or does not match the session's."""
 
 
+class BodyTooLarge(Exception):
+    """The request body is over the limit; refused before anything is read or stored."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+
+# One form post carries at most this many full-size files (the report form's screenshots).
+FILES_PER_POST = 5
+
+
 def get_session(request: Request) -> WebSession:
     """The browser session the middleware decoded from the cookie."""
     session: WebSession = request.state.web_session
@@ -42,6 +53,10 @@ async def verify_csrf(request: Request) -> None:
     """Every state-changing request carries the session's CSRF token (header or form field)."""
     if request.method not in UNSAFE_METHODS:
         return
+    limit = request.app.state.max_upload_bytes * FILES_PER_POST + 1024 * 1024
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise BodyTooLarge(limit)
     session = get_session(request)
     given = request.headers.get("X-CSRF-Token")
     if given is None:

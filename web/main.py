@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from web import htmx
 from web.assets import Assets
 from web.client import ApiError
-from web.deps import CsrfRejected, LoginRequired, get_language, get_session, verify_csrf
+from web.deps import BodyTooLarge, CsrfRejected, LoginRequired, get_language, get_session, verify_csrf
 from web.errors import describe
 from web.middleware import WebSessionMiddleware
 from web.routes import (
@@ -92,6 +92,16 @@ def _install_error_pages(web: FastAPI) -> None:
             "Nothing was saved. Reload the page and send the form again."
         )
         return _message(request, text, status_code=403, title=lang.gettext("Not sent"))
+
+    @web.exception_handler(BodyTooLarge)
+    async def _too_large(request: Request, exc: BodyTooLarge) -> Response:
+        lang = get_language(request)
+        text = lang.gettext(
+            "Too much at once: the files together are larger than %(limit)s. Nothing was saved; "
+            "send fewer or smaller files.",
+            limit=lang.filesize(exc.limit),
+        )
+        return _message(request, text, status_code=413, title=lang.gettext("Not sent"))
 
     @web.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:

@@ -237,3 +237,23 @@ def test_the_ui_never_imports_the_services_or_the_database() -> None:
                 continue
             for name in names:
                 assert not name.startswith(("app", "api", "sqlmodel", "sqlalchemy")), f"{path}: {name}"
+
+
+def test_a_post_over_the_size_limit_is_refused_before_it_is_read(settings: Settings, tenant: Tenant) -> None:
+    web = create_web(
+        api_url="http://testserver/api/v1", secret_key=settings.resolved_secret_key(), max_upload_bytes=1000
+    )
+    application = create_app(settings, web=web)
+    web.state.transport = httpx.ASGITransport(app=application)
+    client = TestClient(application, follow_redirects=False)
+    token = log_in(client)
+    response = client.post(
+        "/incidents",
+        files={"screenshots": ("big.png", b"\x89PNG" + b"\0" * 1_100_000, "image/png")},
+        data={"title": "te groot"},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
+    assert response.status_code == 413
+    assert response.headers["HX-Reswap"] == "none"
+    assert "MB" in response.text
+    application.state.engine.dispose()

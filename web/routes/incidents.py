@@ -17,7 +17,7 @@ from web.deps import Lang, Session, UserApi
 from web.errors import describe
 from web.forms import field_errors, lines, local_to_utc, utc_to_local_input
 from web.i18n import Language
-from web.models import Incident
+from web.models import Incident, User
 from web.uploads import check_screenshots, upload_files
 
 router = APIRouter(include_in_schema=False)
@@ -35,10 +35,11 @@ FORM_FIELDS = (
     "severity",
     "status",
     "closureReason",
+    "caseHandlerId",
     "screenshots",
 )
 
-EDIT_ONLY = ("severity", "status", "closureReason")
+EDIT_ONLY = ("severity", "status", "closureReason", "caseHandlerId")
 NEW_ONLY = ("screenshots",)
 
 
@@ -96,6 +97,8 @@ def _form_values(form: FormData) -> dict[str, Any]:
         for key in ("title", "description", "occurredAt", "platform", "urls", "locationKind")
     }
     values.update({k: str(form.get(k) or "") for k in ("severity", "status", "closureReason", "etag")})
+    if "caseHandlerId" in form:
+        values["caseHandlerId"] = str(form.get("caseHandlerId") or "")
     values["behaviours"] = [str(v) for v in form.getlist("behaviours")]
     return values
 
@@ -117,7 +120,10 @@ def _body(values: dict[str, Any], *, edit: bool) -> dict[str, Any]:
         if values["closureReason"].strip():
             body["closureReason"] = values["closureReason"].strip()
         # A merge patch: absent keys stay as they are; required facts cannot be emptied.
-        return {k: v for k, v in body.items() if v is not None}
+        patch = {k: v for k, v in body.items() if v is not None}
+        if "caseHandlerId" in values:  # only when the form offered the choice; empty unassigns
+            patch["caseHandlerId"] = values["caseHandlerId"] or None
+        return patch
     return {k: v for k, v in body.items() if v not in (None, "", [])} | {"behaviours": values["behaviours"]}
 
 
@@ -252,6 +258,7 @@ async def show_incident(request: Request, incident_id: str, api: UserApi) -> Res
 async def edit_incident(request: Request, incident_id: str, api: UserApi) -> Response:
     """The same form as the report, filled in, with the handling fields."""
     incident, etag = await api.get_incident(incident_id)
+    users = await _optional(api.list_users())
     values = {
         "title": incident.title,
         "description": incident.description,
@@ -263,10 +270,17 @@ async def edit_incident(request: Request, incident_id: str, api: UserApi) -> Res
         "severity": incident.severity,
         "status": incident.status,
         "closureReason": incident.closure_reason or "",
+        "caseHandlerId": incident.case_handler_id or "",
         "etag": etag,
     }
-    context = {"form": values, "mode": "edit", "incident": incident}
+    context = {"form": values, "mode": "edit", "incident": incident, "handlers": _handlers(users)}
     return htmx.render(request, "incidents/new.html", context)
+
+
+def _handlers(users: list[User] | None) -> list[tuple[str, str]]:
+    """Who can be made case handler: active users with a handling role."""
+    roles = {"case_handler", "privacy_officer", "legal"}
+    return [(u.id, u.name) for u in users or [] if u.is_active and roles & set(u.roles)]
 
 
 @router.post("/incidents/{incident_id}")
@@ -286,6 +300,8 @@ async def update_incident(
             extra["stale"] = True
             # The next save overwrites the other change on purpose: the user has seen the warning.
             values["etag"] = etag
+        if exc.status != 401:
+            extra["handlers"] = _handlers(await _optional(api.list_users()))
         return _form_error(request, lang, values, exc, template="incidents/new.html", extra=extra)
     session.flash("success", lang.gettext("Incident %(ref)s is saved.", ref=incident.reference))
     return htmx.redirect(request, f"/incidents/{incident.id}")
