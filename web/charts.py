@@ -29,7 +29,7 @@ class Chart:
     """Bars, axis labels, a legend and the same numbers as a table for screen readers."""
 
     bars: list[Bar]
-    months: list[tuple[float, str]]
+    months: list[tuple[float, str, str]]
     ticks: list[tuple[float, int]]
     legend: list[tuple[str, str]]
     table_head: list[str]
@@ -60,6 +60,7 @@ def monthly(
     today: date,
     label: Callable[[str], str],
     month_label: Callable[[date], str],
+    short_month: Callable[[date], str] = lambda m: m.strftime("%m"),
     top: int = 6,
     other: str = "",
 ) -> Chart:
@@ -112,7 +113,14 @@ def monthly(
     ticks = [(round(TOP + plot_h - plot_h * t / peak, 1), t) for t in tick_values]
     return Chart(
         bars=bars,
-        months=[(round(LEFT + i * step + step / 2, 1), month_label(m)) for i, m in enumerate(months)],
+        months=[
+            (
+                round(LEFT + i * step + step / 2, 1),
+                short_month(m),
+                str(m.year) if i == 0 or m.month == 1 else "",
+            )
+            for i, m in enumerate(months)
+        ],
         ticks=ticks,
         legend=[(PALETTE[n % len(PALETTE)], name) for n, (_, name) in enumerate(series)],
         table_head=[month_label(m) for m in months],

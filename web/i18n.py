@@ -97,6 +97,10 @@ class Language:
         """A month and year, e.g. 'mrt 2026'."""
         return format_date(value, format="MMM y", locale=self.code)
 
+    def short_month(self, value: dt.date) -> str:
+        """An abbreviated month name, e.g. 'mrt'."""
+        return format_date(value, format="LLL", locale=self.code)
+
     def number(self, value: float | int) -> str:
         """A number with this locale's separators."""
         return format_decimal(value, locale=self.code)

@@ -88,6 +88,7 @@ async def dashboard(request: Request, api: UserApi, lang: Lang, session: Session
         today=today.date(),
         label=lambda c: lang.gettext(BEHAVIOURS.get(c, c)),
         month_label=lang.month,
+        short_month=lang.short_month,
         other=lang.gettext("Other"),
     )
     by_platform = charts.monthly(
@@ -95,6 +96,7 @@ async def dashboard(request: Request, api: UserApi, lang: Lang, session: Session
         today=today.date(),
         label=lambda c: lang.gettext(PLATFORMS.get(c, c)),
         month_label=lang.month,
+        short_month=lang.short_month,
         other=lang.gettext("Other"),
     )
     actions_sorted = sorted(actions or [], key=lambda a: (a.due_at is None, a.due_at or today))
