@@ -20,6 +20,7 @@ from web.models import (
     Login,
     Page,
     RecordingPermission,
+    Statistics,
     Takedown,
     Timeline,
     User,
@@ -335,6 +336,11 @@ class Api:
     async def timeline(self, incident_id: str) -> Timeline:
         """Changes, evidence, actions and takedown events, oldest first."""
         return await self._get(f"incidents/{incident_id}/timeline", Timeline)
+
+    async def statistics(self, *, occurred_from: str, occurred_to: str) -> Statistics:
+        """Organisation-wide counts for incidents that occurred in [occurred_from, occurred_to)."""
+        params = {"occurredFrom": occurred_from, "occurredTo": occurred_to}
+        return await self._get("statistics", Statistics, params=params)
 
     # Recording permissions
 

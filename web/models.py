@@ -273,3 +273,17 @@ class RecordingPermission(View):
     conditions_accepted: bool = False
     decided_at: datetime | None = None
     created_at: datetime | None = None
+
+
+class Count(View):
+    key: str
+    count: int
+
+
+class Statistics(View):
+    total: int
+    by_month: list[Count] = Field(default_factory=list)
+    by_behaviour: list[Count] = Field(default_factory=list)
+    by_platform: list[Count] = Field(default_factory=list)
+    by_status: list[Count] = Field(default_factory=list)
+    median_hours_to_first_action: float | None = None

@@ -257,3 +257,25 @@ def test_a_post_over_the_size_limit_is_refused_before_it_is_read(settings: Setti
     assert response.headers["HX-Reswap"] == "none"
     assert "MB" in response.text
     application.state.engine.dispose()
+
+
+@pytest.mark.parametrize("email", ["coordinator@utrecht.example", "employee@utrecht.example"])
+def test_the_dashboard_shows_counts_and_charts_to_handlers_and_employees(
+    browser_client: TestClient, tenant: Tenant, email: str
+) -> None:
+    token = log_in(browser_client, email)
+    created = browser_client.post(
+        "/incidents",
+        data={
+            "title": "Scheldbericht",
+            "platform": "tiktok",
+            "behaviours": "swearing",
+            "occurredAt": "2026-01-05T10:00",
+        },
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
+    assert created.status_code == 204
+    page = browser_client.get("/")
+    assert page.status_code == 200
+    assert page.text.count('role="img"') == 2
+    assert "TikTok" in page.text
