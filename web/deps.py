@@ -86,5 +86,14 @@ async def user_api(request: Request) -> AsyncIterator[Api]:
         yield Api(http, token=session.token, language=get_language(request).code)
 
 
+def require_login(request: Request) -> WebSession:
+    """The session of a logged-in user (for pages that show a form before calling the API)."""
+    session = get_session(request)
+    if not session.logged_in:
+        raise LoginRequired
+    return session
+
+
 AnonymousApi = Annotated[Api, Depends(anonymous_api)]
+LoggedIn = Annotated[WebSession, Depends(require_login)]
 UserApi = Annotated[Api, Depends(user_api)]

@@ -279,3 +279,52 @@ def test_the_dashboard_shows_counts_and_charts_to_handlers_and_employees(
     assert page.status_code == 200
     assert page.text.count('role="img"') == 2
     assert "TikTok" in page.text
+
+
+def test_admins_add_users_and_see_field_errors(browser_client: TestClient, tenant: Tenant) -> None:
+    token = log_in(browser_client)
+    headers = {"HX-Request": "true", "X-CSRF-Token": token}
+    refused = browser_client.post("/admin/users", data={"email": "", "password": ""}, headers=headers)
+    assert refused.status_code == 400 and refused.headers["HX-Reswap"] == "none"
+    assert 'id="user-error-email"' in refused.text and 'id="user-error-roles"' in refused.text
+    created = browser_client.post(
+        "/admin/users",
+        data={
+            "email": "nieuw@utrecht.example",
+            "name": "Nieuw",
+            "password": "a long password 123",
+            "roles": "employee",
+        },
+        headers=headers,
+    )
+    assert created.status_code == 204
+    assert "nieuw@utrecht.example" in browser_client.get("/admin/users").text
+
+
+def test_an_api_client_token_is_shown_once(browser_client: TestClient, tenant: Tenant) -> None:
+    token = log_in(browser_client)
+    page = browser_client.get("/admin/api-clients")
+    assert "incidents:read" in page.text  # the scopes come from the published contract
+    created = browser_client.post(
+        "/admin/api-clients", data={"name": "GIR koppeling", "scopes": "incidents:read", "csrf_token": token}
+    )
+    assert created.status_code == 200
+    secret = re.search(r'data-testid="secret">([^<]+)<', created.text)
+    assert secret
+    assert secret.group(1) not in browser_client.get("/admin/api-clients").text
+
+
+def test_employees_do_not_reach_the_admin_pages(browser_client: TestClient, tenant: Tenant) -> None:
+    log_in(browser_client, "employee@utrecht.example")
+    response = browser_client.get("/admin/users")
+    assert response.status_code == 403
+    assert "/admin/users" not in browser_client.get("/incidents").text
+
+
+def test_the_audit_log_lists_events_with_their_hashes(browser_client: TestClient, tenant: Tenant) -> None:
+    log_in(browser_client)
+    page = browser_client.get("/audit")
+    assert page.status_code == 200
+    assert "session.create" in page.text, page.text[page.text.find('id="results"') :][:800]
+    fragment = browser_client.get("/audit?action=nothing.like.this", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.text

@@ -12,8 +12,8 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
 from web import htmx
-from web.client import Api, ApiError, Upload
-from web.deps import Lang, Session, UserApi
+from web.client import Api, ApiError, FieldProblem
+from web.deps import Lang, LoggedIn, Session, UserApi
 from web.errors import describe
 from web.forms import field_errors, lines, local_to_utc, utc_to_local_input
 from web.i18n import Language
@@ -175,12 +175,8 @@ def _describe(lang: Language, exc: ApiError) -> str:
 
 
 @router.get("/incidents/new")
-def new_incident(request: Request, session: Session) -> Response:
+def new_incident(request: Request, _session: LoggedIn) -> Response:
     """The fast path: what happened, when, where, links and screenshots."""
-    if not session.logged_in:
-        from web.deps import LoginRequired
-
-        raise LoginRequired
     now = utc_to_local_input(datetime.now(UTC))
     return htmx.render(
         request, "incidents/new.html", {"form": {"behaviours": [], "occurredAt": now}, "mode": "new"}
@@ -196,10 +192,9 @@ async def create_incident(request: Request, api: UserApi, lang: Lang, session: S
     extra = {"mode": "new"}
     problem = await check_screenshots(files, lang=lang, max_bytes=request.app.state.max_upload_bytes)
     if problem:
-        exc = ApiError(status=400, detail=problem, errors=[])
-        from web.client import FieldProblem
-
-        exc.errors.append(FieldProblem("body", "screenshots", "file", problem))
+        exc = ApiError(
+            status=400, detail=problem, errors=[FieldProblem("body", "screenshots", "file", problem)]
+        )
         return _form_error(request, lang, values, exc, template="incidents/new.html", extra=extra)
     try:
         incident = await api.create_incident(_body(values, edit=False))
@@ -305,6 +300,3 @@ async def update_incident(
         return _form_error(request, lang, values, exc, template="incidents/new.html", extra=extra)
     session.flash("success", lang.gettext("Incident %(ref)s is saved.", ref=incident.reference))
     return htmx.redirect(request, f"/incidents/{incident.id}")
-
-
-__all__ = ["Upload", "router"]
