@@ -37,8 +37,9 @@ Deliveries follow Standard Webhooks: a POST with a JSON body `{"type", "timestam
 the headers `webhook-id` (the same for every retry of one event), `webhook-timestamp` and
 `webhook-signature` (`v1,<base64 HMAC-SHA256>` of `<id>.<timestamp>.<body>` under the secret).
 Any 2xx acknowledges; anything else is retried with exponential back-off and jitter (up to 10
-attempts over about 3 hours); 410 Gone disables the subscription. Payloads carry ids, reference
-and status only; fetch the rest through the API. Strictly confidential incidents raise no events."""
+attempts, waiting at most about 2.5 hours in all); 410 Gone disables the subscription. Payloads
+carry ids, reference and status only; fetch the rest through the API. Strictly confidential
+incidents raise no events."""
 
 
 def get_subscription(

@@ -181,6 +181,9 @@ def authenticate(session: Session, *, token: str, key: str, origin: str | None) 
         client = session.exec(select(ApiClient).where(ApiClient.token_digest == token_digest)).first()
         if client is None or client.revoked_at is not None:
             raise Unauthenticated("The token is not valid.")
+        if client.last_used_at is None or now - client.last_used_at > LAST_USED_GRANULARITY:
+            client.last_used_at = now  # coarse, so that not every request writes
+            session.add(client)
         return Actor(
             kind="apiClient",
             organisation_id=client.organisation_id,
@@ -190,6 +193,9 @@ def authenticate(session: Session, *, token: str, key: str, origin: str | None) 
             origin=origin,
         )
     raise Unauthenticated("The token is not valid.")
+
+
+LAST_USED_GRANULARITY = timedelta(minutes=5)
 
 
 def parse_scopes(raw: str) -> list[Scope]:

@@ -113,3 +113,11 @@ def test_contract_documents_required_scopes(client):
             assert "x-required-scopes" in operation, (method, path)
             assert "Access:" in operation["description"], (method, path)
     assert contract["paths"]["/exports/gir"]["get"]["x-required-scopes"] == ["exports:read"]
+
+
+def test_last_use_is_recorded(client, org):
+    created = create(client, org)
+    assert created["lastUsedAt"] is None
+    client.get("/api/v1/incidents", headers=bearer(created["token"]))
+    got = client.get(f"/api/v1/api-clients/{created['id']}", headers=org["admin"].headers).json()
+    assert got["lastUsedAt"] is not None
