@@ -39,9 +39,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from minio import Minio
 
 from app.db import make_engine
 from app.migrate import upgrade
+from app.storage import S3_PARALLEL_PARTS, S3_PART_SIZE
 from tests.fixtures.factories import SECRET, incident_body, make_tenant
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -328,6 +330,7 @@ def main() -> None:
                         "WEERBAAR_S3_SECURE": "false",
                         "WEERBAAR_S3_BUCKET": "bench-evidence",
                     }
+                    direct = s3_direct(s3_endpoint, path)
                 with server(db_url, run_dir, env) as (base, _pid):
                     incident = httpx.post(
                         f"{base}/api/v1/incidents",
@@ -337,11 +340,32 @@ def main() -> None:
                     incident.raise_for_status()
                     incident_id = incident.json()["id"]
                 run = run_store(store, db_url, run_dir, path, token, incident_id, env)
+                if s3_endpoint:
+                    run["s3_direct_mib_per_s"] = direct
                 run["upload"]["sha256_matches"] = run["upload"]["sha256"] == results["baseline"]["sha256"]
                 results["runs"].append(run)
             shutil.rmtree(run_dir / "var", ignore_errors=True)
     print(json.dumps(results, indent=2))
     print(markdown(results))
+
+
+def s3_direct(endpoint: str, path: Path) -> float:
+    """The S3 server's own ceiling: the file put straight from this process, as the store does."""
+    client = Minio(endpoint, access_key="bench", secret_key="bench-secret", secure=False)
+    client.make_bucket("bench-direct")
+    started = time.perf_counter()
+    with path.open("rb") as source:
+        client.put_object(
+            "bench-direct",
+            "direct",
+            source,
+            length=-1,
+            part_size=S3_PART_SIZE,
+            num_parallel_uploads=S3_PARALLEL_PARTS,
+        )
+    elapsed = time.perf_counter() - started
+    client.remove_object("bench-direct", "direct")  # moto keeps objects in memory
+    return path.stat().st_size / MIB / elapsed
 
 
 @contextmanager
@@ -376,6 +400,14 @@ def markdown(results: dict[str, Any]) -> str:
             f"{u['mib_per_s'] / b['mib_per_s']:.2f}x | {u['idle_rss_mib']:.0f} | "
             f"{u['peak_over_idle_mib']:.1f} | {d['mib_per_s']:.0f} | {d['peak_over_idle_mib']:.1f} |"
         )
+    for run in results["runs"]:
+        if "s3_direct_mib_per_s" in run:
+            lines += [
+                "",
+                f"The S3 server's own ceiling on this machine (the same file put straight into moto "
+                f"with the same part size and parallelism, no Weerbaar): "
+                f"{run['s3_direct_mib_per_s']:.0f} MiB/s.",
+            ]
     return "\n".join(lines)
 
 

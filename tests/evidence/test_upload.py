@@ -101,14 +101,16 @@ def test_api_client_needs_evidence_write_scope(client, org, engine):
 # --- bad input: a clear problem and nothing kept ---------------------------------------------
 
 
-def test_upload_to_unknown_or_foreign_incident_is_not_found(client, org, other_org, app, engine):
+@BOTH_STORES
+def test_upload_to_unknown_or_foreign_incident_is_not_found(client, org, other_org, app, engine, store_kind):
     theirs = create_incident(client, other_org["case_handler"])
     assert_problem(upload(client, theirs["id"], org["case_handler"]), 404)
     assert_problem(upload(client, "00000000-0000-4000-8000-000000000000", org["case_handler"]), 404)
     assert_nothing_stored(app, engine)
 
 
-def test_upload_to_incident_outside_need_to_know_is_not_found(client, org, app, engine):
+@BOTH_STORES
+def test_upload_to_incident_outside_need_to_know_is_not_found(client, org, app, engine, store_kind):
     incident = create_incident(client, org["case_handler"])
     assert_problem(upload(client, incident["id"], org["employee"]), 404)
     assert_nothing_stored(app, engine)
@@ -158,7 +160,8 @@ def test_file_over_the_limit_is_stopped_while_streaming(client, org, app, engine
     assert_nothing_stored(app, engine)
 
 
-def test_body_over_the_transport_limit_is_refused_up_front(client, org, app, engine):
+@BOTH_STORES
+def test_body_over_the_transport_limit_is_refused_up_front(client, org, app, engine, store_kind):
     incident = create_incident(client, org["employee"])
     response = client.post(
         f"/api/v1/incidents/{incident['id']}/evidence",
@@ -189,7 +192,8 @@ def test_truncated_multipart_body_keeps_nothing(client, org, app, engine, store_
     assert_nothing_stored(app, engine)
 
 
-def test_multipart_without_boundary_is_refused(client, org, app, engine):
+@BOTH_STORES
+def test_multipart_without_boundary_is_refused(client, org, app, engine, store_kind):
     incident = create_incident(client, org["employee"])
     response = client.post(
         f"/api/v1/incidents/{incident['id']}/evidence",
@@ -219,7 +223,8 @@ def test_invalid_fields_are_all_listed_and_nothing_is_kept(client, org, app, eng
     assert_nothing_stored(app, engine)
 
 
-def test_fields_after_the_file_are_checked_too(client, org, app, engine):
+@BOTH_STORES
+def test_fields_after_the_file_are_checked_too(client, org, app, engine, store_kind):
     incident = create_incident(client, org["employee"])
     boundary = "B0undary"
     body = (
@@ -237,7 +242,8 @@ def test_fields_after_the_file_are_checked_too(client, org, app, engine):
     assert_nothing_stored(app, engine)
 
 
-def test_path_in_filename_keeps_only_a_safe_base_name(client, org, app):
+@BOTH_STORES
+def test_path_in_filename_keeps_only_a_safe_base_name(client, org, app, store_kind):
     incident = create_incident(client, org["employee"])
     response = upload(client, incident["id"], org["employee"], filename="../../etc/passwd.png")
     assert response.status_code == 201, response.text
@@ -250,7 +256,8 @@ def test_path_in_filename_keeps_only_a_safe_base_name(client, org, app):
     assert all(".." not in k and "passwd" not in k for k in key_names)
 
 
-def test_auditor_cannot_upload(client, org, app, engine):
+@BOTH_STORES
+def test_auditor_cannot_upload(client, org, app, engine, store_kind):
     incident = create_incident(client, org["auditor"])
     assert_problem(upload(client, incident["id"], org["auditor"]), 403)
     assert_nothing_stored(app, engine)
