@@ -174,3 +174,35 @@ VOCABULARIES |= {
     "refusal_grounds": REFUSAL_GROUNDS,
     "consents": CONSENTS,
 }
+
+# Timeline events (the API's audit action names); unknown ones are shown as they are.
+TIMELINE_EVENTS = {
+    "incident.create": N_("Incident reported"),
+    "incident.update": N_("Incident changed"),
+    "incident.close": N_("Incident closed"),
+    "incident.dossier_export": N_("Dossier exported"),
+    "evidence.add": N_("Evidence added"),
+    "evidence.upload": N_("Evidence added"),
+    "evidence.duplicate_upload": N_("The same file was uploaded again"),
+    "evidence.downloaded": N_("Evidence downloaded"),
+    "evidence.verified": N_("Evidence verified"),
+    "evidence.integrity_alert": N_("Integrity alert on evidence"),
+    "action.create": N_("Action added"),
+    "action.update": N_("Action changed"),
+    "action.waive": N_("Action waived"),
+    "action.reminder": N_("Reminder sent"),
+    "takedown.create": N_("Takedown request drafted"),
+    "takedown.update": N_("Takedown request changed"),
+    "takedown.letter": N_("Takedown letter made"),
+    "takedown.sent": N_("Takedown request sent"),
+    "takedown.acknowledged": N_("Takedown request acknowledged"),
+    "takedown.removed": N_("Content removed"),
+    "takedown.partially_removed": N_("Content partially removed"),
+    "takedown.refused": N_("Takedown refused"),
+    "takedown.no_response": N_("No response to the takedown request"),
+    "takedown.escalated": N_("Takedown request escalated"),
+    "takedown.withdrawn": N_("Takedown request withdrawn"),
+    "perpetrator.systematic_signal": N_("Repeat perpetrator signalled"),
+    "recording_permission.violation": N_("Recording conditions broken"),
+}
+VOCABULARIES |= {"timeline_events": TIMELINE_EVENTS}

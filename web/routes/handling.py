@@ -13,6 +13,7 @@ from web.deps import Lang, Session, UserApi
 from web.errors import describe
 from web.forms import field_errors, lines, local_to_utc
 from web.i18n import Language
+from web.models import Takedown
 from web.routes.evidence import _stream
 
 router = APIRouter(include_in_schema=False)
@@ -136,13 +137,14 @@ async def change_takedown(
     form = await request.form()
     target = str(form.get("status") or "")
     response_text = str(form.get("response") or "").strip()
-    _, etag = await api.get_takedown(takedown_id)
+    current, etag = await api.get_takedown(takedown_id)
     body: dict[str, Any] = {"status": target}
     if response_text:
         body["response"] = response_text
     try:
         await api.update_takedown(takedown_id, body, etag=etag)
     except ApiError as exc:
+        exc = _explain_order(lang, exc, current)
         return _refused(
             request,
             lang,
@@ -153,6 +155,33 @@ async def change_takedown(
         )
     session.flash("success", lang.gettext("The takedown request is updated."))
     return htmx.redirect(request, f"/incidents/{incident_id}#takedowns")
+
+
+def _explain_order(lang: Language, exc: ApiError, takedown: Takedown) -> ApiError:
+    """The protocol's order of handling, in the user's language: evidence first, then the police."""
+    reasons = []
+    for problem in exc.errors:
+        if problem.code == "evidence-missing":
+            index = problem.name.rsplit("/", 1)[-1]
+            url = takedown.urls[int(index)] if index.isdigit() and int(index) < len(takedown.urls) else ""
+            reasons.append(
+                lang.gettext(
+                    "No evidence is secured for %(url)s yet. Add a screenshot or capture with this web "
+                    "address as its source before asking for removal.",
+                    url=url,
+                )
+            )
+        elif problem.code == "police-report-pending":
+            reasons.append(
+                lang.gettext(
+                    "A police report is required first: mark the police report action as done, "
+                    "or have a case handler or legal counsel waive it with a reason."
+                )
+            )
+    if not reasons:
+        return exc
+    detail = " ".join([lang.gettext("This request cannot be sent yet."), *reasons])
+    return ApiError(status=exc.status, detail=detail, title=exc.title, errors=[])
 
 
 @router.get("/takedowns/{takedown_id}/letter")
