@@ -296,3 +296,21 @@ def test_verification_job_runs_from_the_job_table_and_queues_the_next_run(
         assert runs[1].run_at > utcnow()
         verified = session.get(Evidence, uuid.UUID(item["id"]))
         assert verified.last_verification_result == "ok"
+
+
+@pytest.mark.parametrize("store_kind", ["s3"], indirect=True)
+def test_removal_under_s3_retention_is_refused_and_nothing_changes(client, org, app, store_kind):
+    app.state.store.retention_days = 1
+    incident = create_incident(client, org["employee"])
+    item = upload(client, incident["id"], org["employee"]).json()
+    _close(client, incident, org["case_handler"])
+    response = client.post(
+        f"/api/v1/evidence/{item['id']}/removals",
+        json={"reason": "retention period ended"},
+        headers=org["admin"].headers,
+    )
+    assert_problem(response, 409)
+    got = client.get(f"/api/v1/evidence/{item['id']}", headers=org["admin"].headers).json()
+    assert got["removedAt"] is None
+    content = client.get(f"/api/v1/evidence/{item['id']}/content", headers=org["admin"].headers)
+    assert content.status_code == 200
