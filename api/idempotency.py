@@ -14,6 +14,7 @@ import tempfile
 from datetime import timedelta
 from typing import Any
 
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -21,7 +22,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import problem_response
 from app.auth import service as auth
-from app.db import session_scope
 from app.errors import DomainError
 from app.idempotency import service as keys
 
@@ -57,10 +57,6 @@ class IdempotencyMiddleware:
             )
             return
         state = scope["app"].state
-        actor = await run_in_threadpool(_actor_of, state, headers)
-        if actor is None:
-            await self.app(scope, receive, send)  # the route answers 401
-            return
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed below
         try:
             digest = await _spool_body(receive, spool, multipart_boundary(headers.get("content-type")))
@@ -70,15 +66,16 @@ class IdempotencyMiddleware:
             outcome = await run_in_threadpool(
                 keys.begin,
                 state.engine,
-                organisation_id=actor[0],
-                caller=actor[1],
+                identify=lambda session: _identify(session, state, headers),
                 key=key,
                 method="POST",
                 path=scope["path"] + (f"?{query}" if query else ""),
                 print_=keys.fingerprint(digest, headers.get("content-type")),
                 policy=self.policy or _policy(state),
             )
-            if isinstance(outcome, keys.Replay):
+            if outcome is None:
+                await self._run(scope, spool, receive, send, None, state)  # the route answers 401
+            elif isinstance(outcome, keys.Replay):
                 await _replay(outcome, send)
             elif isinstance(outcome, keys.Mismatch):
                 await self._problem(
@@ -138,6 +135,9 @@ class IdempotencyMiddleware:
                     sent_all = True
             await send(message)
 
+        if key_id is None:
+            await self.app(scope, replay_receive, send)
+            return
         try:
             await self.app(scope, replay_receive, capture)
         except BaseException:
@@ -180,14 +180,13 @@ def _policy(state: Any) -> keys.Policy:
     return keys.Policy(ttl=timedelta(hours=settings.idempotency_key_ttl_hours))
 
 
-def _actor_of(state: Any, headers: Headers) -> tuple[Any, str] | None:
+def _identify(session: Session, state: Any, headers: Headers) -> tuple[Any, str] | None:
     """(organisation id, caller) of the bearer token, or None when it is not valid."""
     scheme, _, token = headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     try:
-        with session_scope(state.engine) as session:
-            actor = auth.authenticate(session, token=token.strip(), key=state.secret_key, origin=None)
+        actor = auth.authenticate(session, token=token.strip(), key=state.secret_key, origin=None)
     except DomainError:
         return None
     return actor.organisation_id, keys.caller_of(actor)

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -150,23 +151,29 @@ def _claim(
 def begin(
     engine: Engine,
     *,
-    organisation_id: uuid.UUID,
-    caller: str,
+    identify: Callable[[Session], tuple[uuid.UUID, str] | None],
     key: str,
     method: str,
     path: str,
     print_: str,
     policy: Policy,
-) -> Outcome:
-    """Claim the key in a committed transaction of its own, or say why the request must not run."""
+) -> Outcome | None:
+    """Identify the caller and claim the key, in one committed transaction of its own.
+
+    `identify` gives (organisation id, caller) for the request's credentials, or None when they
+    are not valid: then nothing is claimed and None is returned (the route answers 401).
+    """
     _ensure_purge_job(engine, policy)
     for attempt in range(3):
         try:
             with session_scope(engine) as session:
+                who = identify(session)
+                if who is None:
+                    return None
                 return _claim(
                     session,
-                    organisation_id=organisation_id,
-                    caller=caller,
+                    organisation_id=who[0],
+                    caller=who[1],
                     key=key,
                     method=method,
                     path=path,
