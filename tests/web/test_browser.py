@@ -132,3 +132,23 @@ def test_recording_permission_desk_registers_and_hands_a_receipt(
     receipt = tmp_path / "receipt.pdf"
     info.value.save_as(receipt)
     assert receipt.read_bytes().startswith(b"%PDF")
+
+
+def test_files_can_be_dropped_on_the_report_form(server, page) -> None:
+    login(page, server.url, "coordinator@utrecht.example")
+    page.goto(f"{server.url}/incidents/new")
+    page.evaluate(
+        """() => {
+            const zone = document.querySelector('[data-dropzone]');
+            const data = new DataTransfer();
+            const bytes = new Uint8Array([137, 80, 78, 71]);
+            data.items.add(new File([bytes], 'gesleept.png', {type: 'image/png'}));
+            const init = {dataTransfer: data, bubbles: true, cancelable: true};
+            zone.dispatchEvent(new DragEvent('dragover', init));
+            zone.dispatchEvent(new DragEvent('drop', init));
+        }"""
+    )
+    assert "gesleept.png" in page.inner_text("[data-file-list]")
+    assert page.evaluate("() => document.querySelector('#input-screenshots').files.length") == 1
+    assert page.locator("#report-progress progress").count() == 1
+    assert not page.errors

@@ -328,3 +328,30 @@ def test_the_audit_log_lists_events_with_their_hashes(browser_client: TestClient
     assert "session.create" in page.text, page.text[page.text.find('id="results"') :][:800]
     fragment = browser_client.get("/audit?action=nothing.like.this", headers={"HX-Request": "true"})
     assert "<html" not in fragment.text
+
+
+def test_evidence_uploaded_through_the_ui_downloads_unchanged(
+    browser_client: TestClient, tenant: Tenant
+) -> None:
+    token = log_in(browser_client)
+    headers = {"HX-Request": "true", "X-CSRF-Token": token}
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    created = browser_client.post(
+        "/incidents",
+        data={
+            "title": "Met bewijs",
+            "platform": "x",
+            "behaviours": "threat",
+            "occurredAt": "2026-02-01T09:30",
+        },
+        files={"screenshots": ("scherm.png", png, "image/png")},
+        headers=headers,
+    )
+    assert created.status_code == 204
+    detail = browser_client.get(created.headers["HX-Redirect"])
+    link = re.search(r'href="(/evidence/[0-9a-f-]+/content)"', detail.text)
+    assert link
+    download = browser_client.get(link.group(1))
+    assert download.status_code == 200 and download.content == png
+    assert "attachment" in download.headers["content-disposition"]
+    assert download.headers["Cache-Control"] == "no-store"
