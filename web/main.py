@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 from fastapi import Depends, FastAPI, Request
@@ -81,7 +82,7 @@ def _install_error_pages(web: FastAPI) -> None:
     @web.exception_handler(LoginRequired)
     async def _login(request: Request, _exc: LoginRequired) -> Response:
         target = request.url.path if request.method == "GET" and not htmx.is_htmx(request) else "/"
-        url = f"/login?next={target}" if target != "/" else "/login"
+        url = f"/login?next={quote(target)}" if target != "/" else "/login"
         return htmx.redirect(request, url)
 
     @web.exception_handler(CsrfRejected)
