@@ -108,8 +108,7 @@ class IdempotencyMiddleware:
         response_headers: list[tuple[str, str]] = []
         body = bytearray()
         too_big = False
-        sent_all = False
-
+        settled = False
         body_done = False
 
         async def replay_receive() -> Message:
@@ -120,8 +119,23 @@ class IdempotencyMiddleware:
             body_done = len(chunk) < CHUNK
             return {"type": "http.request", "body": chunk, "more_body": not body_done}
 
+        async def settle(keep: bool) -> None:
+            nonlocal settled
+            settled = True
+            if keep:
+                await run_in_threadpool(
+                    keys.complete,
+                    state.engine,
+                    key_id=key_id,
+                    status=status,
+                    headers=response_headers,
+                    body=bytes(body),
+                )
+            else:
+                await run_in_threadpool(keys.release, state.engine, key_id=key_id)
+
         async def capture(message: Message) -> None:
-            nonlocal status, too_big, sent_all
+            nonlocal status, too_big
             if message["type"] == "http.response.start":
                 status = message["status"]
                 response_headers.extend(
@@ -132,7 +146,8 @@ class IdempotencyMiddleware:
                     body.extend(message.get("body", b""))
                     too_big = len(body) > keys.MAX_STORED_BODY
                 if not message.get("more_body", False):
-                    sent_all = True
+                    # Stored before the last byte goes out: a retry right after never sees "in progress".
+                    await settle(keep=status < 500 and status != 429 and not too_big)
             await send(message)
 
         if key_id is None:
@@ -140,20 +155,9 @@ class IdempotencyMiddleware:
             return
         try:
             await self.app(scope, replay_receive, capture)
-        except BaseException:
-            await run_in_threadpool(keys.release, state.engine, key_id=key_id)
-            raise
-        if status >= 500 or status == 429 or too_big or not sent_all:
-            await run_in_threadpool(keys.release, state.engine, key_id=key_id)
-        else:
-            await run_in_threadpool(
-                keys.complete,
-                state.engine,
-                key_id=key_id,
-                status=status,
-                headers=response_headers,
-                body=bytes(body),
-            )
+        finally:
+            if not settled:
+                await settle(keep=False)
 
     @staticmethod
     async def _problem(

@@ -178,3 +178,26 @@ def test_multipart_fingerprint_ignores_the_boundary_whatever_the_chunking():
     assert other.hexdigest() not in results
     assert multipart_boundary('multipart/form-data; boundary="x y"') == b"x y"
     assert multipart_boundary("application/json") is None
+
+
+def test_a_server_error_releases_the_key_so_the_retry_runs_again(client, org, engine, monkeypatch):
+    from app.incident import service as incidents
+
+    real_create = incidents.create
+    calls = {"n": 0}
+
+    def flaky_create(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("storage hiccup")
+        return real_create(*args, **kwargs)
+
+    monkeypatch.setattr(incidents, "create", flaky_create)
+    headers = org["case_handler"].headers
+    failed = post(client, headers, "flaky")
+    assert failed.status_code == 500
+    assert count(engine, IdempotencyKey) == 0
+    retried = post(client, headers, "flaky")
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried.headers
+    assert post(client, headers, "flaky").headers["Idempotent-Replayed"] == "true"
+    assert count(engine) == 1
