@@ -355,3 +355,82 @@ def test_evidence_uploaded_through_the_ui_downloads_unchanged(
     assert download.status_code == 200 and download.content == png
     assert "attachment" in download.headers["content-disposition"]
     assert download.headers["Cache-Control"] == "no-store"
+
+
+def _incident_with_evidence(client: TestClient, token: str, url: str) -> str:
+    headers = {"HX-Request": "true", "X-CSRF-Token": token}
+    created = client.post(
+        "/incidents",
+        data={
+            "title": "Scheldpartij",
+            "platform": "forum",
+            "behaviours": "swearing",
+            "occurredAt": "2026-03-01T12:00",
+            "urls": url,
+        },
+        headers=headers,
+    )
+    incident = created.headers["HX-Redirect"].rsplit("/", 1)[1]
+    stored = client.post(
+        f"/incidents/{incident}/evidence",
+        data={"sourceUrl": url},
+        files={"file": ("capture.png", b"\x89PNG\r\n\x1a\n" + b"\1" * 64, "image/png")},
+        headers=headers,
+    )
+    assert stored.status_code == 204, stored.text
+    return incident
+
+
+def test_a_takedown_is_sent_answered_and_escalated_from_the_detail_page(
+    browser_client: TestClient, tenant: Tenant
+) -> None:
+    token = log_in(browser_client)
+    headers = {"HX-Request": "true", "X-CSRF-Token": token}
+    url = "https://forum.example/thread/7"
+    incident = _incident_with_evidence(browser_client, token, url)
+    drafted = browser_client.post(
+        f"/incidents/{incident}/takedowns",
+        data={"recipientKind": "sender", "recipientName": "De afzender", "urls": url},
+        headers=headers,
+    )
+    assert drafted.status_code == 204, drafted.text
+    page = browser_client.get(f"/incidents/{incident}").text
+    takedown = re.search(r"/takedowns/([0-9a-f-]{36})/status", page)
+    assert takedown
+    status_url = f"/incidents/{incident}/takedowns/{takedown.group(1)}/status"
+    assert browser_client.post(status_url, data={"status": "sent"}, headers=headers).status_code == 204
+    answered = browser_client.post(
+        status_url, data={"status": "refused", "response": "Wij verwijderen niets."}, headers=headers
+    )
+    assert answered.status_code == 204, answered.text
+    escalated = browser_client.post(status_url, data={"status": "escalated"}, headers=headers)
+    assert escalated.status_code == 204, escalated.text
+    page = browser_client.get(f"/incidents/{incident}").text
+    assert page.count('data-testid="takedown"') == 2  # the escalation drafted a follow-up request
+    assert "Wij verwijderen niets." in page
+    letter = browser_client.get(f"/takedowns/{takedown.group(1)}/letter?language=da")
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
+
+
+def test_an_action_is_added_and_marked_done(browser_client: TestClient, tenant: Tenant) -> None:
+    token = log_in(browser_client)
+    headers = {"HX-Request": "true", "X-CSRF-Token": token}
+    incident = _incident_with_evidence(browser_client, token, "https://forum.example/thread/8")
+    refused = browser_client.post(f"/incidents/{incident}/actions", data={"kind": ""}, headers=headers)
+    assert refused.status_code == 400 and 'id="action-error-kind"' in refused.text
+    added = browser_client.post(
+        f"/incidents/{incident}/actions",
+        data={"kind": "consultation", "description": "Gesprek met leidinggevende"},
+        headers=headers,
+    )
+    assert added.status_code == 204, added.text
+    page = browser_client.get(f"/incidents/{incident}").text
+    action = re.search(r"/actions/([0-9a-f-]{36})/done", page)
+    assert action
+    done = browser_client.post(
+        f"/incidents/{incident}/actions/{action.group(1)}/done",
+        data={"outcome": "Besproken"},
+        headers=headers,
+    )
+    assert done.status_code == 204, done.text
+    assert "Besproken" in browser_client.get(f"/incidents/{incident}").text
