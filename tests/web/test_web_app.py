@@ -378,7 +378,7 @@ def _incident_with_evidence(client: TestClient, token: str, url: str) -> str:
         headers=headers,
     )
     assert stored.status_code == 204, stored.text
-    return incident
+    return str(incident)
 
 
 def test_a_takedown_is_sent_answered_and_escalated_from_the_detail_page(
