@@ -71,6 +71,7 @@ LABELS: dict[str, dict[str, str]] = {
         "reporter": "Reported by", "affected": "Affected employees", "perpetrator": "Perpetrator",
         "unknown": "unknown", "occurred": "Occurred", "detected": "Detected", "reported": "Reported",
         "verify": "Verify the files after unzipping with: sha256sum -c SHA256SUMS",
+        "file": "File", "captured": "Captured", "source": "Source", "removed": "removed",
     },
     "nl": {
         "title": "Incidentdossier", "who": "Wie", "what": "Wat", "where": "Waar",
@@ -80,6 +81,7 @@ LABELS: dict[str, dict[str, str]] = {
         "reporter": "Gemeld door", "affected": "Betrokken medewerkers", "perpetrator": "Dader",
         "unknown": "onbekend", "occurred": "Voorgevallen", "detected": "Ontdekt", "reported": "Gemeld",
         "verify": "Controleer de bestanden na uitpakken met: sha256sum -c SHA256SUMS",
+        "file": "Bestand", "captured": "Vastgelegd", "source": "Bron", "removed": "verwijderd",
     },
     "da": {
         "title": "Hændelsesdossier", "who": "Hvem", "what": "Hvad", "where": "Hvor",
@@ -89,6 +91,7 @@ LABELS: dict[str, dict[str, str]] = {
         "reporter": "Anmeldt af", "affected": "Berørte medarbejdere", "perpetrator": "Gerningsperson",
         "unknown": "ukendt", "occurred": "Sket", "detected": "Opdaget", "reported": "Anmeldt",
         "verify": "Kontrollér filerne efter udpakning med: sha256sum -c SHA256SUMS",
+        "file": "Fil", "captured": "Optaget", "source": "Kilde", "removed": "slettet",
     },
 }  # fmt: skip
 
@@ -116,12 +119,13 @@ REPORT = """<!doctype html><html><head><meta charset="utf-8"><title>{{ t.title }
 <h2>{{ t.why }}</h2><p>{{ why }}</p>
 <h2>{{ t.classification }}</h2><p>{{ i.classification | join(", ") }}</p>
 <h3>{{ t.articles }}</h3><ul>{% for a in articles %}<li>{{ a }}</li>{% else %}<li>-</li>{% endfor %}</ul>
-<h2>{{ t.with_what }}</h2><table><tr><th>#</th><th>File</th><th>Captured</th><th>Source</th>
+<h2>{{ t.with_what }}</h2><table><tr><th>#</th><th>{{ t.file }}</th><th>{{ t.captured }}</th>
+<th>{{ t.source }}</th>
 <th>SHA-256 / size</th></tr>{% for f in files %}<tr><td>{{ loop.index }}</td>
 <td>{{ f.filename }}<br>{{ f.kind }}, {{ f.contentType }}</td><td>{{ f.capturedAt or "-" }}</td>
 <td class="mono">{{ f.sourceUrl or "-" }}{% if f.accountHandle %}<br>{{ f.accountHandle }}{% endif %}</td>
 <td class="mono">{{ f.sha256 }}<br>{{ f.size }} bytes
-{% if f.removedAt %}<br>removed {{ f.removedAt }}{% endif %}</td></tr>{% endfor %}</table>
+{% if f.removedAt %}<br>{{ t.removed }} {{ f.removedAt }}{% endif %}</td></tr>{% endfor %}</table>
 <p>{{ t.verify }}</p>
 <h2>{{ t.timeline }}</h2><table>{% for e in timeline %}<tr><td class="mono">{{ e.at }}</td>
 <td>{{ e.action }}</td><td>{{ e.actor }}</td></tr>{% endfor %}</table>
