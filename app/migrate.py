@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -16,6 +18,19 @@ def alembic_config(database_url: str) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
+
+
+def include_object(dialect: str) -> Callable[[Any, str | None, str, bool, Any], bool]:
+    """Alembic's include_object for this dialect: leaves out objects that `ddl_if` limits to another."""
+
+    def include(obj: Any, _name: str | None, _type: str, _reflected: bool, _compare_to: Any) -> bool:
+        condition = getattr(obj, "_ddl_if", None)
+        if condition is None or condition.dialect is None:
+            return True
+        allowed = (condition.dialect,) if isinstance(condition.dialect, str) else condition.dialect
+        return dialect in allowed
+
+    return include
 
 
 def upgrade(database_url: str, revision: str = "heads") -> None:

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import pool
 
 from app.db import make_engine
+from app.migrate import include_object
 from app.models import metadata
 
 config = context.config
@@ -21,6 +22,7 @@ def run_migrations() -> None:
             target_metadata=metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object(connection.dialect.name),
         )
         with context.begin_transaction():
             context.run_migrations()

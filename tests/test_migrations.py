@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from app.migrate import downgrade, upgrade
+from app.migrate import downgrade, include_object, upgrade
 from app.models import metadata
 from tests.fixtures.postgres import unavailable
 
@@ -39,7 +39,8 @@ def schema_differences(url: str) -> list[object]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            opts = {"compare_type": True, "include_object": include_object(conn.dialect.name)}
+            context = MigrationContext.configure(conn, opts=opts)
             return list(compare_metadata(context, metadata))
     finally:
         engine.dispose()

@@ -121,6 +121,13 @@ class Incident(SQLModel, table=True):
         UniqueConstraint("organisation_id", "reference", name="uq_incident_org_reference"),
         Index("ix_incident_org_reported", "organisation_id", "reported_at", "id"),
         Index("ix_incident_org_status_reported", "organisation_id", "status", "reported_at", "id"),
+        # The free-text filter (LIKE '%q%' on search_text); pg_trgm, so PostgreSQL only (0005).
+        Index(
+            "ix_incident_search_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)

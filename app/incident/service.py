@@ -195,7 +195,12 @@ def list_page(
             )
         )
     if filters.q:
-        stmt = stmt.where(col(Incident.search_text).like(_like_pattern(filters.q), escape="\\"))
+        searched: Any = col(Incident.search_text)
+        if len(filters.q) < 3:
+            # No trigram in so short a pattern: PostgreSQL would read the whole trigram index and
+            # recheck every row; the ordered scan stops as soon as a page is full.
+            searched = searched.concat("")
+        stmt = stmt.where(searched.like(_like_pattern(filters.q), escape="\\"))
     if cursor:
         at, ident = decode_cursor(cursor)
         stmt = stmt.where(tuple_(col(Incident.reported_at), col(Incident.id)) < tuple_(at, ident))

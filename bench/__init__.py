@@ -1,0 +1,1 @@
+"""Benchmarks of the API against realistic data volumes (`make bench`); results in bench/README.md."""
