@@ -47,7 +47,8 @@ def test_main_pages_have_no_violations(server, axe_page, artifacts: Path) -> Non
     axe_page.click("text=Melding versturen")
     axe_page.wait_for_url(re.compile(r".*/incidents/[0-9a-f-]{36}$"))
     found = {}
-    for path in (*PAGES, axe_page.url.removeprefix(server.url)):
+    detail = axe_page.url.removeprefix(server.url)
+    for path in (*PAGES, detail, f"{detail}/edit"):
         axe_page.goto(f"{server.url}{path}")
         violations = axe_violations(axe_page)
         if violations:

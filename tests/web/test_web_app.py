@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -434,3 +435,34 @@ def test_an_action_is_added_and_marked_done(browser_client: TestClient, tenant: 
     )
     assert done.status_code == 204, done.text
     assert "Besproken" in browser_client.get(f"/incidents/{incident}").text
+
+
+def test_the_case_handler_overrides_the_classification_with_a_reason(
+    browser_client: TestClient, tenant: Tenant
+) -> None:
+    token = log_in(browser_client)
+    headers = {"HX-Request": "true", "X-CSRF-Token": token}
+    incident = _incident_with_evidence(browser_client, token, "https://forum.example/thread/9")
+    form = browser_client.get(f"/incidents/{incident}/edit").text
+    etag = re.search(r'name="etag" value="([^"]+)"', form)
+    assert etag and 'id="override-privacy"' in form
+    data = {
+        "title": "Scheldpartij",
+        "platform": "forum",
+        "behaviours": "swearing",
+        "occurredAt": "2026-03-01T12:00",
+        "severity": "high",
+        "status": "in_progress",
+        "override": "privacy",
+        "etag": html.unescape(etag.group(1)),
+    }
+    refused = browser_client.post(f"/incidents/{incident}", data=data, headers=headers)
+    assert refused.status_code == 400 and 'id="error-classificationOverride"' in refused.text
+    saved = browser_client.post(
+        f"/incidents/{incident}",
+        data={**data, "overrideReason": "Foto's van de medewerker gedeeld"},
+        headers=headers,
+    )
+    assert saved.status_code == 204, saved.text
+    page = browser_client.get(f"/incidents/{incident}").text
+    assert "Foto&#39;s van de medewerker gedeeld" in page or "Foto's van de medewerker gedeeld" in page

@@ -36,10 +36,11 @@ FORM_FIELDS = (
     "status",
     "closureReason",
     "caseHandlerId",
+    "classificationOverride",
     "screenshots",
 )
 
-EDIT_ONLY = ("severity", "status", "closureReason", "caseHandlerId")
+EDIT_ONLY = ("severity", "status", "closureReason", "caseHandlerId", "classificationOverride")
 NEW_ONLY = ("screenshots",)
 
 
@@ -97,6 +98,9 @@ def _form_values(form: FormData) -> dict[str, Any]:
         for key in ("title", "description", "occurredAt", "platform", "urls", "locationKind")
     }
     values.update({k: str(form.get(k) or "") for k in ("severity", "status", "closureReason", "etag")})
+    values["override"] = [str(v) for v in form.getlist("override")]
+    values["overrideReason"] = str(form.get("overrideReason") or "")
+    values["hadOverride"] = bool(form.get("hadOverride"))
     if "caseHandlerId" in form:
         values["caseHandlerId"] = str(form.get("caseHandlerId") or "")
     values["behaviours"] = [str(v) for v in form.getlist("behaviours")]
@@ -121,6 +125,13 @@ def _body(values: dict[str, Any], *, edit: bool) -> dict[str, Any]:
             body["closureReason"] = values["closureReason"].strip()
         # A merge patch: absent keys stay as they are; required facts cannot be emptied.
         patch = {k: v for k, v in body.items() if v is not None}
+        if values["override"]:
+            patch["classificationOverride"] = {
+                "categories": values["override"],
+                "reason": values["overrideReason"].strip(),
+            }
+        elif values["hadOverride"]:
+            patch["classificationOverride"] = None  # back to the derived classification
         if "caseHandlerId" in values:  # only when the form offered the choice; empty unassigns
             patch["caseHandlerId"] = values["caseHandlerId"] or None
         return patch
@@ -266,6 +277,9 @@ async def edit_incident(request: Request, incident_id: str, api: UserApi) -> Res
         "status": incident.status,
         "closureReason": incident.closure_reason or "",
         "caseHandlerId": incident.case_handler_id or "",
+        "override": incident.classification_override.categories if incident.classification_override else [],
+        "overrideReason": incident.classification_override.reason if incident.classification_override else "",
+        "hadOverride": bool(incident.classification_override),
         "etag": etag,
     }
     context = {"form": values, "mode": "edit", "incident": incident, "handlers": _handlers(users)}
