@@ -8,7 +8,9 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 
+from api.deps import Permission, get_incident
 from api.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemFieldError
 from app import API_VERSION
 
@@ -18,6 +20,9 @@ Conventions: every error is `application/problem+json` (RFC 9457) with `errors[]
 fields; lists use cursor pagination (`cursor`, `limit`, follow `next`); updates need `If-Match`
 with the resource's `ETag`; dates are RFC 3339 in UTC. Authenticate with
 `Authorization: Bearer <token>`: a staff session token from `POST /sessions` or an API client token.
+Each operation lists the API client scopes it needs in `x-required-scopes` (all of them; empty:
+staff only); a token without them gets 403. Every authenticated `POST` accepts `Idempotency-Key`
+for safe retries.
 """
 
 PROBLEMS = {
@@ -92,6 +97,64 @@ def _document_idempotency(operation: dict[str, Any], codes: list[str]) -> None:
     if not any(p.get("in") == "header" and p["name"].lower() == "idempotency-key" for p in params):
         params.append(IDEMPOTENCY_KEY)
     codes.append("409")
+
+
+# Operations whose scope is checked in the service rather than by a Permission dependency.
+SERVICE_CHECKED_SCOPES = {
+    "createIncident": "incidents:write",
+    "updateIncident": "incidents:write",
+    "listIncidents": "incidents:read",
+    "getIncident": "incidents:read",
+    "uploadEvidence": "evidence:write",
+    "setEvidenceLegalHold": "evidence:write",
+    "listIncidentEvidence": "evidence:read",
+    "getEvidence": "evidence:read",
+    "getEvidenceContent": "evidence:read",
+    "listEvidenceCustodyEvents": "evidence:read",
+    "verifyEvidence": "evidence:read",
+    "getIncidentDossier": "evidence:read",
+}
+
+
+def _routes(routes: Any) -> Any:
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from _routes(included.routes)
+        elif isinstance(route, APIRoute):
+            yield route
+
+
+# Actions, takedown requests and evidence are reached through their incident: the service
+# checks incidents:read (need-to-know) as well.
+THROUGH_INCIDENT = ("actions:", "takedowns:", "evidence:")
+
+
+def _permissions(dependant: Any) -> list[Permission]:
+    found: list[Permission] = []
+    for dependency in dependant.dependencies:
+        if isinstance(dependency.call, Permission):
+            found.append(dependency.call)
+        found.extend(_permissions(dependency))
+    return found
+
+
+def _loads_incident(dependant: Any) -> bool:
+    return any(d.call is get_incident or _loads_incident(d) for d in dependant.dependencies)
+
+
+def required_scopes(app: FastAPI) -> dict[str, list[str]]:
+    """The API client scopes each operation needs, all of them (empty: not open to API clients)."""
+    scopes: dict[str, list[str]] = {}
+    for route in _routes(app.routes):
+        named = {p.scope.value for p in _permissions(route.dependant) if p.scope}
+        if route.operation_id in SERVICE_CHECKED_SCOPES:
+            named.add(SERVICE_CHECKED_SCOPES[route.operation_id])
+        if named and (_loads_incident(route.dependant) or any(n.startswith(THROUGH_INCIDENT) for n in named)):
+            named.add("incidents:read")
+        if route.operation_id:
+            scopes[route.operation_id] = sorted(named)
+    return scopes
 
 
 def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> None:
@@ -175,10 +238,13 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             "schema": {"type": "string", "example": API_VERSION},
         }
     }
+    scopes = required_scopes(app)
     for path, item in schema.get("paths", {}).items():
         for method, operation in item.items():
             if method in ("get", "post", "put", "patch", "delete"):
                 _complete_operation(path, method, operation)
+                if operation.get("security") and "x-required-scopes" not in operation:
+                    operation["x-required-scopes"] = scopes.get(operation.get("operationId", ""), [])
     return _rename_generic_pages(schema)
 
 

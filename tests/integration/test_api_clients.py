@@ -121,3 +121,30 @@ def test_last_use_is_recorded(client, org):
     client.get("/api/v1/incidents", headers=bearer(created["token"]))
     got = client.get(f"/api/v1/api-clients/{created['id']}", headers=org["admin"].headers).json()
     assert got["lastUsedAt"] is not None
+
+
+def test_every_secured_operation_names_its_scope_and_clients_without_it_get_403(client, org, engine):
+    from app.auth.actor import ALL_SCOPES, Scope
+    from tests.fixtures.factories import make_api_client
+
+    contract = client.get("/api/v1/openapi.json").json()
+    checked = 0
+    for path, item in contract["paths"].items():
+        for method, operation in item.items():
+            if not operation.get("security"):
+                continue
+            assert "x-required-scopes" in operation, (method, path)
+            needed = operation["x-required-scopes"]
+            if method != "get" or "{" in path or not needed:
+                continue
+            others = [s for s in ALL_SCOPES if s.value not in needed]
+            response = client.get(f"/api/v1{path}", headers=make_api_client(engine, org, scopes=others))
+            assert response.status_code == 403, (path, response.text)
+            allowed = client.get(
+                f"/api/v1{path}", headers=make_api_client(engine, org, scopes=[Scope(n) for n in needed])
+            )
+            assert allowed.status_code == 200, (path, allowed.text)
+            checked += 1
+    assert checked >= 8
+    without_write = make_api_client(engine, org, scopes=[s for s in ALL_SCOPES if s != Scope.incidents_write])
+    assert client.post("/api/v1/incidents", json=incident_body(), headers=without_write).status_code == 403
