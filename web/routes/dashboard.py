@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Awaitable
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -17,9 +19,17 @@ from web.models import Action, Incident, Statistics, Takedown
 from web.vocabulary import BEHAVIOURS, PLATFORMS
 
 router = APIRouter(include_in_schema=False)
+T = TypeVar("T")
 MAX_PAGES = 10
 OPEN = ("reported", "in_progress", "monitoring")
 BLOCKED = frozenset({"refused", "no_response", "partially_removed"})
+# Requests to the API at once: more only queue up in its thread pool and database.
+CONCURRENCY = 4
+
+
+async def _limited(gate: asyncio.Semaphore, call: Awaitable[T]) -> T:
+    async with gate:
+        return await call
 
 
 def _utc(day: date) -> str:
@@ -32,11 +42,14 @@ def _next_month(day: date) -> date:
 
 async def _monthly_statistics(api: Api, months: list[date]) -> tuple[Statistics, list[Statistics]] | None:
     """The year's figures and one set per month (None when the user may not see statistics)."""
-    spans = [(m, _next_month(m)) for m in months]
+    spans = [(months[0], _next_month(months[-1])), *((m, _next_month(m)) for m in months)]
+    gate = asyncio.Semaphore(CONCURRENCY)
     try:
         results = await asyncio.gather(
-            api.statistics(occurred_from=_utc(months[0]), occurred_to=_utc(_next_month(months[-1]))),
-            *(api.statistics(occurred_from=_utc(start), occurred_to=_utc(end)) for start, end in spans),
+            *(
+                _limited(gate, api.statistics(occurred_from=_utc(start), occurred_to=_utc(end)))
+                for start, end in spans
+            )
         )
     except ApiError as exc:
         if exc.status in (403, 404):
@@ -83,7 +96,8 @@ async def _blocked_takedowns(api: Api, incidents: list[Incident]) -> list[tuple[
             if t.status in BLOCKED or (t.status == "sent" and t.due_at is not None and t.due_at < now)
         ]
 
-    results = await asyncio.gather(*(of(i) for i in incidents[:25]))
+    gate = asyncio.Semaphore(CONCURRENCY)
+    results = await asyncio.gather(*(_limited(gate, of(i)) for i in incidents[:25]))
     return [pair for found in results for pair in found]
 
 
