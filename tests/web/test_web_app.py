@@ -466,3 +466,27 @@ def test_the_case_handler_overrides_the_classification_with_a_reason(
     assert saved.status_code == 204, saved.text
     page = browser_client.get(f"/incidents/{incident}").text
     assert "Foto&#39;s van de medewerker gedeeld" in page or "Foto's van de medewerker gedeeld" in page
+
+
+def test_the_list_pages_with_a_cursor(browser_client: TestClient, tenant: Tenant) -> None:
+    token = log_in(browser_client)
+    for number in range(27):
+        created = browser_client.post(
+            "/incidents",
+            data={
+                "title": f"Bericht {number}",
+                "platform": "x",
+                "behaviours": "insult",
+                "occurredAt": "2026-04-01T08:00",
+                "csrf_token": token,
+            },
+        )
+        assert created.status_code == 303
+    first = browser_client.get("/incidents?platform=x")
+    rows = re.compile(r'href="/incidents/[0-9a-f-]{36}"')
+    assert len(rows.findall(first.text)) == 25
+    following = re.search(r'rel="next" href="([^"]+)"', first.text)
+    assert following and "platform=x" in following.group(1)
+    second = browser_client.get(html.unescape(following.group(1)), headers={"HX-Request": "true"})
+    assert len(rows.findall(second.text)) == 2
+    assert 'rel="next"' not in second.text and "/incidents?platform=x" in second.text
