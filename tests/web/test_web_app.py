@@ -490,3 +490,20 @@ def test_the_list_pages_with_a_cursor(browser_client: TestClient, tenant: Tenant
     second = browser_client.get(html.unescape(following.group(1)), headers={"HX-Request": "true"})
     assert len(rows.findall(second.text)) == 2
     assert 'rel="next"' not in second.text and "/incidents?platform=x" in second.text
+
+
+def test_webhook_subscriptions_show_their_secret_once_or_say_why_not(
+    browser_client: TestClient, tenant: Tenant
+) -> None:
+    token = log_in(browser_client)
+    page = browser_client.get("/admin/webhooks")
+    assert page.status_code == 200 and "incident.created" in page.text  # event types from the contract
+    refused = browser_client.post(
+        "/admin/webhooks",
+        data={"url": "http://127.0.0.1/hook", "eventTypes": "incident.created"},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
+    assert refused.status_code == 400 and 'id="webhook-error-url"' in refused.text
+    assert re.search(
+        r'id="webhook-error-url"[^>]*><p class="utrecht-form-field-error-message">', refused.text
+    )
