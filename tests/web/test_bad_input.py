@@ -115,6 +115,8 @@ def test_a_stale_edit_keeps_the_input_and_says_what_happened(server, page, artif
     page.click("button:has-text('Opslaan')")
     page.wait_for_url(detail)
     assert "Mijn nieuwe titel" in page.inner_text("h1")
+    # Only the title was sent: the other person's change of severity stays.
+    assert "Hoog" in page.inner_text(".weerbaar-facts")
 
 
 def test_a_forged_csrf_token_is_refused_and_the_form_stays(server, page, artifacts: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -104,7 +105,25 @@ def _form_values(form: FormData) -> dict[str, Any]:
     if "caseHandlerId" in form:
         values["caseHandlerId"] = str(form.get("caseHandlerId") or "")
     values["behaviours"] = [str(v) for v in form.getlist("behaviours")]
+    values["original"] = str(form.get("original") or "")
     return values
+
+
+def _changes(values: dict[str, Any]) -> dict[str, Any]:
+    """Only what the user changed since the form was opened, so a save never reverts someone
+    else's change to another field (the form carries its starting values)."""
+    body = _body(values, edit=True)
+    try:
+        original = json.loads(values["original"])
+    except (json.JSONDecodeError, TypeError):
+        return body
+    if not isinstance(original, dict):
+        return body
+    before = _body({**values, **original}, edit=True)
+    return {key: value for key, value in body.items() if before.get(key, _ABSENT) != value}
+
+
+_ABSENT = object()
 
 
 def _body(values: dict[str, Any], *, edit: bool) -> dict[str, Any]:
@@ -282,6 +301,7 @@ async def edit_incident(request: Request, incident_id: str, api: UserApi) -> Res
         "hadOverride": bool(incident.classification_override),
         "etag": etag,
     }
+    values["original"] = json.dumps({k: v for k, v in values.items() if k != "etag"})
     context = {"form": values, "mode": "edit", "incident": incident, "handlers": _handlers(users)}
     return htmx.render(request, "incidents/new.html", context)
 
@@ -301,13 +321,13 @@ async def update_incident(
     values = _form_values(form)
     extra: dict[str, Any] = {"mode": "edit", "incident": {"id": incident_id}}
     try:
-        incident = await api.update_incident(incident_id, _body(values, edit=True), etag=values["etag"])
+        incident = await api.update_incident(incident_id, _changes(values), etag=values["etag"])
     except ApiError as exc:
         if exc.status == 412:
             current, etag = await api.get_incident(incident_id)
             extra["incident"] = current
             extra["stale"] = True
-            # The next save overwrites the other change on purpose: the user has seen the warning.
+            # The next save sends only this user's changes, on top of the other one.
             values["etag"] = etag
         if exc.status != 401:
             extra["handlers"] = _handlers(await _optional(api.list_users()))
