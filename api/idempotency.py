@@ -72,6 +72,7 @@ class IdempotencyMiddleware:
                 path=scope["path"] + (f"?{query}" if query else ""),
                 print_=keys.fingerprint(digest, headers.get("content-type")),
                 policy=self.policy or _policy(state),
+                secret_key=state.secret_key,
             )
             if outcome is None:
                 await self._run(scope, spool, receive, send, None, state)  # the route answers 401
@@ -130,6 +131,7 @@ class IdempotencyMiddleware:
                     status=status,
                     headers=response_headers,
                     body=bytes(body),
+                    secret_key=state.secret_key,
                 )
             else:
                 await run_in_threadpool(keys.release, state.engine, key_id=key_id)

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -37,6 +43,30 @@ MAX_KEY_LENGTH = 255
 MAX_STORED_BODY = 1_048_576
 # Response headers worth replaying; version and security headers are added on the way out anyway.
 REPLAYED_HEADERS = frozenset({"content-type", "location", "etag", "content-location"})
+
+
+# Stored responses hold personal data and sometimes a secret shown once (a new API client's
+# token): they are kept encrypted (AES-GCM, key derived from the server's secret key, bound to
+# the row), so the idempotency table never discloses them.
+@lru_cache(maxsize=8)
+def _sealing_key(secret_key: str) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"weerbaar idempotency responses"
+    ).derive(secret_key.encode())
+
+
+def seal(secret_key: str, key_id: uuid.UUID, body: bytes) -> bytes:
+    """The body encrypted for storage in row key_id."""
+    nonce = os.urandom(12)
+    return nonce + AESGCM(_sealing_key(secret_key)).encrypt(nonce, body, key_id.bytes)
+
+
+def unseal(secret_key: str, key_id: uuid.UUID, sealed: bytes) -> bytes | None:
+    """The stored body, or None when it cannot be decrypted (e.g. the secret key changed)."""
+    try:
+        return AESGCM(_sealing_key(secret_key)).decrypt(sealed[:12], sealed[12:], key_id.bytes)
+    except (InvalidTag, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -109,6 +139,7 @@ def _claim(
     path: str,
     print_: str,
     policy: Policy,
+    secret_key: str,
 ) -> Outcome:
     now = utcnow()
     row = session.exec(
@@ -119,7 +150,11 @@ def _claim(
         )
     ).first()
     abandoned = row is not None and row.status == IN_PROGRESS and row.created_at < now - policy.stale_after
-    if row is not None and (row.expires_at <= now or abandoned):
+    stored: bytes | None = b""
+    if row is not None and row.status == COMPLETED and row.response_body:
+        stored = unseal(secret_key, row.id, row.response_body)
+    # An unreadable response (the secret key changed) counts as forgotten: the request runs again.
+    if row is not None and (row.expires_at <= now or abandoned or stored is None):
         session.delete(row)
         session.flush()
         row = None
@@ -144,7 +179,7 @@ def _claim(
     return Replay(
         status=row.response_status or 200,
         headers=[(h[0], h[1]) for h in row.response_headers or []],
-        body=row.response_body or b"",
+        body=stored or b"",
     )
 
 
@@ -157,6 +192,7 @@ def begin(
     path: str,
     print_: str,
     policy: Policy,
+    secret_key: str,
 ) -> Outcome | None:
     """Identify the caller and claim the key, in one committed transaction of its own.
 
@@ -179,6 +215,7 @@ def begin(
                     path=path,
                     print_=print_,
                     policy=policy,
+                    secret_key=secret_key,
                 )
         except IntegrityError:
             # A concurrent request inserted the same key first; look again and see what it did.
@@ -188,9 +225,15 @@ def begin(
 
 
 def complete(
-    engine: Engine, *, key_id: uuid.UUID, status: int, headers: list[tuple[str, str]], body: bytes
+    engine: Engine,
+    *,
+    key_id: uuid.UUID,
+    status: int,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    secret_key: str,
 ) -> None:
-    """Store the response of the first request, for replays."""
+    """Store the response of the first request (its body encrypted), for replays."""
     with session_scope(engine) as session:
         row = session.get(IdempotencyKey, key_id)
         if row is None:
@@ -198,7 +241,7 @@ def complete(
         row.status = COMPLETED
         row.response_status = status
         row.response_headers = [[n, v] for n, v in headers if n.lower() in REPLAYED_HEADERS]
-        row.response_body = body
+        row.response_body = seal(secret_key, row.id, body)
         row.completed_at = utcnow()
         session.add(row)
 

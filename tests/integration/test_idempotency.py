@@ -13,7 +13,7 @@ from app.db import utcnow
 from app.idempotency import service as keys
 from app.idempotency.models import IdempotencyKey
 from app.incident.models import Incident
-from tests.fixtures.factories import incident_body, make_api_client
+from tests.fixtures.factories import SECRET, incident_body, make_api_client
 from tests.integration.helpers import claim_in_progress
 
 
@@ -201,3 +201,24 @@ def test_a_server_error_releases_the_key_so_the_retry_runs_again(client, org, en
     assert retried.status_code == 201 and "Idempotent-Replayed" not in retried.headers
     assert post(client, headers, "flaky").headers["Idempotent-Replayed"] == "true"
     assert count(engine) == 1
+
+
+def test_stored_responses_are_encrypted_and_bound_to_their_row(client, org, engine):
+    created = client.post(
+        "/api/v1/api-clients",
+        json={"name": "GIR", "scopes": ["incidents:read"]},
+        headers={**org["admin"].headers, "Idempotency-Key": "new-client"},
+    )
+    token = created.json()["token"]
+    with Session(engine) as session:
+        row = session.exec(select(IdempotencyKey)).one()
+    assert token.encode() not in row.response_body and b"GIR" not in row.response_body
+    assert keys.unseal(SECRET, row.id, row.response_body) == created.content
+    assert keys.unseal(SECRET, uuid.uuid4(), row.response_body) is None
+    assert keys.unseal("another-secret-key", row.id, row.response_body) is None
+    replay = client.post(
+        "/api/v1/api-clients",
+        json={"name": "GIR", "scopes": ["incidents:read"]},
+        headers={**org["admin"].headers, "Idempotency-Key": "new-client"},
+    )
+    assert replay.json()["token"] == token
