@@ -167,3 +167,16 @@ def test_an_expired_session_keeps_the_form_and_offers_a_new_login(server, page, 
     page.click("text=Melding versturen")
     page.wait_for_url(re.compile(r".*/incidents/[0-9a-f-]{36}$"))
     assert "Bericht na het loket" in page.inner_text("h1")
+
+
+def test_an_unreachable_server_is_reported_and_the_form_stays(server, page) -> None:
+    login(page, server.url, COORDINATOR)
+    page.goto(f"{server.url}/incidents/new")
+    page.fill("#input-title", "Verstuurd tijdens storing")
+    page.route(
+        "**/incidents", lambda route: route.abort() if route.request.method == "POST" else route.continue_()
+    )
+    page.click("text=Melding versturen")
+    page.locator("#messages [role=alert]").wait_for()
+    assert "niet bereikbaar" in page.inner_text("#messages")
+    assert page.input_value("#input-title") == "Verstuurd tijdens storing"

@@ -94,6 +94,22 @@
     }
   });
 
+  /* The server could not be reached: say so where messages appear; the form keeps its input. */
+  document.addEventListener("htmx:sendError", function () {
+    var box = document.getElementById("messages");
+    if (!box) return;
+    var alert = document.createElement("div");
+    alert.className = "utrecht-alert utrecht-alert--error";
+    alert.setAttribute("role", "alert");
+    var text = document.createElement("p");
+    text.className = "utrecht-paragraph";
+    text.textContent = document.body.getAttribute("data-send-error") || "";
+    alert.appendChild(text);
+    box.textContent = "";
+    box.appendChild(alert);
+    box.focus();
+  });
+
   function init(root) {
     Array.prototype.forEach.call(root.querySelectorAll("[data-dropzone]"), setUpDropzone);
   }
