@@ -74,19 +74,21 @@ def create_webhook_subscription(
     actor: Writer,
     session: SessionDep,
     settings: SettingsDep,
+    request: Request,
     response: Response,
 ) -> WebhookSubscriptionWithSecret:
     """Subscribe to events; the secret is returned once."""
-    subscription = webhooks.create(
+    subscription, secret = webhooks.create(
         session,
         data=body,
         actor=actor,
         allow_private=settings.webhook_allow_private_targets,
         require_https=settings.environment == "production",
+        secret_key=request.app.state.secret_key,
     )
     response.headers["Location"] = f"/api/v1/webhook-subscriptions/{subscription.id}"
     return WebhookSubscriptionWithSecret.model_validate(
-        {**_public(subscription).model_dump(), "secret": subscription.secret}
+        {**_public(subscription).model_dump(), "secret": secret}
     )
 
 

@@ -9,20 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -30,6 +24,7 @@ from sqlmodel import Session, col, select
 from app.auth.actor import Actor
 from app.db import session_scope, utcnow
 from app.idempotency.models import IdempotencyKey
+from app.integration import sealing
 from app.jobs import service as jobs
 from app.jobs.models import Job, JobStatus
 
@@ -46,27 +41,18 @@ REPLAYED_HEADERS = frozenset({"content-type", "location", "etag", "content-locat
 
 
 # Stored responses hold personal data and sometimes a secret shown once (a new API client's
-# token): they are kept encrypted (AES-GCM, key derived from the server's secret key, bound to
-# the row), so the idempotency table never discloses them.
-@lru_cache(maxsize=8)
-def _sealing_key(secret_key: str) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"weerbaar idempotency responses"
-    ).derive(secret_key.encode())
+# token): they are kept encrypted, so the idempotency table never discloses them.
+SEALING_PURPOSE = "idempotency responses"
 
 
 def seal(secret_key: str, key_id: uuid.UUID, body: bytes) -> bytes:
     """The body encrypted for storage in row key_id."""
-    nonce = os.urandom(12)
-    return nonce + AESGCM(_sealing_key(secret_key)).encrypt(nonce, body, key_id.bytes)
+    return sealing.seal(secret_key, SEALING_PURPOSE, key_id, body)
 
 
 def unseal(secret_key: str, key_id: uuid.UUID, sealed: bytes) -> bytes | None:
     """The stored body, or None when it cannot be decrypted (e.g. the secret key changed)."""
-    try:
-        return AESGCM(_sealing_key(secret_key)).decrypt(sealed[:12], sealed[12:], key_id.bytes)
-    except (InvalidTag, ValueError):
-        return None
+    return sealing.unseal(secret_key, SEALING_PURPOSE, key_id, sealed)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from app.webhook.models import (
     WebhookEvent,
     WebhookSubscription,
 )
+from app.webhook.signing import unseal_secret
 
 log = logging.getLogger("weerbaar.webhooks")
 
@@ -124,8 +125,21 @@ def deliver(session: Session, job_payload: dict[str, Any]) -> None:
         session.add(delivery)
         return
     number = delivery.attempts + 1
+    secret = unseal_secret(settings.resolved_secret_key(), subscription)
+    if secret is None:
+        session.add(
+            WebhookAttempt(
+                delivery_id=delivery.id,
+                attempt=number,
+                error="the signing secret cannot be decrypted: WEERBAAR_SECRET_KEY changed",
+            )
+        )
+        delivery.attempts = number
+        _finish(delivery, DeliveryStatus.failed)
+        session.add(delivery)
+        return
     url, body = subscription.url, payload(event)
-    headers = signed_headers(subscription.secret, message_id(event), utcnow(), body)
+    headers = signed_headers(secret, message_id(event), utcnow(), body)
     session.commit()  # no transaction (and no SQLite write lock) while waiting for the receiver
 
     started = time.monotonic()

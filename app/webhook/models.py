@@ -46,8 +46,9 @@ class WebhookSubscription(SQLModel, table=True):
     url: str = Field(max_length=2048)
     description: str = Field(default="", max_length=500)
     event_types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    # Stored as issued (whsec_ + base64): the server needs the key itself to sign every delivery.
-    secret: str = Field(max_length=100)
+    # The signing secret (whsec_...) encrypted with a key derived from WEERBAAR_SECRET_KEY: the
+    # server must read it back to sign, but a copy of the database alone does not give it away.
+    sealed_secret: str = Field(max_length=200)
     status: str = Field(default=SubscriptionStatus.active.value, max_length=10)
     disabled_reason: str | None = Field(default=None, max_length=500)
     disabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -7,8 +7,6 @@ receiver fetches the rest through the API with its own scopes.
 
 from __future__ import annotations
 
-import base64
-import secrets
 import uuid
 from typing import Any
 
@@ -31,13 +29,7 @@ from app.webhook.models import (
     WebhookSubscription,
 )
 from app.webhook.schemas import WebhookSubscriptionCreate
-
-SECRET_PREFIX = "whsec_"  # noqa: S105 - the format prefix, not a secret
-
-
-def new_secret() -> str:
-    """A Standard Webhooks secret: whsec_ and 32 random bytes in base64."""
-    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+from app.webhook.signing import new_secret, seal_secret
 
 
 def _statement(organisation_id: uuid.UUID) -> Any:
@@ -54,15 +46,19 @@ def create(
     actor: Actor,
     allow_private: bool,
     require_https: bool,
-) -> WebhookSubscription:
-    """A new subscription with a fresh signing secret (in `secret`, shown once)."""
+    secret_key: str,
+) -> tuple[WebhookSubscription, str]:
+    """A new subscription and its fresh signing secret (shown once, stored encrypted)."""
     targets.check_target(data.url, allow_private=allow_private, require_https=require_https)
+    secret = new_secret()
+    subscription_id = uuid.uuid4()
     subscription = WebhookSubscription(
+        id=subscription_id,
         organisation_id=actor.organisation_id,
         url=data.url,
         description=data.description,
         event_types=[e.value for e in dict.fromkeys(data.event_types)],
-        secret=new_secret(),
+        sealed_secret=seal_secret(secret_key, subscription_id, secret),
         created_by_user_id=actor.user_id,
         created_by_client_id=actor.client_id,
     )
@@ -77,7 +73,7 @@ def create(
         object_id=subscription.id,
         details={"url": subscription.url, "eventTypes": subscription.event_types},
     )
-    return subscription
+    return subscription, secret
 
 
 def list_all(session: Session, *, actor: Actor) -> list[WebhookSubscription]:

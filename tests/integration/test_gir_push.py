@@ -26,7 +26,7 @@ from app.auth.actor import Scope
 from app.config import get_settings
 from app.incident.models import Incident
 from app.integration.models import IncidentExternalReference
-from tests.fixtures.factories import incident_body, make_api_client, make_tenant
+from tests.fixtures.factories import SECRET, incident_body, make_api_client, make_tenant
 from tests.integration.receiver import running_receiver
 
 pytestmark = pytest.mark.slow
@@ -51,6 +51,7 @@ def live_server(settings, monkeypatch):
     """The whole application under uvicorn on 127.0.0.1, with the in-process job runner."""
     monkeypatch.setenv("WEERBAAR_WEBHOOK_ALLOW_PRIVATE_TARGETS", "true")
     monkeypatch.setenv("WEERBAAR_WEBHOOK_RETRY_BASE_SECONDS", "0.05")
+    monkeypatch.setenv("WEERBAAR_SECRET_KEY", SECRET)
     get_settings.cache_clear()
     app = create_app(
         settings.model_copy(update={"run_jobs_in_process": True, "webhook_allow_private_targets": True})

@@ -9,6 +9,7 @@ from standardwebhooks.webhooks import Webhook
 from app.config import get_settings
 from app.evidence.models import Evidence
 from tests.evidence.helpers import png
+from tests.fixtures.factories import SECRET
 from tests.handling.helpers import PLATFORM_NOTICE, add_evidence, later, make_incident, patch
 from tests.integration.receiver import running_receiver
 from tests.integration.test_webhooks import run_jobs_until_settled
@@ -28,6 +29,7 @@ ALL_EVENTS = [
 def private_targets_allowed(monkeypatch):
     monkeypatch.setenv("WEERBAAR_WEBHOOK_ALLOW_PRIVATE_TARGETS", "true")
     monkeypatch.setenv("WEERBAAR_WEBHOOK_RETRY_BASE_SECONDS", "0.01")
+    monkeypatch.setenv("WEERBAAR_SECRET_KEY", SECRET)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -18,7 +18,7 @@ from app.jobs import service as jobs
 from app.webhook import service as webhooks
 from app.webhook.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 from app.webhook.schemas import WebhookSubscriptionCreate
-from tests.fixtures.factories import incident_body, make_api_client
+from tests.fixtures.factories import SECRET, incident_body, make_api_client
 from tests.integration.receiver import running_receiver
 
 ALL_INCIDENT_EVENTS = ["incident.created", "incident.updated", "incident.closed"]
@@ -30,6 +30,8 @@ def private_targets_allowed(monkeypatch):
     monkeypatch.setenv("WEERBAAR_WEBHOOK_ALLOW_PRIVATE_TARGETS", "true")
     monkeypatch.setenv("WEERBAAR_WEBHOOK_RETRY_BASE_SECONDS", "0.01")
     monkeypatch.setenv("WEERBAAR_WEBHOOK_TIMEOUT_SECONDS", "5")
+    # The job runner reads the secret key from the environment, as a `weerbaar worker` does.
+    monkeypatch.setenv("WEERBAAR_SECRET_KEY", SECRET)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
@@ -211,7 +213,9 @@ def test_http_is_refused_in_production(engine, org):
     actor = Actor(kind="user", organisation_id=org.organisation_id, label="a", user_id=org["admin"].user_id)
     data = WebhookSubscriptionCreate(url="http://hooks.example.org/x", event_types=["incident.created"])
     with Session(engine) as session, pytest.raises(Invalid) as refused:
-        webhooks.create(session, data=data, actor=actor, allow_private=True, require_https=True)
+        webhooks.create(
+            session, data=data, actor=actor, allow_private=True, require_https=True, secret_key=SECRET
+        )
     assert "https" in refused.value.errors[0].detail
 
 
@@ -285,3 +289,24 @@ def test_strictly_confidential_incidents_raise_no_events(client, org, engine):
     )
     with Session(engine) as session:
         assert session.exec(select(WebhookEvent)).all() == []
+
+
+def test_signing_secret_is_stored_encrypted_and_a_changed_server_key_fails_cleanly(
+    client, org, engine, monkeypatch
+):
+    with running_receiver() as receiver:
+        created = subscribe(client, org, receiver.url)
+        with Session(engine) as session:
+            stored = session.exec(select(WebhookSubscription)).one()
+        assert created["secret"] not in stored.sealed_secret
+        assert created["secret"][6:20] not in stored.sealed_secret
+        monkeypatch.setenv("WEERBAAR_SECRET_KEY", "another-secret-key-" + "x" * 40)
+        get_settings.cache_clear()
+        client.post("/api/v1/incidents", json=incident_body(), headers=org["case_handler"].headers)
+        run_jobs_until_settled(engine)
+        assert receiver.calls == 0
+    log = client.get(
+        f"/api/v1/webhook-subscriptions/{created['id']}/deliveries", headers=org["admin"].headers
+    ).json()["items"]
+    assert log[0]["status"] == "failed"
+    assert "WEERBAAR_SECRET_KEY" in log[0]["attempts"][0]["error"]
