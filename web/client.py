@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
 import httpx
@@ -27,59 +26,11 @@ from web.models import (
     Verification,
     WebhookView,
 )
+from web.problems import ApiError, FieldProblem
 
 M = TypeVar("M", bound=BaseModel)
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 UPLOAD_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
-
-
-@dataclass(frozen=True)
-class FieldProblem:
-    """One invalid input as the API names it (body field path, query key ...)."""
-
-    location: str
-    name: str
-    code: str
-    detail: str
-
-
-@dataclass
-class ApiError(Exception):
-    """A problem+json answer of the API (or an unreachable API, status 503)."""
-
-    status: int
-    detail: str
-    title: str = ""
-    errors: list[FieldProblem] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return self.detail
-
-    @classmethod
-    def from_response(cls, response: httpx.Response) -> ApiError:
-        """Read a problem+json body; anything else becomes a generic error of that status."""
-        try:
-            body = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            body = {}
-        if not isinstance(body, dict):
-            body = {}
-        errors = [
-            FieldProblem(
-                location=str(e.get("in", "body")),
-                name=str(e.get("name", "")),
-                code=str(e.get("code", "invalid")),
-                detail=str(e.get("detail", "")),
-            )
-            for e in body.get("errors") or []
-            if isinstance(e, dict)
-        ]
-        return cls(
-            status=response.status_code,
-            detail=str(body.get("detail") or response.reason_phrase),
-            title=str(body.get("title") or ""),
-            errors=errors,
-        )
 
 
 @dataclass(frozen=True)
@@ -429,3 +380,6 @@ def _query(params: Mapping[str, str] | list[tuple[str, str]] | None) -> httpx.Qu
 def make_http(api_url: str, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
     """An HTTP client for the API at api_url (a transport replaces the network in tests)."""
     return httpx.AsyncClient(base_url=api_url.rstrip("/") + "/", transport=transport, timeout=TIMEOUT)
+
+
+__all__ = ["Api", "ApiError", "Download", "FieldProblem", "Upload", "make_http"]

@@ -6,10 +6,17 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
+from api.main import create_app
+from app.config import Settings
+from tests.fixtures.factories import Tenant, add_member, make_tenant
 from tests.fixtures.postgres import unavailable
 from tests.web.server import LiveServer, live_server
+from web.main import create_web
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -67,3 +74,30 @@ def artifacts() -> Path:
     """Where screenshots are kept for people to look at (gitignored)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# Without a browser: API and UI in one ASGI app, on both databases.
+
+
+@pytest.fixture
+def web_app(settings: Settings) -> Iterator[FastAPI]:
+    """API and UI in one app; the UI reaches the API in-process through an ASGI transport."""
+    web = create_web(api_url="http://testserver/api/v1", secret_key=settings.resolved_secret_key())
+    application = create_app(settings, web=web)
+    web.state.transport = httpx.ASGITransport(app=application)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def browser_client(web_app: FastAPI) -> TestClient:
+    """A client that acts like a browser: it keeps cookies and does not follow redirects."""
+    return TestClient(web_app, raise_server_exceptions=False, follow_redirects=False)
+
+
+@pytest.fixture
+def tenant(web_app: FastAPI) -> Tenant:
+    """An organisation with an employee and a coordinator (case handler and admin)."""
+    tenant = make_tenant(web_app.state.engine, slug="utrecht", roles=("employee",))
+    add_member(web_app.state.engine, tenant, key="coordinator", roles=["case_handler", "admin"])
+    return tenant

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from pathlib import Path
 from typing import Any
+
+from fastapi.testclient import TestClient
 
 from tests.fixtures.factories import PASSWORD
 
@@ -56,3 +59,19 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+
+
+def csrf_of(client: TestClient, path: str = "/login") -> str:
+    """The CSRF token of the session, as the page's forms carry it."""
+    page = client.get(path)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, page.text[:500]
+    return found.group(1)
+
+
+def log_in(client: TestClient, email: str = "coordinator@utrecht.example") -> str:
+    """Log in through the form without a browser; the CSRF token."""
+    token = csrf_of(client)
+    response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 303, response.text[:500]
+    return token
