@@ -259,3 +259,40 @@ def test_webhook_subscriptions_show_their_secret_once_or_say_why_not(
     assert re.search(
         r'id="webhook-error-url"[^>]*><p class="utrecht-form-field-error-message">', refused.text
     )
+
+
+def test_the_reporter_corrects_the_facts_without_the_handling_fields(
+    browser_client: TestClient, tenant: Tenant
+) -> None:
+    token = log_in(browser_client, "employee@utrecht.example")
+    headers = {"HX-Request": "true", "X-CSRF-Token": token}
+    created = browser_client.post(
+        "/incidents",
+        data={
+            "title": "Eerste versie",
+            "platform": "x",
+            "behaviours": "insult",
+            "occurredAt": "2026-05-01T09:00",
+        },
+        headers=headers,
+    )
+    detail = created.headers["HX-Redirect"]
+    form = browser_client.get(f"{detail}/edit").text
+    assert 'name="severity"' not in form and 'name="override"' not in form
+    etag = re.search(r'name="etag" value="([^"]+)"', form)
+    original = re.search(r'name="original" value="([^"]+)"', form)
+    assert etag and original
+    saved = browser_client.post(
+        detail,
+        data={
+            "title": "Verbeterde versie",
+            "platform": "x",
+            "behaviours": "insult",
+            "occurredAt": "2026-05-01T09:00",
+            "etag": html.unescape(etag.group(1)),
+            "original": html.unescape(original.group(1)),
+        },
+        headers=headers,
+    )
+    assert saved.status_code == 204, saved.text
+    assert "Verbeterde versie" in browser_client.get(detail).text
