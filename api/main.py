@@ -35,6 +35,7 @@ from app import API_VERSION
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.jobs import service as jobs
+from app.jobs.handlers import register_all
 from app.storage import make_store
 
 log = logging.getLogger("weerbaar")
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, web: ASGIApp | None = None) 
         stop = threading.Event()
         runner = None
         if settings.run_jobs_in_process:
+            register_all()
             runner = threading.Thread(
                 target=jobs.run_forever, args=(engine, stop), name="weerbaar-jobs", daemon=True
             )

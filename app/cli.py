@@ -290,10 +290,10 @@ def worker(
     once: Annotated[bool, typer.Option(help="Run the jobs that are due, then stop.")] = False,
 ) -> None:
     """Run background jobs from the job table until stopped."""
-    from app.idempotency import service as _idempotency  # noqa: F401 - registers its job handler
     from app.jobs import service as jobs
-    from app.webhook import delivery as _webhooks  # noqa: F401 - registers its job handler
+    from app.jobs.handlers import register_all
 
+    register_all()
     engine = make_engine(_settings().effective_database_url)
     if once:
         while jobs.run_one(engine, jobs.worker_id()):

@@ -58,3 +58,15 @@ def test_unknown_job_kind_fails_without_stopping_the_worker(engine):
 def test_backoff_grows_and_is_capped():
     assert all(jobs.backoff(1).total_seconds() <= 20 for _ in range(20))
     assert all(jobs.backoff(30).total_seconds() <= 3600 for _ in range(20))
+
+
+def test_every_job_kind_the_product_enqueues_has_a_handler():
+    from app.action.reminders import REMINDER_JOB
+    from app.evidence.jobs import VERIFY_ALL
+    from app.idempotency.service import PURGE_JOB
+    from app.jobs.handlers import register_all
+    from app.webhook.delivery import DELIVER_JOB
+
+    register_all()
+    for kind in (REMINDER_JOB, VERIFY_ALL, PURGE_JOB, DELIVER_JOB):
+        assert kind in jobs.HANDLERS, kind

@@ -1,0 +1,11 @@
+"""Every module that registers job handlers, imported in one place for the worker and the server."""
+
+from __future__ import annotations
+
+
+def register_all() -> None:
+    """Import the modules whose @handler decorators fill the job registry."""
+    from app.action import reminders  # noqa: F401
+    from app.evidence import jobs  # noqa: F401
+    from app.idempotency import service  # noqa: F401
+    from app.webhook import delivery  # noqa: F401
