@@ -96,7 +96,25 @@ def _document_idempotency(operation: dict[str, Any], codes: list[str]) -> None:
     params = operation.setdefault("parameters", [])
     if not any(p.get("in") == "header" and p["name"].lower() == "idempotency-key" for p in params):
         params.append(IDEMPOTENCY_KEY)
-    codes.append("409")
+    conflict = _problem("409")
+    conflict["description"] = (
+        "Conflict: the current state does not allow this; or the Idempotency-Key was used for "
+        "another request (`idempotency-key-reused`) or its first request is still running "
+        "(`idempotency-key-in-progress`, see Retry-After); or, for incidents, an external "
+        "reference is already registered (`duplicate-external-reference`, see Location)."
+    )
+    conflict["headers"] = {
+        **VERSION_HEADER,
+        "Location": {
+            "description": "The existing resource, when the request duplicates it.",
+            "schema": {"type": "string"},
+        },
+        "Retry-After": {
+            "description": "Seconds to wait, when the first request is still running.",
+            "schema": {"type": "integer"},
+        },
+    }
+    operation.setdefault("responses", {}).setdefault("409", conflict)
 
 
 # Operations whose scope is checked in the service rather than by a Permission dependency.
