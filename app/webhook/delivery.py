@@ -20,6 +20,7 @@ import httpx
 from sqlmodel import Session
 from standardwebhooks.webhooks import Webhook
 
+from app.audit import service as audit
 from app.config import Settings, get_settings
 from app.db import utcnow
 from app.jobs import service as jobs
@@ -166,6 +167,14 @@ def deliver(session: Session, job_payload: dict[str, Any]) -> None:
         subscription.disabled_at = now
         subscription.disabled_reason = "The receiver answered 410 Gone."
         session.add(subscription)
+        audit.record(
+            session,
+            action="webhook_subscription.disable",
+            organisation_id=subscription.organisation_id,
+            object_type="webhook_subscription",
+            object_id=subscription.id,
+            details={"reason": "410 Gone", "deliveryId": str(delivery.id)},
+        )
         log.info("webhook subscription %s disabled: 410 Gone", subscription.id)
     elif number >= settings.webhook_max_attempts:
         _finish(delivery, DeliveryStatus.failed)

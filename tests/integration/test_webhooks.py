@@ -148,6 +148,9 @@ def test_gone_disables_the_subscription(client, org, engine):
     ).json()["items"]
     assert [d["status"] for d in log] == ["failed"]
     assert log[0]["attempts"][0]["statusCode"] == 410
+    with Session(engine) as session:
+        actions = [e.action for e in session.exec(select(AuditEvent)).all()]
+    assert "webhook_subscription.disable" in actions
 
 
 def test_gives_up_after_the_maximum_attempts(client, org, engine, monkeypatch):
