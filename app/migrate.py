@@ -33,7 +33,7 @@ def include_object(dialect: str) -> Callable[[Any, str | None, str, bool, Any], 
     return include
 
 
-def upgrade(database_url: str, revision: str = "heads") -> None:
+def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the schema up to the revision."""
     command.upgrade(alembic_config(database_url), revision)
 

@@ -66,3 +66,12 @@ def test_downgrade_to_base_and_upgrade_again_round_trips(empty_database_url):
     upgrade(empty_database_url)
     assert schema_differences(empty_database_url) == []
     assert table_names(empty_database_url) == set(metadata.tables)
+
+
+def test_migration_history_is_linear():
+    from alembic.script import ScriptDirectory
+
+    from app.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1, "chain the migrations: one head only"

@@ -227,12 +227,13 @@ def _disposition(filename: str) -> str:
     response_class=StreamingResponse,
     responses={
         200: {
-            "description": "The content, as an attachment.",
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The content, as an attachment, with its sniffed type "
+            "(HTML, SVG and MHTML as application/octet-stream).",
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
         },
         206: {
             "description": "The requested byte range (Range: bytes=start-end).",
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
         },
         **GONE,
         416: _problem("The range is outside the content."),

@@ -23,7 +23,7 @@ from app.takedown.schemas import (
     TakedownRequestUpdate,
 )
 
-router = APIRouter(tags=["takedown requests"])
+router = APIRouter(tags=["takedown-requests"])
 
 HANDLERS = (Role.case_handler, Role.privacy_officer, Role.legal)
 TakedownReader = Annotated[Actor, Depends(Permission(*HANDLERS, Role.manager, scope=Scope.takedowns_read))]

@@ -1,7 +1,7 @@
 """handling: legal packs, actions, takedown requests, letter templates, perpetrators
 
 Revision ID: 0003_handling
-Revises: 0001
+Revises: 0002_evidence
 Create Date: 2026-11-20 23:26:10.442253
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import app.db
 
 revision: str = "0003_handling"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002_evidence"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """recording permissions, violations and house rules on recordings
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003_handling
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import app.db
 
 revision: str = "0004"
-down_revision: str | None = "0001"
+down_revision: str | None = "0003_handling"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """trigram index for the incident list's free-text filter (PostgreSQL only)
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 
 `q` is a LIKE '%...%' on incident.search_text. Without an index, a rare term reads every incident
 of the organisation (1.6 s at 1M incidents); pg_trgm's GIN index answers it in milliseconds (see
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0001"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """integrations: idempotency keys, external references, webhooks
 
 Revision ID: 0006_integrations
-Revises: 0001
+Revises: 0005
 Create Date: 2026-11-20 23:45:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import app.db
 
 revision: str = "0006_integrations"
-down_revision: str | None = "0001"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
