@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
+from app import concurrency
 from app.action.models import Action, ActionKind, ActionStatus, ResponseChannel
 from app.action.reminders import schedule_reminder
 from app.action.schemas import ActionCreate, ActionPublic, ActionUpdate
@@ -25,8 +26,6 @@ from app.errors import (
     Invalid,
     InvalidState,
     NotFound,
-    PreconditionFailed,
-    PreconditionRequired,
 )
 from app.incident import service as incidents
 from app.incident.models import Incident
@@ -293,17 +292,7 @@ def ensure_police_report(session: Session, *, incident: Incident, actor: Actor) 
 
 def etag(action: Action) -> str:
     """The strong ETag of the action's version."""
-    return f'"{action.version}"'
-
-
-def _check_if_match(action: Action, if_match: str | None) -> None:
-    if not if_match:
-        raise PreconditionRequired("Send If-Match with the ETag of the action you are changing.")
-    tags = [t.strip() for t in if_match.split(",")]
-    if "*" not in tags and etag(action) not in tags:
-        raise PreconditionFailed(
-            f"The action was changed by someone else (current ETag {etag(action)}); fetch it again."
-        )
+    return concurrency.etag(action.version)
 
 
 NOT_NULL = frozenset({"description", "status"})
@@ -319,7 +308,7 @@ def update(
         raise Invalid(
             "Some fields cannot be cleared.", [FieldError(camel(f), "must not be null") for f in nulls]
         )
-    _check_if_match(action, if_match)
+    concurrency.check_if_match(current=etag(action), if_match=if_match, what="the action")
     kind = ActionKind(action.kind)
     current = ActionStatus(action.status)
     target = data.status if "status" in fields and data.status is not None else current

@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from app import concurrency
 from app.audit import service as audit
 from app.auth.actor import Actor, Scope
 from app.db import utcnow
@@ -24,8 +25,6 @@ from app.errors import (
     Invalid,
     InvalidState,
     NotFound,
-    PreconditionFailed,
-    PreconditionRequired,
 )
 from app.incident import classification
 from app.incident.models import (
@@ -355,21 +354,7 @@ def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
 
 def etag(incident: Incident) -> str:
     """The strong ETag of the incident's current version."""
-    return f'"{incident.version}"'
-
-
-def check_if_match(incident: Incident, if_match: str | None) -> None:
-    """Refuse an update without If-Match (428) or made against an older version (412)."""
-    if not if_match:
-        raise PreconditionRequired(
-            "Send If-Match with the ETag of the incident you are changing, to avoid lost updates."
-        )
-    tags = [t.strip() for t in if_match.split(",")]
-    if "*" not in tags and etag(incident) not in tags:
-        raise PreconditionFailed(
-            f"The incident was changed by someone else (current ETag {etag(incident)}); "
-            "fetch it again and reapply your change."
-        )
+    return concurrency.etag(incident.version)
 
 
 def _may_update(incident: Incident, actor: Actor, fields: set[str]) -> None:
@@ -465,7 +450,7 @@ def update(
             [FieldError(_camel(f), "must not be null") for f in nulls],
         )
     _may_update(incident, actor, fields)
-    check_if_match(incident, if_match)
+    concurrency.check_if_match(current=etag(incident), if_match=if_match, what="the incident")
     errors = _check_people(session, organisation_id=incident.organisation_id, data=data)
     occurred = data.occurred_at if "occurred_at" in fields else incident.occurred_at
     detected = data.detected_at if "detected_at" in fields else incident.detected_at

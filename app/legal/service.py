@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from app import concurrency
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.db import utcnow
-from app.errors import FieldError, Invalid, PreconditionFailed, PreconditionRequired
+from app.errors import FieldError, Invalid
 from app.incident.models import Behaviour, Incident
 from app.legal.models import IncidentHandling, LegalPack
 from app.legal.schemas import (
@@ -108,7 +109,7 @@ def to_public(pack: LegalPack) -> LegalPackPublic:
 
 def etag(pack: LegalPack) -> str:
     """The strong ETag of the pack's version."""
-    return f'"{pack.version}"'
+    return concurrency.etag(pack.version)
 
 
 def replace_pack(
@@ -121,12 +122,7 @@ def replace_pack(
 ) -> LegalPack:
     """Replace the organisation's pack (legal staff), with optimistic locking; audited."""
     pack = get_pack(session, organisation_id=actor.organisation_id, country=country)
-    if not if_match:
-        raise PreconditionRequired("Send If-Match with the ETag of the legal pack you are changing.")
-    if "*" not in [t.strip() for t in if_match.split(",")] and etag(pack) not in if_match.split(","):
-        raise PreconditionFailed(
-            f"The legal pack was changed by someone else (current ETag {etag(pack)}); fetch it again."
-        )
+    concurrency.check_if_match(current=etag(pack), if_match=if_match, what="the legal pack")
     expected = "NL" if country == PackCountry.nl else "DK"
     if data.country.value != expected:
         raise Invalid(

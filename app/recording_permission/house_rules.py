@@ -7,10 +7,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from app import concurrency
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.db import utcnow
-from app.errors import Forbidden, NotFound, PreconditionFailed, PreconditionRequired
+from app.errors import Forbidden, NotFound
 from app.organisation.models import Locale, Organisation, Role
 from app.organisation.service import get_organisation_by_slug
 from app.recording_permission.models import RecordingRules
@@ -32,7 +33,7 @@ class RulesView:
     @property
     def etag(self) -> str:
         """The strong ETag of this text (version 0 is the default text)."""
-        return f'"{self.version}"'
+        return concurrency.etag(self.version)
 
 
 @dataclass(frozen=True)
@@ -86,13 +87,7 @@ def put(
     if actor.kind != "user" or not actor.has_role(Role.admin):
         raise Forbidden("Only administrators change the house rules.")
     current = _view(session, organisation, language)
-    if not if_match:
-        raise PreconditionRequired("Send If-Match with the ETag of the rules you are replacing.")
-    tags = [t.strip() for t in if_match.split(",")]
-    if "*" not in tags and current.etag not in tags:
-        raise PreconditionFailed(
-            f"The rules were changed by someone else (current ETag {current.etag}); fetch them again."
-        )
+    concurrency.check_if_match(current=current.etag, if_match=if_match, what="the house rules")
     stored = session.get(RecordingRules, (organisation.id, language.value))
     if stored is None:
         stored = RecordingRules(organisation_id=organisation.id, language=language.value, title="", body="")

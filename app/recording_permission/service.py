@@ -13,10 +13,11 @@ from sqlalchemy import and_, exists, or_, tuple_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from app import concurrency
 from app.audit import service as audit
 from app.auth.actor import Actor, Scope
 from app.db import utcnow
-from app.errors import FieldError, Forbidden, Invalid, NotFound, PreconditionFailed, PreconditionRequired
+from app.errors import FieldError, Forbidden, Invalid, NotFound
 from app.incident.service import decode_cursor
 from app.organisation.models import Role, User
 from app.recording_permission import rules
@@ -289,21 +290,7 @@ def create(session: Session, *, data: RecordingPermissionCreate, actor: Actor) -
 
 def etag(permission: RecordingPermission) -> str:
     """The strong ETag of the permission's current version."""
-    return f'"{permission.version}"'
-
-
-def check_if_match(permission: RecordingPermission, if_match: str | None) -> None:
-    """Refuse an update without If-Match (428) or made against an older version (412)."""
-    if not if_match:
-        raise PreconditionRequired(
-            "Send If-Match with the ETag of the recording permission you are changing."
-        )
-    tags = [t.strip() for t in if_match.split(",")]
-    if "*" not in tags and etag(permission) not in tags:
-        raise PreconditionFailed(
-            f"The recording permission was changed by someone else (current ETag {etag(permission)}); "
-            "fetch it again and reapply your change."
-        )
+    return concurrency.etag(permission.version)
 
 
 NOT_NULL = frozenset(
@@ -337,7 +324,7 @@ def update(
         raise Invalid(
             "Some fields cannot be cleared.", [FieldError(_camel(f), "must not be null") for f in nulls]
         )
-    check_if_match(permission, if_match)
+    concurrency.check_if_match(current=etag(permission), if_match=if_match, what="the recording permission")
     current = _state(permission)
     merged = rules.RequestState(
         **{

@@ -11,11 +11,11 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from app import pdf
+from app import concurrency, pdf
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.db import utcnow
-from app.errors import Conflict, FieldError, Invalid, PreconditionFailed, PreconditionRequired
+from app.errors import Conflict, FieldError, Invalid
 from app.incident.models import Incident
 from app.legal import service as legal
 from app.organisation.models import Organisation
@@ -59,7 +59,7 @@ def get_template(session: Session, *, organisation_id: uuid.UUID, language: Lett
 
 def etag(template: LetterTemplate) -> str:
     """The strong ETag of the template's version."""
-    return f'"{template.version}"'
+    return concurrency.etag(template.version)
 
 
 def replace_template(
@@ -67,11 +67,7 @@ def replace_template(
 ) -> LetterTemplate:
     """Replace a template (admins), after checking that it compiles and renders; audited."""
     template = get_template(session, organisation_id=actor.organisation_id, language=language)
-    if not if_match:
-        raise PreconditionRequired("Send If-Match with the ETag of the template you are changing.")
-    tags = [t.strip() for t in if_match.split(",")]
-    if "*" not in tags and etag(template) not in tags:
-        raise PreconditionFailed(f"The template was changed by someone else (current ETag {etag(template)}).")
+    concurrency.check_if_match(current=etag(template), if_match=if_match, what="the letter template")
     try:
         compiled = _sandbox.from_string(body)
         compiled.render(**_sample_context())

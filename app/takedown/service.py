@@ -13,6 +13,7 @@ from sqlalchemy import and_, column, inspect, table, tuple_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 
+from app import concurrency
 from app.action.models import Action, ActionKind, ActionStatus
 from app.audit import service as audit
 from app.auth.actor import Actor
@@ -23,8 +24,6 @@ from app.errors import (
     Invalid,
     InvalidState,
     NotFound,
-    PreconditionFailed,
-    PreconditionRequired,
 )
 from app.incident import service as incidents
 from app.incident.models import Incident
@@ -223,18 +222,7 @@ def _insert(
 
 def etag(request: TakedownRequest) -> str:
     """The strong ETag of the request's version."""
-    return f'"{request.version}"'
-
-
-def _check_if_match(request: TakedownRequest, if_match: str | None) -> None:
-    if not if_match:
-        raise PreconditionRequired("Send If-Match with the ETag of the takedown request you are changing.")
-    tags = [t.strip() for t in if_match.split(",")]
-    if "*" not in tags and etag(request) not in tags:
-        raise PreconditionFailed(
-            f"The takedown request was changed by someone else (current ETag {etag(request)}); "
-            "fetch it again."
-        )
+    return concurrency.etag(request.version)
 
 
 def update(
@@ -247,7 +235,7 @@ def update(
 ) -> TakedownRequest:
     """Edit a draft, or move the request through its workflow (sent, answered, escalated, withdrawn)."""
     fields = set(data.model_fields_set)
-    _check_if_match(request, if_match)
+    concurrency.check_if_match(current=etag(request), if_match=if_match, what="the takedown request")
     current = TakedownStatus(request.status)
     target = data.status if data.status is not None else current
     draft_changes = fields & set(DRAFT_FIELDS)
