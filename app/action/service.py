@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic.alias_generators import to_camel
 from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
-from app import concurrency
+from app import concurrency, pagination
 from app.action.models import Action, ActionKind, ActionStatus, ResponseChannel
 from app.action.reminders import schedule_reminder
 from app.action.schemas import ActionCreate, ActionPublic, ActionUpdate
@@ -57,12 +56,6 @@ TRANSITIONS: dict[ActionStatus, frozenset[ActionStatus]] = {
     ActionStatus.done: frozenset({ActionStatus.open}),
     ActionStatus.waived: frozenset({ActionStatus.open}),
 }
-
-
-def camel(name: str) -> str:
-    """snake_case to lowerCamelCase, for field names in errors."""
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -152,12 +145,6 @@ class ActionFilter:
     open: bool | None = None
 
 
-def encode_cursor(action: Action) -> str:
-    """An opaque cursor just after this action in the list order."""
-    raw = json.dumps([action.created_at.isoformat(), str(action.id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
 def list_page(
     session: Session, *, actor: Actor, filters: ActionFilter, cursor: str | None, limit: int
 ) -> tuple[list[Action], str | None]:
@@ -174,12 +161,10 @@ def list_page(
     elif filters.open is False:
         stmt = stmt.where(Action.status != ActionStatus.open.value)
     if cursor:
-        at, ident = incidents.decode_cursor(cursor)
+        at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(tuple_(col(Action.created_at), col(Action.id)) < tuple_(at, ident))
     stmt = stmt.order_by(col(Action.created_at).desc(), col(Action.id).desc()).limit(limit + 1)
-    rows = list(session.exec(stmt).all())
-    items = rows[:limit]
-    return items, encode_cursor(items[-1]) if len(rows) > limit and items else None
+    return pagination.page_of(session.exec(stmt).all(), limit, lambda a: (a.created_at, a.id))
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -201,7 +186,7 @@ def _check_type_fields(kind: ActionKind, values: dict[str, Any], given: set[str]
     allowed = KIND_FIELDS.get(kind, frozenset())
     for name in sorted(given - allowed):
         if name in TYPE_FIELDS and values.get(name) is not None:
-            errors.append(FieldError(camel(name), f"not applicable to an action of kind {kind.value}"))
+            errors.append(FieldError(to_camel(name), f"not applicable to an action of kind {kind.value}"))
     starts, ends = values.get("starts_at"), values.get("ends_at")
     if starts is not None and ends is not None and ends <= starts:
         errors.append(FieldError("endsAt", "must be after startsAt"))
@@ -212,7 +197,7 @@ def _missing(
     kind: ActionKind, values: dict[str, Any], table: dict[ActionKind, tuple[str, ...]], why: str
 ) -> list[FieldError]:
     return [
-        FieldError(camel(name), f"required {why} for an action of kind {kind.value}", code="missing")
+        FieldError(to_camel(name), f"required {why} for an action of kind {kind.value}", code="missing")
         for name in table.get(kind, ())
         if values.get(name) is None
     ]
@@ -306,7 +291,7 @@ def update(
     nulls = sorted(f for f in fields & NOT_NULL if getattr(data, f) is None)
     if nulls:
         raise Invalid(
-            "Some fields cannot be cleared.", [FieldError(camel(f), "must not be null") for f in nulls]
+            "Some fields cannot be cleared.", [FieldError(to_camel(f), "must not be null") for f in nulls]
         )
     concurrency.check_if_match(current=etag(action), if_match=if_match, what="the action")
     kind = ActionKind(action.kind)
@@ -357,7 +342,7 @@ def update(
     session.flush()
     details: dict[str, Any] = {
         "incidentId": str(action.incident_id),
-        "fields": sorted(camel(f) for f in fields),
+        "fields": sorted(to_camel(f) for f in fields),
     }
     if transition:
         details["status"] = transition

@@ -7,10 +7,7 @@ a custody event and an audit event.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -21,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app import pagination
 from app.audit import service as audit
 from app.auth.actor import Actor, Scope
 from app.db import utcnow
@@ -84,25 +82,6 @@ def incident_of(session: Session, item: Evidence) -> Incident:
     return incident
 
 
-def _encode_cursor(at: datetime, ident: uuid.UUID) -> str:
-    raw = json.dumps([at.isoformat(), str(ident)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        at, ident = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        moment = datetime.fromisoformat(at)
-        if moment.tzinfo is None:
-            raise ValueError
-        return moment, uuid.UUID(ident)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
-        raise Invalid(
-            "The cursor is not valid.",
-            [FieldError("cursor", "use the `next` link of the previous page", location="query")],
-        ) from exc
-
-
 def list_page(
     session: Session, *, incident: Incident, actor: Actor, cursor: str | None, limit: int
 ) -> tuple[list[Evidence], str | None]:
@@ -112,16 +91,13 @@ def list_page(
         Evidence.organisation_id == incident.organisation_id, Evidence.incident_id == incident.id
     )
     if cursor:
-        at, ident = _decode_cursor(cursor)
+        at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(
             (col(Evidence.uploaded_at) > at)
             | ((col(Evidence.uploaded_at) == at) & (col(Evidence.id) > ident))
         )
     stmt = stmt.order_by(col(Evidence.uploaded_at), col(Evidence.id)).limit(limit + 1)
-    rows = list(session.exec(stmt).all())
-    items = rows[:limit]
-    more = len(rows) > limit and items
-    return items, _encode_cursor(items[-1].uploaded_at, items[-1].id) if more else None
+    return pagination.page_of(session.exec(stmt).all(), limit, lambda e: (e.uploaded_at, e.id))
 
 
 def custody_page(
@@ -130,15 +106,12 @@ def custody_page(
     """The item's custody events, oldest first; the next cursor or None."""
     stmt = select(CustodyEvent).where(CustodyEvent.evidence_id == item.id)
     if cursor:
-        at, ident = _decode_cursor(cursor)
+        at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(
             (col(CustodyEvent.at) > at) | ((col(CustodyEvent.at) == at) & (col(CustodyEvent.id) > ident))
         )
     stmt = stmt.order_by(col(CustodyEvent.at), col(CustodyEvent.id)).limit(limit + 1)
-    rows = list(session.exec(stmt).all())
-    items = rows[:limit]
-    more = len(rows) > limit and items
-    return items, _encode_cursor(items[-1].at, items[-1].id) if more else None
+    return pagination.page_of(session.exec(stmt).all(), limit, lambda e: (e.at, e.id))
 
 
 def all_custody(session: Session, *, item: Evidence) -> list[CustodyEvent]:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic.alias_generators import to_camel
 from sqlalchemy import and_, exists, or_, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app import concurrency
+from app import concurrency, pagination
 from app.audit import service as audit
 from app.auth.actor import Actor, Scope
 from app.db import utcnow
@@ -138,33 +136,6 @@ class IncidentFilter:
     external_id: str | None = None
 
 
-def encode_cursor(incident: Incident) -> str:
-    """An opaque cursor pointing just after this incident in the list order."""
-    raw = json.dumps([incident.reported_at.isoformat(), str(incident.id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    """The position a cursor points at; a field error when it was not made by this API."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        at, ident = json.loads(raw)
-        moment = datetime.fromisoformat(at)
-        if moment.tzinfo is None:
-            raise ValueError
-        return moment, uuid.UUID(ident)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
-        raise Invalid(
-            "The cursor is not valid.",
-            [FieldError("cursor", "use the `next` link of the previous page", location="query")],
-        ) from exc
-
-
-def _like_pattern(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def list_page(
     session: Session, *, actor: Actor, filters: IncidentFilter, cursor: str | None, limit: int
 ) -> tuple[list[Incident], str | None]:
@@ -199,15 +170,12 @@ def list_page(
             # No trigram in so short a pattern: PostgreSQL would read the whole trigram index and
             # recheck every row; the ordered scan stops as soon as a page is full.
             searched = searched.concat("")
-        stmt = stmt.where(searched.like(_like_pattern(filters.q), escape="\\"))
+        stmt = stmt.where(searched.like(pagination.like_pattern(filters.q), escape="\\"))
     if cursor:
-        at, ident = decode_cursor(cursor)
+        at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(tuple_(col(Incident.reported_at), col(Incident.id)) < tuple_(at, ident))
     stmt = stmt.order_by(col(Incident.reported_at).desc(), col(Incident.id).desc()).limit(limit + 1)
-    rows = list(session.exec(stmt).all())
-    more = len(rows) > limit
-    items = rows[:limit]
-    return items, encode_cursor(items[-1]) if more and items else None
+    return pagination.page_of(session.exec(stmt).all(), limit, lambda i: (i.reported_at, i.id))
 
 
 # --- writes ---------------------------------------------------------------------------------
@@ -447,7 +415,7 @@ def update(
     if nulls:
         raise Invalid(
             "Some fields cannot be cleared.",
-            [FieldError(_camel(f), "must not be null") for f in nulls],
+            [FieldError(to_camel(f), "must not be null") for f in nulls],
         )
     _may_update(incident, actor, fields)
     concurrency.check_if_match(current=etag(incident), if_match=if_match, what="the incident")
@@ -482,7 +450,7 @@ def update(
         _sync_links(session, incident)
     if "external_references" in fields:
         external_references.sync(session, incident=incident)
-    details: dict[str, Any] = {"fields": sorted(_camel(f) for f in fields)}
+    details: dict[str, Any] = {"fields": sorted(to_camel(f) for f in fields)}
     if transition:
         details["status"] = transition
     audit.record(
@@ -502,8 +470,3 @@ def update(
         session, incident=incident, event_type="incident.closed" if closed else "incident.updated"
     )
     return incident
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)

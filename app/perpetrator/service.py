@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, tuple_
 from sqlmodel import Session, col, select
 
+from app import pagination
 from app.action import reminders
 from app.audit import service as audit
 from app.auth.actor import Actor
@@ -95,27 +94,18 @@ def to_public(session: Session, perpetrator: Perpetrator) -> PerpetratorPublic:
     return to_public_many(session, [perpetrator])[0]
 
 
-def encode_cursor(perpetrator: Perpetrator) -> str:
-    """An opaque cursor just after this record."""
-    raw = json.dumps([perpetrator.created_at.isoformat(), str(perpetrator.id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
 def list_page(
     session: Session, *, actor: Actor, q: str | None, cursor: str | None, limit: int
 ) -> tuple[list[Perpetrator], str | None]:
     """One page of perpetrator records, newest first; q matches the name case-insensitively."""
     stmt = _statement(actor)
     if q:
-        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(func.lower(col(Perpetrator.name)).like(f"%{escaped}%", escape="\\"))
+        stmt = stmt.where(func.lower(col(Perpetrator.name)).like(pagination.like_pattern(q), escape="\\"))
     if cursor:
-        at, ident = incidents.decode_cursor(cursor)
+        at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(tuple_(col(Perpetrator.created_at), col(Perpetrator.id)) < tuple_(at, ident))
     stmt = stmt.order_by(col(Perpetrator.created_at).desc(), col(Perpetrator.id).desc()).limit(limit + 1)
-    rows = list(session.exec(stmt).all())
-    items = rows[:limit]
-    return items, encode_cursor(items[-1]) if len(rows) > limit and items else None
+    return pagination.page_of(session.exec(stmt).all(), limit, lambda p: (p.created_at, p.id))
 
 
 def incidents_of(session: Session, *, perpetrator: Perpetrator, actor: Actor) -> list[Incident]:

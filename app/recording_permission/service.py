@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic.alias_generators import to_camel
 from sqlalchemy import and_, exists, or_, tuple_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app import concurrency
+from app import concurrency, pagination
 from app.audit import service as audit
 from app.auth.actor import Actor, Scope
 from app.db import utcnow
 from app.errors import FieldError, Forbidden, Invalid, NotFound
-from app.incident.service import decode_cursor
 from app.organisation.models import Role, User
 from app.recording_permission import rules
 from app.recording_permission.models import (
@@ -116,17 +114,6 @@ class PermissionFilter:
     q: str | None = None
 
 
-def encode_cursor(at: datetime, ident: uuid.UUID) -> str:
-    """An opaque cursor pointing just after this row in the list order."""
-    raw = json.dumps([at.isoformat(), str(ident)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _like_pattern(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def list_page(
     session: Session, *, actor: Actor, filters: PermissionFilter, cursor: str | None, limit: int
 ) -> tuple[list[RecordingPermission], str | None]:
@@ -145,20 +132,18 @@ def list_page(
     if filters.conversation_to:
         stmt = stmt.where(col(RecordingPermission.conversation_at) < filters.conversation_to)
     if filters.q:
-        stmt = stmt.where(col(RecordingPermission.search_text).like(_like_pattern(filters.q), escape="\\"))
+        stmt = stmt.where(
+            col(RecordingPermission.search_text).like(pagination.like_pattern(filters.q), escape="\\")
+        )
     if cursor:
-        at, ident = decode_cursor(cursor)
+        at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(
             tuple_(col(RecordingPermission.created_at), col(RecordingPermission.id)) < tuple_(at, ident)
         )
     stmt = stmt.order_by(
         col(RecordingPermission.created_at).desc(), col(RecordingPermission.id).desc()
     ).limit(limit + 1)
-    rows = list(session.exec(stmt).all())
-    more = len(rows) > limit
-    items = rows[:limit]
-    last = items[-1] if more and items else None
-    return items, encode_cursor(last.created_at, last.id) if last else None
+    return pagination.page_of(session.exec(stmt).all(), limit, lambda p: (p.created_at, p.id))
 
 
 # --- writes ---------------------------------------------------------------------------------
@@ -322,7 +307,7 @@ def update(
     nulls = sorted(f for f in fields if f in NOT_NULL and getattr(data, f) is None)
     if nulls:
         raise Invalid(
-            "Some fields cannot be cleared.", [FieldError(_camel(f), "must not be null") for f in nulls]
+            "Some fields cannot be cleared.", [FieldError(to_camel(f), "must not be null") for f in nulls]
         )
     concurrency.check_if_match(current=etag(permission), if_match=if_match, what="the recording permission")
     current = _state(permission)
@@ -354,7 +339,7 @@ def update(
     session.flush()
     if "employees" in fields:
         _sync_people(session, permission)
-    details: dict[str, Any] = {"fields": sorted(_camel(f) for f in fields)}
+    details: dict[str, Any] = {"fields": sorted(to_camel(f) for f in fields)}
     if before != permission.decision:
         details["decision"] = f"{before}->{permission.decision}"
     audit.record(
@@ -367,8 +352,3 @@ def update(
         details=details,
     )
     return permission
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)

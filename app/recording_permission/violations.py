@@ -7,13 +7,13 @@ from typing import Any
 from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
+from app import pagination
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.errors import FieldError, Invalid, InvalidState
 from app.incident import service as incidents
 from app.incident.models import Behaviour, PerpetratorRelation
 from app.incident.schemas import IncidentCreate
-from app.incident.service import decode_cursor
 from app.organisation.models import Locale, Organisation
 from app.recording_permission.models import (
     Decision,
@@ -21,7 +21,7 @@ from app.recording_permission.models import (
     RecordingViolation,
 )
 from app.recording_permission.schemas import RecordingViolationCreate, RecordingViolationPublic, actor_ref
-from app.recording_permission.service import encode_cursor, require_writer
+from app.recording_permission.service import require_writer
 
 # Conditions exist once the requester accepted a permission or the alternative offered.
 WITH_CONDITIONS = frozenset({Decision.granted.value, Decision.alternative_offered.value})
@@ -135,15 +135,13 @@ def list_page(
         RecordingViolation.recording_permission_id == permission.id,
     )
     if cursor:
-        at, ident = decode_cursor(cursor)
+        at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(
             tuple_(col(RecordingViolation.created_at), col(RecordingViolation.id)) < tuple_(at, ident)
         )
     stmt = stmt.order_by(col(RecordingViolation.created_at).desc(), col(RecordingViolation.id).desc())
-    rows = list(session.exec(stmt.limit(limit + 1)).all())
-    items = rows[:limit]
-    last = items[-1] if len(rows) > limit and items else None
-    return items, encode_cursor(last.created_at, last.id) if last else None
+    rows = session.exec(stmt.limit(limit + 1)).all()
+    return pagination.page_of(rows, limit, lambda v: (v.created_at, v.id))
 
 
 def to_public(violation: RecordingViolation) -> RecordingViolationPublic:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 import uuid
 from datetime import timedelta
 from typing import Any
 
+from pydantic.alias_generators import to_camel
 from sqlalchemy import and_, column, inspect, table, tuple_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, col, select
 
-from app import concurrency
+from app import concurrency, pagination
 from app.action.models import Action, ActionKind, ActionStatus
 from app.audit import service as audit
 from app.auth.actor import Actor
@@ -91,12 +90,6 @@ class HandlingOrderViolation(DomainError):
         super().__init__(detail, errors, 409, "Handling order not followed", "handling-order")
 
 
-def camel(name: str) -> str:
-    """snake_case to lowerCamelCase."""
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
-
-
 # --- reading --------------------------------------------------------------------------------
 
 
@@ -122,26 +115,18 @@ def to_public(request: TakedownRequest) -> TakedownRequestPublic:
     return TakedownRequestPublic.model_validate(request)
 
 
-def encode_cursor(request: TakedownRequest) -> str:
-    """An opaque cursor just after this request."""
-    raw = json.dumps([request.created_at.isoformat(), str(request.id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
 def list_page(
     session: Session, *, actor: Actor, incident_id: uuid.UUID, cursor: str | None, limit: int
 ) -> tuple[list[TakedownRequest], str | None]:
     """One page of an incident's takedown requests, oldest first (the escalation order)."""
     stmt = visible_statement(actor).where(TakedownRequest.incident_id == incident_id)
     if cursor:
-        at, ident = incidents.decode_cursor(cursor)
+        at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(
             tuple_(col(TakedownRequest.created_at), col(TakedownRequest.id)) > tuple_(at, ident)
         )
     stmt = stmt.order_by(col(TakedownRequest.created_at), col(TakedownRequest.id)).limit(limit + 1)
-    rows = list(session.exec(stmt).all())
-    items = rows[:limit]
-    return items, encode_cursor(items[-1]) if len(rows) > limit and items else None
+    return pagination.page_of(session.exec(stmt).all(), limit, lambda r: (r.created_at, r.id))
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -151,7 +136,7 @@ def _dsa_missing(kind: RecipientKind, values: dict[str, Any]) -> list[FieldError
     if kind != RecipientKind.platform:
         return []
     errors = [
-        FieldError(camel(name), "required for a platform notice (DSA Art. 16)", code="missing")
+        FieldError(to_camel(name), "required for a platform notice (DSA Art. 16)", code="missing")
         for name in DSA_FIELDS
         if not values.get(name)
     ]
@@ -245,7 +230,7 @@ def update(
     nulls = sorted(
         f for f in draft_changes & {"recipient_name", "urls", "good_faith"} if getattr(data, f) is None
     )
-    errors += [FieldError(camel(f), "must not be null") for f in nulls]
+    errors += [FieldError(to_camel(f), "must not be null") for f in nulls]
     if "sent_at" in fields and target != S.sent:
         errors.append(FieldError("sentAt", "only together with status sent"))
     if "response" in fields and target not in RESPONSES | {S.no_response}:
@@ -255,7 +240,7 @@ def update(
     if draft_changes and current != S.draft:
         raise InvalidState(
             f"Only a draft can be edited; this request is {current.value}.",
-            [FieldError(camel(f), "can only change while draft") for f in sorted(draft_changes)],
+            [FieldError(to_camel(f), "can only change while draft") for f in sorted(draft_changes)],
         )
     for name in draft_changes:
         setattr(request, name, getattr(data, name))
@@ -293,7 +278,7 @@ def update(
     session.flush()
     details: dict[str, Any] = {
         "incidentId": str(request.incident_id),
-        "fields": sorted(camel(f) for f in fields),
+        "fields": sorted(to_camel(f) for f in fields),
     }
     if transition:
         details["status"] = transition
