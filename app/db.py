@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
@@ -22,6 +23,19 @@ def utcnow() -> datetime:
 def new_id() -> uuid.UUID:
     """A new random primary key."""
     return uuid.uuid4()
+
+
+def conflict_insert(session: Session, table: Any) -> Any:
+    """An INSERT into table for the session's database that takes ON CONFLICT clauses."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def insert_unless_present(session: Session, table: Any, *, values: dict[str, Any], key: list[str]) -> None:
+    """Insert a row unless one with the same unique key exists: of two concurrent inserts one wins."""
+    session.execute(
+        conflict_insert(session, table).values(**values).on_conflict_do_nothing(index_elements=key)
+    )
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -9,14 +9,13 @@ from typing import Any
 
 from pydantic.alias_generators import to_camel
 from sqlalchemy import and_, exists, or_, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app import concurrency, pagination
 from app.audit import service as audit
 from app.auth.actor import Actor, Scope
-from app.db import utcnow
+from app.db import conflict_insert, utcnow
 from app.errors import (
     FieldError,
     Forbidden,
@@ -182,11 +181,9 @@ def list_page(
 
 
 def _next_reference(session: Session, *, organisation_id: uuid.UUID, year: int) -> str:
-    bind = session.get_bind()
-    dialect_insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
     table = ReferenceCounter.__table__  # type: ignore[attr-defined]
     stmt = (
-        dialect_insert(table)
+        conflict_insert(session, table)
         .values(organisation_id=organisation_id, year=year, last_number=1)
         .on_conflict_do_update(
             index_elements=["organisation_id", "year"],

@@ -8,13 +8,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from app import concurrency
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.db import utcnow
+from app.db import insert_unless_present, utcnow
 from app.errors import FieldError, Invalid
 from app.incident.models import Behaviour, Incident
 from app.legal.models import IncidentHandling, LegalPack
@@ -71,19 +70,18 @@ def get_pack(session: Session, *, organisation_id: uuid.UUID, country: PackCount
     if pack is not None:
         return pack
     # Two first reads at once must not both insert: the unique key decides, the loser re-reads.
-    dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    table = LegalPack.__table__  # type: ignore[attr-defined]
-    session.execute(
-        dialect_insert(table)
-        .values(
-            id=uuid.uuid4(),
-            organisation_id=organisation_id,
-            country=country.value,
-            content=default_content(country.value),
-            version=1,
-            updated_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=["organisation_id", "country"])
+    insert_unless_present(
+        session,
+        LegalPack.__table__,  # type: ignore[attr-defined]
+        values={
+            "id": uuid.uuid4(),
+            "organisation_id": organisation_id,
+            "country": country.value,
+            "content": default_content(country.value),
+            "version": 1,
+            "updated_at": utcnow(),
+        },
+        key=["organisation_id", "country"],
     )
     pack = session.exec(stmt).one()
     return pack

@@ -8,13 +8,12 @@ from typing import Any
 
 from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from app import concurrency, pdf
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.db import utcnow
+from app.db import insert_unless_present, utcnow
 from app.errors import Conflict, FieldError, Invalid
 from app.incident.models import Incident
 from app.legal import service as legal
@@ -40,19 +39,19 @@ def get_template(session: Session, *, organisation_id: uuid.UUID, language: Lett
     found = session.exec(stmt).first()
     if found is not None:
         return found
-    dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    table = LetterTemplate.__table__  # type: ignore[attr-defined]
-    session.execute(
-        dialect_insert(table)
-        .values(
-            id=uuid.uuid4(),
-            organisation_id=organisation_id,
-            language=language.value,
-            body=default_body(language),
-            version=1,
-            updated_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=["organisation_id", "language"])
+    # Two first reads at once must not both insert: the unique key decides, the loser re-reads.
+    insert_unless_present(
+        session,
+        LetterTemplate.__table__,  # type: ignore[attr-defined]
+        values={
+            "id": uuid.uuid4(),
+            "organisation_id": organisation_id,
+            "language": language.value,
+            "body": default_body(language),
+            "version": 1,
+            "updated_at": utcnow(),
+        },
+        key=["organisation_id", "language"],
     )
     return session.exec(stmt).one()
 
