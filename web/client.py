@@ -107,6 +107,19 @@ class Api:
         response = await self._send("GET", path, **kwargs)
         return model.model_validate(response.json())
 
+    async def _get_versioned(self, path: str, model: type[M]) -> tuple[M, str]:
+        response = await self._send("GET", path)
+        return model.model_validate(response.json()), response.headers.get("ETag", "")
+
+    async def _merge_patch(self, path: str, model: type[M], body: dict[str, Any], *, etag: str) -> M:
+        response = await self._send(
+            "PATCH",
+            path,
+            body=body,
+            headers={"If-Match": etag, "Content-Type": "application/merge-patch+json"},
+        )
+        return model.model_validate(response.json())
+
     @staticmethod
     def _next_cursor(page: Page[Any]) -> str | None:
         if not page.next:
@@ -158,18 +171,11 @@ class Api:
 
     async def get_incident(self, incident_id: str) -> tuple[Incident, str]:
         """An incident and its ETag."""
-        response = await self._send("GET", f"incidents/{incident_id}")
-        return Incident.model_validate(response.json()), response.headers.get("ETag", "")
+        return await self._get_versioned(f"incidents/{incident_id}", Incident)
 
     async def update_incident(self, incident_id: str, body: dict[str, Any], *, etag: str) -> Incident:
         """Change an incident; a stale ETag gives ApiError 412."""
-        response = await self._send(
-            "PATCH",
-            f"incidents/{incident_id}",
-            body=body,
-            headers={"If-Match": etag, "Content-Type": "application/merge-patch+json"},
-        )
-        return Incident.model_validate(response.json())
+        return await self._merge_patch(f"incidents/{incident_id}", Incident, body, etag=etag)
 
     async def legal_assessment(self, incident_id: str) -> LegalAssessment:
         """The classification's legal basis: punishable behaviours and suggested articles."""
@@ -240,18 +246,11 @@ class Api:
 
     async def get_action(self, action_id: str) -> tuple[Action, str]:
         """One action and its ETag."""
-        response = await self._send("GET", f"actions/{action_id}")
-        return Action.model_validate(response.json()), response.headers.get("ETag", "")
+        return await self._get_versioned(f"actions/{action_id}", Action)
 
     async def update_action(self, action_id: str, body: dict[str, Any], *, etag: str) -> Action:
         """Change an action (e.g. mark it done)."""
-        response = await self._send(
-            "PATCH",
-            f"actions/{action_id}",
-            body=body,
-            headers={"If-Match": etag, "Content-Type": "application/merge-patch+json"},
-        )
-        return Action.model_validate(response.json())
+        return await self._merge_patch(f"actions/{action_id}", Action, body, etag=etag)
 
     async def list_takedowns(self, incident_id: str) -> list[Takedown]:
         """An incident's takedown requests, oldest first."""
@@ -267,18 +266,11 @@ class Api:
 
     async def get_takedown(self, takedown_id: str) -> tuple[Takedown, str]:
         """One takedown request and its ETag."""
-        response = await self._send("GET", f"takedown-requests/{takedown_id}")
-        return Takedown.model_validate(response.json()), response.headers.get("ETag", "")
+        return await self._get_versioned(f"takedown-requests/{takedown_id}", Takedown)
 
     async def update_takedown(self, takedown_id: str, body: dict[str, Any], *, etag: str) -> Takedown:
         """Send, record a response, escalate or withdraw (a status change), or edit a draft."""
-        response = await self._send(
-            "PATCH",
-            f"takedown-requests/{takedown_id}",
-            body=body,
-            headers={"If-Match": etag, "Content-Type": "application/merge-patch+json"},
-        )
-        return Takedown.model_validate(response.json())
+        return await self._merge_patch(f"takedown-requests/{takedown_id}", Takedown, body, etag=etag)
 
     async def takedown_letter(self, takedown_id: str, language: str) -> Download:
         """The letter as PDF."""

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from web import htmx
-from web.client import ApiError
+from web.client import Api, ApiError
 from web.deps import Lang, Session, UserApi
 from web.errors import describe
 from web.forms import field_errors
@@ -44,6 +44,21 @@ def _refused(
     return htmx.oob_only(request, "forms/errors_oob.html", context, status_code=exc.status)
 
 
+async def _api_clients_page(request: Request, api: Api, **shown: Any) -> Response:
+    """The API clients page; `shown` adds a just-created client and its token."""
+    clients = await api.list_api_clients()
+    scopes = await api.contract_enum("Scope")
+    return htmx.render(request, "admin/api_clients.html", {"clients": clients, "scopes": scopes, **shown})
+
+
+async def _webhooks_page(request: Request, api: Api, **shown: Any) -> Response:
+    """The webhooks page; `shown` adds a just-created subscription and its signing secret."""
+    subscriptions = await api.list_webhooks()
+    events = await api.contract_enum("EventType")
+    context = {"subscriptions": subscriptions, "events": events, **shown}
+    return htmx.render(request, "admin/webhooks.html", context)
+
+
 @router.get("/admin/users")
 async def users(request: Request, api: UserApi) -> Response:
     """The organisation's users and a form to add one."""
@@ -68,9 +83,7 @@ async def create_user(request: Request, api: UserApi, lang: Lang, session: Sessi
 @router.get("/admin/api-clients")
 async def api_clients(request: Request, api: UserApi) -> Response:
     """The systems that use the API, and a form to add one."""
-    clients = await api.list_api_clients()
-    scopes = await api.contract_enum("Scope")
-    return htmx.render(request, "admin/api_clients.html", {"clients": clients, "scopes": scopes})
+    return await _api_clients_page(request, api)
 
 
 @router.post("/admin/api-clients")
@@ -85,10 +98,7 @@ async def create_api_client(request: Request, api: UserApi, lang: Lang) -> Respo
         client, token = await api.create_api_client(values)
     except ApiError as exc:
         return _refused(request, lang, exc, CLIENT_FIELDS, values, "client-")
-    clients = await api.list_api_clients()
-    scopes = await api.contract_enum("Scope")
-    context = {"clients": clients, "scopes": scopes, "created": client, "secret": token}
-    return htmx.render(request, "admin/api_clients.html", context)
+    return await _api_clients_page(request, api, created=client, secret=token)
 
 
 @router.post("/admin/api-clients/{client_id}/revoke")
@@ -104,9 +114,7 @@ async def revoke_api_client(
 @router.get("/admin/webhooks")
 async def webhooks(request: Request, api: UserApi) -> Response:
     """Webhook subscriptions and a form to add one."""
-    subscriptions = await api.list_webhooks()
-    events = await api.contract_enum("EventType")
-    return htmx.render(request, "admin/webhooks.html", {"subscriptions": subscriptions, "events": events})
+    return await _webhooks_page(request, api)
 
 
 @router.post("/admin/webhooks")
@@ -122,10 +130,7 @@ async def create_webhook(request: Request, api: UserApi, lang: Lang) -> Response
         created, secret = await api.create_webhook(values)
     except ApiError as exc:
         return _refused(request, lang, exc, WEBHOOK_FIELDS, values, "webhook-")
-    subscriptions = await api.list_webhooks()
-    events = await api.contract_enum("EventType")
-    context = {"subscriptions": subscriptions, "events": events, "created": created, "secret": secret}
-    return htmx.render(request, "admin/webhooks.html", context)
+    return await _webhooks_page(request, api, created=created, secret=secret)
 
 
 @router.post("/admin/webhooks/{subscription_id}/delete")
