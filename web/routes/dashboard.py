@@ -42,20 +42,21 @@ def _next_month(day: date) -> date:
 
 async def _monthly_statistics(api: Api, months: list[date]) -> tuple[Statistics, list[Statistics]] | None:
     """The year's figures and one set per month (None when the user may not see statistics)."""
-    spans = [(months[0], _next_month(months[-1])), *((m, _next_month(m)) for m in months)]
-    gate = asyncio.Semaphore(CONCURRENCY)
     try:
-        results = await asyncio.gather(
-            *(
-                _limited(gate, api.statistics(occurred_from=_utc(start), occurred_to=_utc(end)))
-                for start, end in spans
-            )
-        )
+        # One call first: users without the statistics permission then cost one request, not 13.
+        year = await api.statistics(occurred_from=_utc(months[0]), occurred_to=_utc(_next_month(months[-1])))
     except ApiError as exc:
         if exc.status in (403, 404):
             return None
         raise
-    return results[0], list(results[1:])
+    gate = asyncio.Semaphore(CONCURRENCY)
+    monthly = await asyncio.gather(
+        *(
+            _limited(gate, api.statistics(occurred_from=_utc(m), occurred_to=_utc(_next_month(m))))
+            for m in months
+        )
+    )
+    return year, list(monthly)
 
 
 async def _incidents(api: Api, filters: list[tuple[str, str]]) -> tuple[list[Incident], bool]:
