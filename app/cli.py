@@ -7,6 +7,8 @@ import secrets
 import signal
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -44,6 +46,19 @@ def _fail(exc: DomainError) -> typer.Exit:
     return typer.Exit(1)
 
 
+@contextmanager
+def _transaction(settings: Settings | None = None) -> Iterator[Session]:
+    """One committed transaction for a command; a domain error becomes a clear message and exit 1."""
+    engine = make_engine((settings or _settings()).effective_database_url)
+    try:
+        with session_scope(engine) as session:
+            yield session
+    except DomainError as exc:
+        raise _fail(exc) from exc
+    finally:
+        engine.dispose()
+
+
 @cli.command("migrate")
 def migrate_command() -> None:
     """Apply all database migrations."""
@@ -60,13 +75,9 @@ def create_organisation(
     country: Annotated[str, typer.Option(help="NL or DK.")],
 ) -> None:
     """Create an organisation (a municipality)."""
-    engine = make_engine(_settings().effective_database_url)
-    try:
-        with session_scope(engine) as session:
-            org = organisations.create_organisation(session, name=name, slug=slug, country=country)
-            typer.echo(f"Created organisation {org.slug} ({org.country}), id {org.id}")
-    except DomainError as exc:
-        raise _fail(exc) from exc
+    with _transaction() as session:
+        org = organisations.create_organisation(session, name=name, slug=slug, country=country)
+        typer.echo(f"Created organisation {org.slug} ({org.country}), id {org.id}")
 
 
 @cli.command("create-user")
@@ -79,16 +90,12 @@ def create_user(
 ) -> None:
     """Create a staff user with one or more roles."""
     roles = [r.strip() for item in role for r in item.split(",") if r.strip()]
-    engine = make_engine(_settings().effective_database_url)
-    try:
-        with session_scope(engine) as session:
-            org = organisations.get_organisation_by_slug(session, slug=organisation)
-            user = organisations.create_user(
-                session, organisation_id=org.id, email=email, password=password, roles=roles, name=name
-            )
-            typer.echo(f"Created user {user.email} with roles {', '.join(user.roles)}")
-    except DomainError as exc:
-        raise _fail(exc) from exc
+    with _transaction() as session:
+        org = organisations.get_organisation_by_slug(session, slug=organisation)
+        user = organisations.create_user(
+            session, organisation_id=org.id, email=email, password=password, roles=roles, name=name
+        )
+        typer.echo(f"Created user {user.email} with roles {', '.join(user.roles)}")
 
 
 @cli.command("create-api-client")
@@ -99,41 +106,30 @@ def create_api_client(
 ) -> None:
     """Create an API client; its secret token is printed once, as the last line."""
     settings = _settings()
-    engine = make_engine(settings.effective_database_url)
-    try:
-        with session_scope(engine) as session:
-            org = organisations.get_organisation_by_slug(session, slug=organisation)
-            client, token = auth.create_api_client(
-                session,
-                organisation_id=org.id,
-                name=name,
-                scopes=auth.parse_scopes(scopes),
-                key=settings.resolved_secret_key(),
-            )
-            typer.echo(
-                f"Created API client {client.name} ({client.id}) with scopes {', '.join(client.scopes)}"
-            )
-            typer.echo("The token is shown only now; store it safely:")
-            typer.echo(token)
-    except DomainError as exc:
-        raise _fail(exc) from exc
+    with _transaction(settings) as session:
+        org = organisations.get_organisation_by_slug(session, slug=organisation)
+        client, token = auth.create_api_client(
+            session,
+            organisation_id=org.id,
+            name=name,
+            scopes=auth.parse_scopes(scopes),
+            key=settings.resolved_secret_key(),
+        )
+        typer.echo(f"Created API client {client.name} ({client.id}) with scopes {', '.join(client.scopes)}")
+        typer.echo("The token is shown only now; store it safely:")
+        typer.echo(token)
 
 
 @cli.command("list-api-clients")
 def list_api_clients(organisation: Annotated[str, typer.Option(help="Organisation slug.")]) -> None:
     """List an organisation's API clients (never their tokens)."""
-    engine = make_engine(_settings().effective_database_url)
-    try:
-        with session_scope(engine) as session:
-            org = organisations.get_organisation_by_slug(session, slug=organisation)
-            for client in auth.list_api_clients(session, organisation_id=org.id):
-                state = f"revoked {client.revoked_at.isoformat()}" if client.revoked_at else "active"
-                typer.echo(
-                    f"{client.id}  {client.name}  [{', '.join(client.scopes)}]  "
-                    f"{client.token_hint}...  {state}"
-                )
-    except DomainError as exc:
-        raise _fail(exc) from exc
+    with _transaction() as session:
+        org = organisations.get_organisation_by_slug(session, slug=organisation)
+        for client in auth.list_api_clients(session, organisation_id=org.id):
+            state = f"revoked {client.revoked_at.isoformat()}" if client.revoked_at else "active"
+            typer.echo(
+                f"{client.id}  {client.name}  [{', '.join(client.scopes)}]  {client.token_hint}...  {state}"
+            )
 
 
 @cli.command("rotate-api-client")
@@ -143,16 +139,12 @@ def rotate_api_client(
 ) -> None:
     """Give an API client a new token (printed once, as the last line); the old one stops working."""
     settings = _settings()
-    engine = make_engine(settings.effective_database_url)
-    try:
-        with session_scope(engine) as session:
-            org = organisations.get_organisation_by_slug(session, slug=organisation)
-            client = auth.get_api_client(session, organisation_id=org.id, api_client_id=_uuid(client_id))
-            _, token = auth.rotate_api_client(session, client=client, key=settings.resolved_secret_key())
-            typer.echo(f"Rotated the token of API client {client.name} ({client.id}); the old one is void.")
-            typer.echo(token)
-    except DomainError as exc:
-        raise _fail(exc) from exc
+    with _transaction(settings) as session:
+        org = organisations.get_organisation_by_slug(session, slug=organisation)
+        client = auth.get_api_client(session, organisation_id=org.id, api_client_id=_uuid(client_id))
+        _, token = auth.rotate_api_client(session, client=client, key=settings.resolved_secret_key())
+        typer.echo(f"Rotated the token of API client {client.name} ({client.id}); the old one is void.")
+        typer.echo(token)
 
 
 @cli.command("revoke-api-client")
@@ -161,15 +153,11 @@ def revoke_api_client(
     client_id: Annotated[str, typer.Option("--id", help="The API client's id.")],
 ) -> None:
     """Revoke an API client: its token is refused from now on."""
-    engine = make_engine(_settings().effective_database_url)
-    try:
-        with session_scope(engine) as session:
-            org = organisations.get_organisation_by_slug(session, slug=organisation)
-            client = auth.get_api_client(session, organisation_id=org.id, api_client_id=_uuid(client_id))
-            auth.revoke_api_client(session, client=client)
-            typer.echo(f"Revoked API client {client.name} ({client.id}).")
-    except DomainError as exc:
-        raise _fail(exc) from exc
+    with _transaction() as session:
+        org = organisations.get_organisation_by_slug(session, slug=organisation)
+        client = auth.get_api_client(session, organisation_id=org.id, api_client_id=_uuid(client_id))
+        auth.revoke_api_client(session, client=client)
+        typer.echo(f"Revoked API client {client.name} ({client.id}).")
 
 
 def _uuid(raw: str) -> uuid.UUID:

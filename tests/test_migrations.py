@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect
 
 from app.migrate import downgrade, include_object, upgrade
 from app.models import metadata
+from tests.fixtures.databases import temporary_postgres_database
 from tests.fixtures.postgres import unavailable
 
 
@@ -23,16 +22,8 @@ def empty_database_url(request, tmp_path, postgres_admin_url) -> Iterator[str]:
         return
     if postgres_admin_url is None:
         unavailable("no PostgreSQL server for the tests")
-    name = f"m_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield make_url(postgres_admin_url).set(database=name).render_as_string(False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+    with temporary_postgres_database(postgres_admin_url) as url:
+        yield url
 
 
 def schema_differences(url: str) -> list[object]:
