@@ -29,38 +29,9 @@ from app.evidence.schemas import custody_public, evidence_public
 from app.evidence.upload import safe_filename
 from app.incident.models import Incident
 from app.incident.schemas import to_public
+from app.legal import service as legal
 from app.organisation.models import Organisation, User
 from app.storage import ObjectStore
-
-# Suggested articles per behaviour (NL: seeds/002 protocol table; DK: seeds/004 guideline).
-ARTICLES: dict[str, dict[str, list[str]]] = {
-    "NL": {
-        "threat": ["Art. 285 Sr (bedreiging)"],
-        "death_threat": ["Art. 285 Sr (bedreiging)"],
-        "bomb_threat": ["Art. 285 Sr (bedreiging)"],
-        "insult": ["Art. 266/267 Sr (belediging)"],
-        "swearing": ["Art. 266/267/285 Sr"],
-        "humiliation": ["Art. 266/267 Sr"],
-        "bullying": ["Art. 266/267 Sr", "Art. 179 Sr (ambtsdwang)"],
-        "intimidation": ["Art. 266/267 Sr", "Art. 179 Sr (ambtsdwang)"],
-        "coercion": ["Art. 179 Sr", "Art. 284 Sr (dwang)"],
-        "blackmail": ["Art. 179 Sr", "Art. 317 Sr (afpersing)", "Art. 318 Sr (afdreiging)"],
-        "extortion": ["Art. 317 Sr (afpersing)", "Art. 318 Sr (afdreiging)"],
-        "sexual_blackmail": ["Art. 285 Sr"],
-        "stalking": ["Art. 285b Sr (belaging)"],
-        "discrimination": ["Art. 137c Sr", "Art. 266/267 Sr"],
-        "defamation": ["Art. 261/262 Sr (smaad/laster)"],
-    },
-    "DK": {
-        "threat": ["Straffeloven § 119"],
-        "death_threat": ["Straffeloven § 119"],
-        "bomb_threat": ["Straffeloven § 119"],
-        "intimidation": ["Straffeloven § 119"],
-        "insult": ["Straffeloven § 267"],
-        "humiliation": ["Straffeloven § 267"],
-        "defamation": ["Straffeloven § 267"],
-    },
-}
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -222,7 +193,12 @@ def prepare(session: Session, *, incident: Incident, actor: Actor, reason: str |
     }
     manifest_bytes = json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n"
     labels = LABELS.get(org.default_locale, LABELS["en"])
-    articles = sorted({a for b in incident.behaviours for a in ARTICLES.get(org.country, {}).get(b, [])})
+    # The same articles as the incident's legal assessment: the organisation's (editable) legal pack.
+    locale = org.default_locale if org.default_locale in ("nl", "da", "en") else "en"
+    articles = [
+        f"{a.code} — {getattr(a.title, locale)}"
+        for a in legal.assess(session, incident=incident).suggested_articles
+    ]
     perpetrator = public.get("perpetrator") or {}
     html = pdf.render_template(
         REPORT,

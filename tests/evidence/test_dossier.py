@@ -88,7 +88,22 @@ def test_dossier_report_text_names_the_facts_and_articles(client, org):
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     text = "".join(p.extract_text() for p in pdfminer.PdfReader(io.BytesIO(archive.read("report.pdf"))).pages)
     assert incident["reference"] in text
-    assert "Art. 285 Sr" in text
+    assert "Sr 285" in text
+
+
+def test_dossier_report_lists_the_same_articles_as_the_legal_assessment(client, org):
+    pdfminer = pytest.importorskip("pypdf")
+    incident = create_incident(client, org["case_handler"], behaviours=["insult", "doxxing"])
+    assessment = client.get(
+        f"/api/v1/incidents/{incident['id']}/legal-assessment", headers=org["case_handler"].headers
+    ).json()
+    response = client.get(f"/api/v1/incidents/{incident['id']}/dossier", headers=org["case_handler"].headers)
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    text = "".join(p.extract_text() for p in pdfminer.PdfReader(io.BytesIO(archive.read("report.pdf"))).pages)
+    codes = [a["code"] for a in assessment["suggestedArticles"]]
+    assert codes
+    for code in codes:
+        assert code in text
 
 
 def test_dossier_of_foreign_or_hidden_incident_is_not_found(client, org, other_org):
