@@ -71,7 +71,4 @@ web-assets: $(NPM_STAMP)
 # Extract the UI's messages, merge them into the nl/da catalogues and compile the .mo files
 # (both are committed; tests check that they match).
 web-translations: install
-	$(BIN)/pybabel extract -F web/babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-location \
-		--sort-output --project=Weerbaar --copyright-holder=Weerbaar -o web/locale/messages.pot .
-	$(BIN)/pybabel update -i web/locale/messages.pot -d web/locale --no-fuzzy-matching --ignore-obsolete
-	$(BIN)/pybabel compile -d web/locale --statistics
+	$(BIN)/python -m web.catalogue

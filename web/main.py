@@ -19,14 +19,15 @@ from web.deps import BodyTooLarge, CsrfRejected, LoginRequired, get_language, ge
 from web.errors import describe
 from web.middleware import WebSessionMiddleware
 from web.routes import (
+    actions,
     admin,
     audit,
     auth,
     dashboard,
     evidence,
-    handling,
     incidents,
     recording_permissions,
+    takedowns,
 )
 from web.session import SessionCodec
 from web.vocabulary import VOCABULARIES
@@ -61,7 +62,17 @@ def create_web(
     web.state.max_upload_bytes = max_upload_bytes
 
     web.include_router(assets.router())
-    for module in (auth, dashboard, incidents, evidence, handling, recording_permissions, admin, audit):
+    for module in (
+        auth,
+        dashboard,
+        incidents,
+        evidence,
+        actions,
+        takedowns,
+        recording_permissions,
+        admin,
+        audit,
+    ):
         web.include_router(module.router)
     _install_error_pages(web)
     web.add_middleware(WebSessionMiddleware, codec=SessionCodec(secret_key))

@@ -86,12 +86,44 @@
     if (box) box.hidden = true;
   });
 
-  /* After the server put error messages next to the fields, move focus to the summary. */
+  /* Error summaries: each link to a field gets the field's label in front of its message, and the
+     summary is scrolled into view and focused, so a refused form never looks as if nothing happened. */
+  function labelFor(slot) {
+    var field = slot && slot.closest(".utrecht-form-field, .utrecht-form-fieldset");
+    if (!field) return "";
+    var label = field.querySelector("legend, label");
+    if (!label) return "";
+    var clone = label.cloneNode(true);
+    Array.prototype.forEach.call(clone.querySelectorAll(".weerbaar-optional"), function (n) { n.remove(); });
+    return clone.textContent.trim();
+  }
+
+  function showSummary(box) {
+    if (!box || !box.textContent.trim()) return;
+    Array.prototype.forEach.call(box.querySelectorAll("a[data-error-link]"), function (link) {
+      if (link.getAttribute("data-labelled")) return;
+      var slot = document.getElementById(link.getAttribute("href").slice(1));
+      var label = labelFor(slot);
+      if (label) link.textContent = label + ": " + link.textContent;
+      link.setAttribute("data-labelled", "true");
+      link.addEventListener("click", function (event) {
+        var field = slot.closest(".utrecht-form-field, .utrecht-form-fieldset");
+        var input = field && field.querySelector("input:not([type=hidden]), select, textarea");
+        var closed = slot.closest("details:not([open])");
+        if (closed) closed.open = true;
+        if (input) { event.preventDefault(); input.focus(); }
+      });
+    });
+    var closed = box.closest("details:not([open])");
+    if (closed) closed.open = true;
+    box.scrollIntoView({ block: "center" });
+    box.focus({ preventScroll: true });
+  }
+
+  /* htmx fires this on the new element; detail.target is the replaced (detached) one. */
   document.addEventListener("htmx:oobAfterSwap", function (event) {
-    var target = event.detail.target;
-    if (target && /form-messages$|^messages$/.test(target.id) && target.textContent.trim()) {
-      target.focus();
-    }
+    var box = event.target;
+    if (box && box.id && /form-messages$|^messages$/.test(box.id)) showSummary(box);
   });
 
   /* The server could not be reached: say so where messages appear; the form keeps its input. */
@@ -113,6 +145,10 @@
   function init(root) {
     Array.prototype.forEach.call(root.querySelectorAll("[data-dropzone]"), setUpDropzone);
   }
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+    var box = document.querySelector(".weerbaar-form-messages [role=alert]");
+    if (box) showSummary(box.parentNode);
+  });
   document.addEventListener("htmx:load", function (event) { init(event.target); });
 })();

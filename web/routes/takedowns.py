@@ -1,4 +1,4 @@
-"""Handling an incident: actions (the timeline) and takedown requests."""
+"""Takedown requests of an incident: draft, send, record the answer, escalate, letters."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from web import htmx
 from web.client import ApiError
 from web.deps import Lang, Session, UserApi
 from web.errors import describe
-from web.forms import field_errors, lines, local_to_utc
+from web.forms import field_errors, lines
 from web.i18n import Language
 from web.models import Takedown
 from web.routes.evidence import _stream
@@ -58,49 +58,6 @@ def _refused(
     if request.headers.get("HX-Request") == "true":
         return htmx.oob_only(request, "forms/errors_oob.html", context, status_code=exc.status)
     return htmx.render(request, "error.html", {"message": " ".join(messages)}, status_code=exc.status)
-
-
-@router.post("/incidents/{incident_id}/actions")
-async def create_action(
-    request: Request, incident_id: str, api: UserApi, lang: Lang, session: Session
-) -> Response:
-    """Add a handling step."""
-    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
-    body: dict[str, Any] = {
-        "kind": form.get("kind") or None,
-        "description": form.get("description", ""),
-        "dueAt": local_to_utc(form.get("dueAt", "")),
-        "assigneeId": form.get("assigneeId") or None,
-        "policeReference": form.get("policeReference") or None,
-    }
-    try:
-        await api.create_action(incident_id, {k: v for k, v in body.items() if v is not None})
-    except ApiError as exc:
-        return _refused(request, lang, exc, fields=ACTION_FIELDS, form=form, prefix="action-")
-    session.flash("success", lang.gettext("The action is added."))
-    return htmx.redirect(request, f"/incidents/{incident_id}#actions")
-
-
-@router.post("/incidents/{incident_id}/actions/{action_id}/done")
-async def complete_action(
-    request: Request, incident_id: str, action_id: str, api: UserApi, lang: Lang, session: Session
-) -> Response:
-    """Mark an action as done, with its outcome."""
-    form = await request.form()
-    outcome = str(form.get("outcome") or "")
-    _, etag = await api.get_action(action_id)
-    try:
-        await api.update_action(
-            action_id,
-            {"status": "done", **({"outcome": outcome} if outcome else {})},
-            etag=str(form.get("etag") or etag),
-        )
-    except ApiError as exc:
-        return _refused(
-            request, lang, exc, fields=("outcome",), form={"outcome": outcome}, prefix=f"done-{action_id}-"
-        )
-    session.flash("success", lang.gettext("The action is done."))
-    return htmx.redirect(request, f"/incidents/{incident_id}#actions")
 
 
 @router.post("/incidents/{incident_id}/takedowns")
