@@ -86,6 +86,24 @@
     if (box) box.hidden = true;
   });
 
+  /* A double click sends a form once: its submit buttons wait until the answer is in. */
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.target;
+    if (!form || form.tagName !== "FORM") return;
+    Array.prototype.forEach.call(form.querySelectorAll("button[type=submit], button:not([type])"), function (b) {
+      b.disabled = true;
+      b.setAttribute("data-busy", "true");
+    });
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target;
+    if (!form || form.tagName !== "FORM") return;
+    Array.prototype.forEach.call(form.querySelectorAll("button[data-busy]"), function (b) {
+      b.disabled = false;
+      b.removeAttribute("data-busy");
+    });
+  });
+
   /* Error summaries: each link to a field gets the field's label in front of its message, and the
      summary is scrolled into view and focused, so a refused form never looks as if nothing happened. */
   function labelFor(slot) {
