@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 
 from api.deps import Permission, SessionDep
 from app.auth.actor import Actor, Scope
 from app.incident.schemas import IncidentPublic, to_public
 from app.organisation.models import Role
 from app.perpetrator import service as perpetrators
-from app.perpetrator.schemas import PerpetratorCreate, PerpetratorPublic
+from app.perpetrator.schemas import PerpetratorCreate, PerpetratorPublic, PerpetratorUpdate
 from app.schemas import Page
 
 router = APIRouter(tags=["perpetrators"])
@@ -35,6 +35,7 @@ def create_perpetrator(
     """Add a perpetrator record (a name if known, account handles, relation); link incidents to it."""
     perpetrator = perpetrators.create(session, data=body, actor=actor)
     response.headers["Location"] = f"/api/v1/perpetrators/{perpetrator.id}"
+    response.headers["ETag"] = perpetrators.etag(perpetrator)
     return perpetrators.to_public(session, perpetrator)
 
 
@@ -57,12 +58,30 @@ def list_perpetrators(
     "/perpetrators/{perpetratorId}", operation_id="getPerpetrator", summary="Get a perpetrator record"
 )
 def get_perpetrator(
-    perpetrator_id: PerpetratorId, actor: PerpetratorReader, session: SessionDep
+    perpetrator_id: PerpetratorId, actor: PerpetratorReader, session: SessionDep, response: Response
 ) -> PerpetratorPublic:
-    """One perpetrator record with its incident count and repeat signal."""
-    return perpetrators.to_public(
-        session, perpetrators.get(session, perpetrator_id=perpetrator_id, actor=actor)
-    )
+    """One perpetrator record with its incident count and repeat signal; its ETag is needed to change it."""
+    perpetrator = perpetrators.get(session, perpetrator_id=perpetrator_id, actor=actor)
+    response.headers["ETag"] = perpetrators.etag(perpetrator)
+    return perpetrators.to_public(session, perpetrator)
+
+
+@router.patch(
+    "/perpetrators/{perpetratorId}", operation_id="updatePerpetrator", summary="Update a perpetrator record"
+)
+def update_perpetrator(
+    perpetrator_id: PerpetratorId,
+    body: PerpetratorUpdate,
+    actor: PerpetratorWriter,
+    session: SessionDep,
+    response: Response,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> PerpetratorPublic:
+    """Correct name, account handles, relation or notes (merge patch); needs If-Match with the ETag."""
+    perpetrator = perpetrators.get(session, perpetrator_id=perpetrator_id, actor=actor)
+    updated = perpetrators.update(session, perpetrator=perpetrator, data=body, actor=actor, if_match=if_match)
+    response.headers["ETag"] = perpetrators.etag(updated)
+    return perpetrators.to_public(session, updated)
 
 
 @router.get(

@@ -45,3 +45,17 @@ class PerpetratorPublic(ApiModel):
     incident_count: int
     systematic: bool = Field(description="True while it is a repeat perpetrator (possible stalking).")
     created_at: datetime
+
+
+class PerpetratorUpdate(ApiModel):
+    """A partial update (JSON merge patch): only the keys present change; null clears name or relation."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    account_handles: list[Handle] | None = Field(default=None, max_length=20)
+    relation: PerpetratorRelation | None = None
+    notes: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("account_handles", mode="after")
+    @classmethod
+    def _dedupe(cls, values: list[str] | None) -> list[str] | None:
+        return list(dict.fromkeys(v.strip() for v in values)) if values is not None else None

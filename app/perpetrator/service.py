@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from datetime import timedelta
 from typing import Any
 
+from pydantic.alias_generators import to_camel
 from sqlalchemy import func, tuple_
 from sqlmodel import Session, col, select
 
-from app import pagination
+from app import concurrency, pagination
 from app.action import reminders
 from app.audit import service as audit
 from app.auth.actor import Actor
@@ -20,7 +23,7 @@ from app.incident import service as incidents
 from app.incident.models import Incident
 from app.legal.models import IncidentHandling
 from app.perpetrator.models import Perpetrator
-from app.perpetrator.schemas import PerpetratorCreate, PerpetratorPublic
+from app.perpetrator.schemas import PerpetratorCreate, PerpetratorPublic, PerpetratorUpdate
 
 
 def _statement(actor: Actor) -> Any:
@@ -53,6 +56,57 @@ def create(session: Session, *, data: PerpetratorCreate, actor: Actor) -> Perpet
         actor=actor,
         object_type="perpetrator",
         object_id=perpetrator.id,
+    )
+    return perpetrator
+
+
+def etag(perpetrator: Perpetrator) -> str:
+    """A strong ETag from the record's content (the table has no version column)."""
+    content = [perpetrator.name, perpetrator.account_handles, perpetrator.relation, perpetrator.notes]
+    digest = hashlib.sha256(json.dumps(content).encode()).hexdigest()[:20]
+    return f'"{digest}"'
+
+
+def update(
+    session: Session,
+    *,
+    perpetrator: Perpetrator,
+    data: PerpetratorUpdate,
+    actor: Actor,
+    if_match: str | None,
+) -> Perpetrator:
+    """Apply a merge patch (name, account handles, relation, notes) with If-Match; audited."""
+    concurrency.check_if_match(current=etag(perpetrator), if_match=if_match, what="the perpetrator")
+    fields = set(data.model_fields_set)
+    errors: list[FieldError] = []
+    for name in ("account_handles", "notes"):
+        if name in fields and getattr(data, name) is None:
+            errors.append(FieldError(to_camel(name), "must not be null", "not_null"))
+    if errors:
+        raise Invalid("Some fields cannot be cleared.", errors)
+    if "name" in fields:
+        perpetrator.name = data.name.strip() if data.name else None
+    if "account_handles" in fields and data.account_handles is not None:
+        perpetrator.account_handles = data.account_handles
+    if "relation" in fields:
+        perpetrator.relation = data.relation.value if data.relation else None
+    if "notes" in fields and data.notes is not None:
+        perpetrator.notes = data.notes
+    if not (perpetrator.name and perpetrator.name.strip()) and not perpetrator.account_handles:
+        raise Invalid(
+            "A perpetrator needs a name or an account handle.",
+            [FieldError("name", "give a name or at least one account handle", "name_or_handle")],
+        )
+    session.add(perpetrator)
+    session.flush()
+    audit.record(
+        session,
+        action="perpetrator.update",
+        organisation_id=actor.organisation_id,
+        actor=actor,
+        object_type="perpetrator",
+        object_id=perpetrator.id,
+        details={"fields": sorted(to_camel(f) for f in fields)},
     )
     return perpetrator
 
@@ -126,7 +180,7 @@ def check_link(session: Session, *, organisation_id: uuid.UUID, perpetrator_id: 
     if found is None or found.organisation_id != organisation_id:
         raise Invalid(
             "The perpetrator is not valid.",
-            [FieldError("perpetratorId", "no such perpetrator in this organisation")],
+            [FieldError("perpetratorId", "no such perpetrator in this organisation", "unknown_perpetrator")],
         )
 
 

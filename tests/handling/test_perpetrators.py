@@ -186,3 +186,56 @@ def test_perpetrator_incidents_respect_need_to_know(client, org):
     seen_by_manager = client.get(url, headers=org["manager"].headers).json()["items"]
     assert [i["id"] for i in seen_by_manager] == [normal["id"]]
     assert len(client.get(url, headers=org["privacy_officer"].headers).json()["items"]) == 2
+
+
+def test_a_perpetrator_record_is_corrected_with_if_match_and_audited(client, org, engine):
+    created = client.post(
+        "/api/v1/perpetrators", json={"name": "J. Jansen"}, headers=org["case_handler"].headers
+    )
+    url = created.headers["Location"]
+    got = client.get(url, headers=org["case_handler"].headers)
+    etag = got.headers["ETag"]
+    assert etag == created.headers["ETag"]
+    body = {"accountHandles": ["@jansen", "@jansen"], "relation": "citizen", "notes": "Bekend van de balie"}
+    missing = client.patch(url, json=body, headers=org["case_handler"].headers)
+    assert missing.status_code == 428
+    changed = client.patch(url, json=body, headers={**org["case_handler"].headers, "If-Match": etag})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["accountHandles"] == ["@jansen"]
+    assert changed.json()["relation"] == "citizen"
+    assert changed.headers["ETag"] != etag
+    stale = client.patch(url, json={"name": "X"}, headers={**org["case_handler"].headers, "If-Match": etag})
+    assert stale.status_code == 412
+    fresh = changed.headers["ETag"]
+    anonymous = client.patch(
+        url,
+        json={"name": None, "accountHandles": []},
+        headers={**org["case_handler"].headers, "If-Match": fresh},
+    )
+    assert anonymous.status_code == 400
+    assert anonymous.json()["errors"][0]["code"] == "name_or_handle"
+    assert (
+        client.patch(
+            url, json={"relation": None}, headers={**org["manager"].headers, "If-Match": fresh}
+        ).status_code
+        == 403
+    )
+    cleared = client.patch(
+        url, json={"relation": None}, headers={**org["case_handler"].headers, "If-Match": fresh}
+    )
+    assert cleared.status_code == 200 and cleared.json()["relation"] is None
+    with Session(engine) as session:
+        actions = session.exec(
+            select(AuditEvent.action).where(AuditEvent.object_id == created.json()["id"])
+        ).all()
+    assert list(actions).count("perpetrator.update") == 2
+
+
+def test_a_perpetrator_of_another_organisation_cannot_be_changed(client, org, other_org):
+    theirs = _perpetrator(client, other_org["case_handler"])
+    response = client.patch(
+        f"/api/v1/perpetrators/{theirs['id']}",
+        json={"name": "X"},
+        headers={**org["case_handler"].headers, "If-Match": "*"},
+    )
+    assert response.status_code == 404
