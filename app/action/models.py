@@ -47,6 +47,16 @@ class ResponseChannel(StrEnum):
     same_platform = "same_platform"
 
 
+class RestrictionForm(StrEnum):
+    """How contact with the sender is limited during a contact restriction."""
+
+    no_contact = "no_contact"
+    phone_only = "phone_only"
+    appointment_only = "appointment_only"
+    limited_hours = "limited_hours"
+    no_replies = "no_replies"
+
+
 class Action(SQLModel, table=True):
     __tablename__ = "action"
     __table_args__ = (
@@ -71,6 +81,8 @@ class Action(SQLModel, table=True):
     suspended_service: str | None = Field(default=None, max_length=500)
     starts_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    restriction_form: str | None = Field(default=None, max_length=20)
+    restriction_details: str | None = Field(default=None, max_length=1000)
     waiver_reason: str | None = Field(default=None, max_length=2000)
     waived_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
     waived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field
 
-from app.action.models import ActionKind, ActionStatus, ResponseChannel
+from app.action.models import ActionKind, ActionStatus, ResponseChannel, RestrictionForm
 from app.schemas import ApiModel, PastUtcDatetime, UtcDatetime
 
 Note = Annotated[str, Field(max_length=4000)]
+
+
+class WarningCode(StrEnum):
+    """Non-blocking advice about an action."""
+
+    same_channel = "same_channel"
 
 
 class _TypeFields(ApiModel):
@@ -36,6 +43,16 @@ class _TypeFields(ApiModel):
     )
     ends_at: UtcDatetime | None = Field(
         default=None, description="sanction, contact_restriction: end of the period (after startsAt)."
+    )
+    restriction_form: RestrictionForm | None = Field(
+        default=None,
+        description="contact_restriction (required there): how contact with the sender is limited.",
+    )
+    restriction_details: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="contact_restriction: details of the restriction, e.g. the hours or the one contact.",
     )
 
 
@@ -86,11 +103,16 @@ class ActionPublic(ApiModel):
     suspended_service: str | None
     starts_at: datetime | None
     ends_at: datetime | None
+    restriction_form: RestrictionForm | None
+    restriction_details: str | None
     waiver_reason: str | None
     waived_by: uuid.UUID | None
     waived_at: datetime | None
     warnings: list[str] = Field(
-        description="Advice that does not block, e.g. a response on the same channel."
+        description="Advice that does not block, e.g. a response on the same channel (English sentences)."
+    )
+    warning_codes: list[WarningCode] = Field(
+        description="The same advice as codes, in the order of warnings, for clients that translate it."
     )
     version: int
     created_at: datetime

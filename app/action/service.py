@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic.alias_generators import to_camel
-from sqlalchemy import tuple_
+from sqlalchemy import or_, tuple_
 from sqlmodel import Session, col, select
 
 from app import concurrency, pagination
 from app.action.models import Action, ActionKind, ActionStatus, ResponseChannel
 from app.action.reminders import schedule_reminder
-from app.action.schemas import ActionCreate, ActionPublic, ActionUpdate
+from app.action.schemas import ActionCreate, ActionPublic, ActionUpdate, WarningCode
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.config import get_settings
@@ -37,17 +37,28 @@ KIND_FIELDS: dict[ActionKind, frozenset[str]] = {
     ActionKind.police_report: frozenset({"police_reference", "reported_at"}),
     ActionKind.response_sent: frozenset({"channel"}),
     ActionKind.sanction: frozenset({"suspended_service", "starts_at", "ends_at"}),
-    ActionKind.contact_restriction: frozenset({"starts_at", "ends_at"}),
+    ActionKind.contact_restriction: frozenset(
+        {"restriction_form", "restriction_details", "starts_at", "ends_at"}
+    ),
 }
 REQUIRED_ON_CREATE: dict[ActionKind, tuple[str, ...]] = {
     ActionKind.response_sent: ("channel",),
     ActionKind.sanction: ("suspended_service", "starts_at", "ends_at"),
-    ActionKind.contact_restriction: ("starts_at", "ends_at"),
+    ActionKind.contact_restriction: ("restriction_form", "starts_at", "ends_at"),
 }
 REQUIRED_WHEN_DONE: dict[ActionKind, tuple[str, ...]] = {
     ActionKind.police_report: ("police_reference", "reported_at"),
 }
-TYPE_FIELDS = ("police_reference", "reported_at", "channel", "suspended_service", "starts_at", "ends_at")
+TYPE_FIELDS = (
+    "police_reference",
+    "reported_at",
+    "channel",
+    "suspended_service",
+    "starts_at",
+    "ends_at",
+    "restriction_form",
+    "restriction_details",
+)
 # Response channels that are the same as the aggression's platform.
 SAME_CHANNEL = {ResponseChannel.email.value: {"email"}, ResponseChannel.sms.value: {"sms"}}
 
@@ -77,27 +88,32 @@ def get(session: Session, *, action_id: uuid.UUID, actor: Actor) -> Action:
     return action  # type: ignore[no-any-return]
 
 
-def warnings_for(action: Action, platform: str | None) -> list[str]:
-    """Non-blocking advice: a response on the channel the aggression came through."""
+def warnings_for(action: Action, platform: str | None) -> list[tuple[WarningCode, str]]:
+    """Non-blocking advice (code and English sentence): a response on the aggression's channel."""
     if action.kind != ActionKind.response_sent.value or action.channel is None or platform is None:
         return []
     if action.channel == ResponseChannel.same_platform.value or platform in SAME_CHANNEL.get(
         action.channel, set()
     ):
         return [
-            f"same_channel: the response uses the channel of the aggression ({platform}); the protocol "
-            "prefers another channel (e-mail, letter or phone)."
+            (
+                WarningCode.same_channel,
+                f"same_channel: the response uses the channel of the aggression ({platform}); the "
+                "protocol prefers another channel (e-mail, letter or phone).",
+            )
         ]
     return []
 
 
 def to_public(action: Action, *, platform: str | None) -> ActionPublic:
     """The API view of an action; platform is its incident's, for the channel warning."""
+    advice = warnings_for(action, platform)
     return ActionPublic.model_validate(
         {
             **{name: getattr(action, name) for name in _DIRECT},
             "waived_by": action.waived_by_user_id,
-            "warnings": warnings_for(action, platform),
+            "warnings": [sentence for _, sentence in advice],
+            "warning_codes": [code for code, _ in advice],
         }
     )
 
@@ -118,6 +134,8 @@ _DIRECT = [
     "suspended_service",
     "starts_at",
     "ends_at",
+    "restriction_form",
+    "restriction_details",
     "waiver_reason",
     "waived_at",
     "version",
@@ -143,6 +161,8 @@ class ActionFilter:
     assignee_id: uuid.UUID | None = None
     due_before: datetime | None = None
     open: bool | None = None
+    kinds: list[ActionKind] | None = None
+    overdue: bool | None = None
 
 
 def list_page(
@@ -160,6 +180,19 @@ def list_page(
         stmt = stmt.where(Action.status == ActionStatus.open.value)
     elif filters.open is False:
         stmt = stmt.where(Action.status != ActionStatus.open.value)
+    if filters.kinds:
+        stmt = stmt.where(col(Action.kind).in_([k.value for k in filters.kinds]))
+    if filters.overdue is True:
+        # Open and past its due date: what the handling protocol says should have happened by now.
+        stmt = stmt.where(Action.status == ActionStatus.open.value, col(Action.due_at) < utcnow())
+    elif filters.overdue is False:
+        stmt = stmt.where(
+            or_(
+                col(Action.status) != ActionStatus.open.value,
+                col(Action.due_at).is_(None),
+                col(Action.due_at) >= utcnow(),
+            )
+        )
     if cursor:
         at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(tuple_(col(Action.created_at), col(Action.id)) < tuple_(at, ident))
@@ -177,7 +210,7 @@ def _check_assignee(
         return []
     user = session.get(User, assignee_id)
     if user is None or user.organisation_id != organisation_id or not user.is_active:
-        return [FieldError("assigneeId", "no such active user in this organisation")]
+        return [FieldError("assigneeId", "no such active user in this organisation", code="unknown_user")]
     return []
 
 
@@ -186,10 +219,14 @@ def _check_type_fields(kind: ActionKind, values: dict[str, Any], given: set[str]
     allowed = KIND_FIELDS.get(kind, frozenset())
     for name in sorted(given - allowed):
         if name in TYPE_FIELDS and values.get(name) is not None:
-            errors.append(FieldError(to_camel(name), f"not applicable to an action of kind {kind.value}"))
+            errors.append(
+                FieldError(
+                    to_camel(name), f"not applicable to an action of kind {kind.value}", code="not_applicable"
+                )
+            )
     starts, ends = values.get("starts_at"), values.get("ends_at")
     if starts is not None and ends is not None and ends <= starts:
-        errors.append(FieldError("endsAt", "must be after startsAt"))
+        errors.append(FieldError("endsAt", "must be after startsAt", code="not_after_start"))
     return errors
 
 
@@ -197,7 +234,7 @@ def _missing(
     kind: ActionKind, values: dict[str, Any], table: dict[ActionKind, tuple[str, ...]], why: str
 ) -> list[FieldError]:
     return [
-        FieldError(to_camel(name), f"required {why} for an action of kind {kind.value}", code="missing")
+        FieldError(to_camel(name), f"required {why} for an action of kind {kind.value}", code="required")
         for name in table.get(kind, ())
         if values.get(name) is None
     ]
@@ -210,7 +247,7 @@ def create(session: Session, *, incident: Incident, data: ActionCreate, actor: A
     errors += _check_type_fields(data.kind, values, set(data.model_fields_set))
     errors += _missing(data.kind, values, REQUIRED_ON_CREATE, "on creation")
     if data.due_at is not None and data.due_at < utcnow():
-        errors.append(FieldError("dueAt", "must not be in the past"))
+        errors.append(FieldError("dueAt", "must not be in the past", code="in_past"))
     if errors:
         raise Invalid("The action is not valid.", errors)
     action = _insert(session, incident=incident, kind=data.kind, actor=actor, values=values)
@@ -268,7 +305,7 @@ def ensure_police_report(session: Session, *, incident: Incident, actor: Actor) 
         kind=ActionKind.police_report,
         actor=actor,
         values={
-            "description": "Report to the police before anything is removed (aangifte / politianmeldelse).",
+            "description": "",  # the kind is the title; the UI explains it in the user's language
             "assignee_id": incident.case_handler_id,
             "due_at": due,
         },
@@ -291,7 +328,8 @@ def update(
     nulls = sorted(f for f in fields & NOT_NULL if getattr(data, f) is None)
     if nulls:
         raise Invalid(
-            "Some fields cannot be cleared.", [FieldError(to_camel(f), "must not be null") for f in nulls]
+            "Some fields cannot be cleared.",
+            [FieldError(to_camel(f), "must not be null", code="not_nullable") for f in nulls],
         )
     concurrency.check_if_match(current=etag(action), if_match=if_match, what="the action")
     kind = ActionKind(action.kind)
@@ -309,13 +347,13 @@ def update(
         and data.due_at < utcnow()
         and data.due_at != action.due_at
     ):
-        errors.append(FieldError("dueAt", "must not be in the past"))
+        errors.append(FieldError("dueAt", "must not be in the past", code="in_past"))
     if "waiver_reason" in fields and target != ActionStatus.waived:
-        errors.append(FieldError("waiverReason", "only together with status waived"))
+        errors.append(FieldError("waiverReason", "only together with status waived", code="only_when_waived"))
     if target == ActionStatus.waived and target != current and not data.waiver_reason:
-        errors.append(FieldError("waiverReason", "required to waive an action", code="missing"))
+        errors.append(FieldError("waiverReason", "required to waive an action", code="required"))
     if "done_at" in fields and target != ActionStatus.done:
-        errors.append(FieldError("doneAt", "only together with status done"))
+        errors.append(FieldError("doneAt", "only together with status done", code="only_when_done"))
     if target == ActionStatus.done:
         errors += _missing(kind, merged, REQUIRED_WHEN_DONE, "to mark it done")
     if errors:
@@ -326,7 +364,7 @@ def update(
             allowed = ", ".join(sorted(TRANSITIONS[current]))
             raise InvalidState(
                 f"An action cannot go from {current.value} to {target.value}; allowed: {allowed}.",
-                [FieldError("status", f"allowed from {current.value}: {allowed}")],
+                [FieldError("status", f"allowed from {current.value}: {allowed}", code="not_allowed_now")],
             )
         if target == ActionStatus.waived and not (actor.kind == "user" and actor.has_role(*WAIVER_ROLES)):
             raise Forbidden("Only a case handler or legal staff may waive an action.")

@@ -81,10 +81,11 @@ def test_every_plain_kind_can_be_created(client, org, kind):
             {"endsAt"},
         ),
         ({"kind": "sanction", "startsAt": "2030-02-01T00:00:00Z"}, {"suspendedService", "endsAt"}),
-        ({"kind": "contact_restriction", "startsAt": "2030-01-01T00:00:00Z"}, {"endsAt"}),
+        ({"kind": "contact_restriction", "startsAt": "2030-01-01T00:00:00Z"}, {"endsAt", "restrictionForm"}),
         (
             {
                 "kind": "contact_restriction",
+                "restrictionForm": "no_contact",
                 "startsAt": "2030-01-01T00:00:00Z",
                 "endsAt": "2030-01-01T00:00:00Z",
             },
@@ -140,6 +141,7 @@ def test_sanction_and_contact_restriction_carry_their_period(client, org):
         incident,
         org["case_handler"],
         kind="contact_restriction",
+        restrictionForm="phone_only",
         startsAt="2030-01-01T00:00:00+01:00",
         endsAt="2030-06-01T00:00:00Z",
     )
@@ -156,6 +158,7 @@ def test_response_on_the_same_channel_gives_a_warning(client, org):
     same = _create(client, email_incident, org["case_handler"], kind="response_sent", channel="email")
     assert same.status_code == 201
     assert same.json()["warnings"][0].startswith("same_channel")
+    assert same.json()["warningCodes"] == ["same_channel"]
     platform = _create(
         client,
         make_incident(client, org["case_handler"]),
