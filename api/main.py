@@ -30,6 +30,7 @@ from api.routes import (
     timeline,
     users,
     webhook_subscriptions,
+    worklists,
 )
 from app import API_VERSION
 from app.config import Settings, get_settings
@@ -58,7 +59,7 @@ def create_api(settings: Settings) -> FastAPI:
         api.include_router(module.router)
     for module in (legal_packs, actions, takedown_requests, perpetrators, timeline):
         api.include_router(module.router)
-    for module in (api_clients, webhook_subscriptions, exports, statistics):
+    for module in (api_clients, webhook_subscriptions, exports, statistics, worklists):
         api.include_router(module.router)
     problems.install(api)
     integration.install(api)

@@ -10,6 +10,7 @@ from pydantic import AwareDatetime
 
 from api.deps import CurrentIncident, Permission, SessionDep
 from app.action import service as actions
+from app.action.models import ActionKind
 from app.action.schemas import ActionCreate, ActionPublic, ActionUpdate
 from app.auth.actor import Actor, Scope
 from app.organisation.models import Role
@@ -19,7 +20,8 @@ router = APIRouter(tags=["actions"])
 
 HANDLERS = (Role.case_handler, Role.privacy_officer, Role.legal)
 ActionReader = Annotated[Actor, Depends(Permission(*HANDLERS, Role.manager, scope=Scope.actions_read))]
-ActionWriter = Annotated[Actor, Depends(Permission(*HANDLERS, scope=Scope.actions_write))]
+ACTION_WRITE = Permission(*HANDLERS, scope=Scope.actions_write)
+ActionWriter = Annotated[Actor, Depends(ACTION_WRITE)]
 Cursor = Annotated[str | None, Query(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 
@@ -81,11 +83,18 @@ def list_actions(
     open_: Annotated[
         bool | None, Query(alias="open", description="true: open only; false: done or waived.")
     ] = None,
+    kind: Annotated[list[ActionKind] | None, Query(description="Repeat to match any of the kinds.")] = None,
+    overdue: Annotated[
+        bool | None,
+        Query(description="true: open and past dueAt; false: done, waived, without or before dueAt."),
+    ] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[ActionPublic]:
     """Actions of the incidents the caller may see, newest first (a worklist with filters)."""
-    filters = actions.ActionFilter(assignee_id=assignee_id, due_before=due_before, open=open_)
+    filters = actions.ActionFilter(
+        assignee_id=assignee_id, due_before=due_before, open=open_, kinds=kind, overdue=overdue
+    )
     items, next_cursor = actions.list_page(session, actor=actor, filters=filters, cursor=cursor, limit=limit)
     platforms = actions.platforms(session, items)
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from pydantic import AwareDatetime
 
+from api.allowed import public
 from api.deps import CurrentActor, CurrentIncident, SessionDep
 from app.errors import FieldError, Invalid
 from app.incident import service as incidents
 from app.incident.models import Behaviour, Platform, Status
-from app.incident.schemas import IncidentCreate, IncidentPublic, IncidentUpdate, to_public
+from app.incident.schemas import IncidentCreate, IncidentPublic, IncidentUpdate
 from app.schemas import Page
 
 router = APIRouter(tags=["incidents"])
@@ -35,7 +37,7 @@ def create_incident(
     incident = incidents.create(session, data=body, actor=actor)
     response.headers["Location"] = f"/api/v1/incidents/{incident.id}"
     response.headers["ETag"] = incidents.etag(incident)
-    return to_public(incident)
+    return public(incident, actor)
 
 
 @router.get("/incidents", operation_id="listIncidents", summary="List incidents")
@@ -62,6 +64,13 @@ def list_incidents(
             description="The incident's id in externalSystem, e.g. its GIR number.",
         ),
     ] = None,
+    unassigned: Annotated[
+        bool | None, Query(description="true: without a case handler; false: with one.")
+    ] = None,
+    id_: Annotated[
+        list[uuid.UUID] | None,
+        Query(alias="id", max_length=100, description="Only these incidents (repeat, at most 100)."),
+    ] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
 ) -> Page[IncidentPublic]:
@@ -75,6 +84,8 @@ def list_incidents(
         q=q,
         external_system=external_system,
         external_id=external_id,
+        unassigned=unassigned,
+        ids=id_,
     )
     if (external_system is None) != (external_id is None):
         missing = "externalId" if external_id is None else "externalSystem"
@@ -86,14 +97,14 @@ def list_incidents(
         session, actor=actor, filters=filters, cursor=cursor, limit=limit
     )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
-    return Page[IncidentPublic](items=[to_public(i) for i in items], next=next_url)
+    return Page[IncidentPublic](items=[public(i, actor) for i in items], next=next_url)
 
 
 @router.get("/incidents/{incidentId}", operation_id="getIncident", summary="Get an incident")
-def get_incident(incident: CurrentIncident, response: Response) -> IncidentPublic:
+def get_incident(incident: CurrentIncident, actor: CurrentActor, response: Response) -> IncidentPublic:
     """One incident; its ETag is needed to change it."""
     response.headers["ETag"] = incidents.etag(incident)
-    return to_public(incident)
+    return public(incident, actor)
 
 
 @router.patch("/incidents/{incidentId}", operation_id="updateIncident", summary="Update an incident")
@@ -108,4 +119,4 @@ def update_incident(
     """Change facts, status, case handler or classification; needs If-Match with the ETag."""
     updated = incidents.update(session, incident=incident, data=body, actor=actor, if_match=if_match)
     response.headers["ETag"] = incidents.etag(updated)
-    return to_public(updated)
+    return public(updated, actor)

@@ -27,7 +27,8 @@ router = APIRouter(tags=["takedown-requests"])
 
 HANDLERS = (Role.case_handler, Role.privacy_officer, Role.legal)
 TakedownReader = Annotated[Actor, Depends(Permission(*HANDLERS, Role.manager, scope=Scope.takedowns_read))]
-TakedownWriter = Annotated[Actor, Depends(Permission(*HANDLERS, scope=Scope.takedowns_write))]
+TAKEDOWN_WRITE = Permission(*HANDLERS, scope=Scope.takedowns_write)
+TakedownWriter = Annotated[Actor, Depends(TAKEDOWN_WRITE)]
 RequestId = Annotated[uuid.UUID, Path(alias="takedownRequestId")]
 PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {

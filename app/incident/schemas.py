@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
@@ -131,6 +132,18 @@ class ActorRef(ApiModel):
     id: uuid.UUID | None = None
 
 
+class AllowedAction(StrEnum):
+    """What the caller may do with an incident, by the same rules the operations enforce."""
+
+    update = "update"
+    update_handling = "updateHandling"
+    close = "close"
+    add_evidence = "addEvidence"
+    add_action = "addAction"
+    add_takedown = "addTakedown"
+    export_dossier = "exportDossier"
+
+
 class IncidentPublic(ApiModel):
     """An incident as the API shows it."""
 
@@ -174,6 +187,13 @@ class IncidentPublic(ApiModel):
     political_office_holder: bool = False
     signals: list[IncidentSignal] = Field(
         default_factory=list, description="E.g. a repeat perpetrator: systematic, possible stalking."
+    )
+    allowed_actions: list[AllowedAction] = Field(
+        default_factory=list,
+        description="What the caller may do with this incident now (its role or scopes and the "
+        "incident's state): update (facts; a reporter only while reported), updateHandling (status, "
+        "case handler, classification), close, addEvidence, addAction, addTakedown, exportDossier. "
+        "A hint for user interfaces; the operations themselves still decide.",
     )
 
 

@@ -133,6 +133,8 @@ class IncidentFilter:
     q: str | None = None
     external_system: str | None = None
     external_id: str | None = None
+    unassigned: bool | None = None
+    ids: list[uuid.UUID] | None = None
 
 
 def list_page(
@@ -144,6 +146,12 @@ def list_page(
         stmt = stmt.where(col(Incident.status).in_([s.value for s in filters.status]))
     if filters.platform:
         stmt = stmt.where(col(Incident.platform).in_(filters.platform))
+    if filters.unassigned is True:
+        stmt = stmt.where(col(Incident.case_handler_id).is_(None))
+    elif filters.unassigned is False:
+        stmt = stmt.where(col(Incident.case_handler_id).is_not(None))
+    if filters.ids:
+        stmt = stmt.where(col(Incident.id).in_(filters.ids))
     if filters.behaviour:
         stmt = stmt.where(
             exists().where(

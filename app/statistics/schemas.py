@@ -14,6 +14,18 @@ class Count(ApiModel):
     count: int
 
 
+class MonthFigures(ApiModel):
+    """The incidents that occurred in one month, counted as incidents (not as mentions)."""
+
+    month: str = Field(examples=["2026-03"], description="YYYY-MM, UTC, of occurredAt.")
+    total: int = Field(description="Incidents that occurred in the month; each counts once.")
+    by_behaviour: list[Count] = Field(
+        description="Incidents per behaviour: an incident with two behaviours counts once under "
+        "each, so these counts can add up to more than total."
+    )
+    by_platform: list[Count] = Field(description="Incidents per platform (one each): adds up to total.")
+
+
 class Statistics(ApiModel):
     """Counts and medians for the organisation; no personal data."""
 
@@ -34,3 +46,8 @@ class Statistics(ApiModel):
         "null when nothing was removed."
     )
     incidents_with_removal: int
+    monthly: list[MonthFigures] = Field(
+        description="Per month of occurrence, oldest first, every month of the range (also empty "
+        "ones, when both ends are given): what a chart of incidents per month by behaviour and by "
+        "platform needs, in one call."
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,10 +62,15 @@ def summary(session: Session, *, actor: Actor, span: Range) -> dict[str, Any]:
     classes: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     reported: dict[uuid.UUID, datetime] = {}
+    month_behaviours: dict[str, Counter[str]] = defaultdict(Counter)
+    month_platforms: dict[str, Counter[str]] = defaultdict(Counter)
     for ident, occurred, reported_at, behaviour_list, platform, derived, override, status in found:
-        months[occurred.strftime("%Y-%m")] += 1
+        month = _aware(occurred).astimezone(UTC).strftime("%Y-%m")
+        months[month] += 1
         behaviours.update(set(behaviour_list))
+        month_behaviours[month].update(set(behaviour_list))
         platforms[platform] += 1
+        month_platforms[month][platform] += 1
         classes.update(set(override or derived))
         statuses[status] += 1
         reported[ident] = reported_at
@@ -98,7 +103,31 @@ def summary(session: Session, *, actor: Actor, span: Range) -> dict[str, Any]:
         "incidents_with_action": len(to_action),
         "median_hours_to_removal": _median_hours(to_removal),
         "incidents_with_removal": len(to_removal),
+        "monthly": [
+            {
+                "month": month,
+                "total": months[month],
+                "by_behaviour": _counts(month_behaviours[month]),
+                "by_platform": _counts(month_platforms[month]),
+            }
+            for month in _month_keys(span, months)
+        ],
     }
+
+
+def _month_keys(span: Range, counted: Counter[str]) -> list[str]:
+    """Every month of a closed range (empty ones too); otherwise the months that have incidents."""
+    if not (span.occurred_from and span.occurred_to):
+        return sorted(counted)
+    start = _aware(span.occurred_from).astimezone(UTC)
+    end = _aware(span.occurred_to).astimezone(UTC)
+    year, month, keys = start.year, start.month, []
+    while (year, month) < (end.year, end.month) or (
+        (year, month) == (end.year, end.month) and end > datetime(year, month, 1, tzinfo=UTC)
+    ):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = year + month // 12, month % 12 + 1
+    return sorted(set(keys) | set(counted))
 
 
 def _aware(value: datetime) -> datetime:
