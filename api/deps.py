@@ -68,12 +68,19 @@ def get_actor(
     """The authenticated caller; 401 without a valid, unexpired bearer token."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("Send a bearer token: Authorization: Bearer <token>.")
-    return auth.authenticate(
+    actor = auth.authenticate(
         session,
         token=credentials.credentials,
         key=request.app.state.secret_key,
         origin=client_origin(request),
     )
+    if actor.must_change_password and not request.url.path.endswith(PASSWORD_CHANGE_PATHS):
+        raise auth.PasswordChangeRequired()
+    return actor
+
+
+# What a user whose password was reset may still do: see and change their account, log out.
+PASSWORD_CHANGE_PATHS = ("/users/current", "/users/current/password", "/sessions/current")
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from api.deps import CurrentActor, SessionDep, SettingsDep, client_origin
 from app.auth import service as auth
-from app.organisation.models import Role
+from app.organisation.models import Locale, Role
 from app.schemas import ApiModel
 
 router = APIRouter(tags=["sessions"])
@@ -30,6 +30,10 @@ class SessionUser(ApiModel):
     name: str
     roles: list[Role]
     organisation_id: str
+    locale: Locale | None = Field(description="The user's language preference, if any.")
+    must_change_password: bool = Field(
+        description="The password was reset: the user must change it before doing anything else."
+    )
 
 
 class SessionCreated(ApiModel):
@@ -74,6 +78,8 @@ def create_session(
             name=user.name,
             roles=[Role(r) for r in user.roles],
             organisation_id=str(user.organisation_id),
+            locale=Locale(user.locale) if user.locale else None,
+            must_change_password=user.must_change_password,
         ),
     )
 

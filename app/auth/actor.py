@@ -48,6 +48,8 @@ class Actor:
     scopes: frozenset[Scope] = field(default_factory=frozenset)
     origin: str | None = None
     session_id: uuid.UUID | None = None
+    # A user whose password was reset may only change it (and read or leave their account).
+    must_change_password: bool = False
 
     @property
     def actor_id(self) -> uuid.UUID | None:

@@ -13,11 +13,19 @@ from app.audit import service as audit
 from app.auth import tokens
 from app.auth.actor import ALL_SCOPES, Actor, Scope
 from app.auth.models import ApiClient, AuthSession, LoginThrottle
-from app.auth.passwords import verify_password
+from app.auth.passwords import hash_password, verify_password
 from app.db import utcnow
-from app.errors import FieldError, Invalid, InvalidState, NotFound, TooManyRequests, Unauthenticated
+from app.errors import (
+    DomainError,
+    FieldError,
+    Invalid,
+    InvalidState,
+    NotFound,
+    TooManyRequests,
+    Unauthenticated,
+)
 from app.organisation.models import Role, User
-from app.organisation.service import normalise_email
+from app.organisation.service import normalise_email, password_errors
 
 
 class LoginFailed(Unauthenticated):
@@ -27,6 +35,31 @@ class LoginFailed(Unauthenticated):
 
     def __init__(self) -> None:
         super().__init__("The e-mail address or password is not correct.")
+
+
+class WrongPassword(Invalid):
+    """The current password given to change it is wrong; the failure counts, so writes are kept."""
+
+    keep_writes = True
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The current password is not correct.",
+            [FieldError("currentPassword", "is not correct", code="wrong_password")],
+        )
+
+
+class PasswordChangeRequired(DomainError):
+    """The password was reset by an admin: until the user sets their own, nothing else is allowed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Change your password first (POST /users/current/password): it was reset by an administrator.",
+            [],
+            403,
+            "Password change required",
+            "password-change-required",
+        )
 
 
 class LoginThrottled(TooManyRequests):
@@ -135,6 +168,57 @@ def login(
     return IssuedSession(token=token, session=auth_session, user=user)
 
 
+def change_password(
+    session: Session, *, user: User, actor: Actor, current: str, new: str, policy: LoginPolicy
+) -> User:
+    """The user sets a new password, proving the current one; wrong attempts count like failed logins.
+
+    Their other sessions end; the one making the change stays.
+    """
+    from app.organisation.service import end_sessions
+
+    _throttle_check(session, user.email, policy, actor.origin)
+    errors = []
+    if not current:
+        errors.append(FieldError("currentPassword", "required", code="required"))
+    errors += password_errors(new, email=user.email, field="newPassword")
+    if errors:
+        raise Invalid("The new password is not accepted.", errors)
+    if not verify_password(current, user.password_hash):
+        _throttle_fail(session, user.email, policy)
+        audit.record(
+            session,
+            action="user.password_change",
+            organisation_id=user.organisation_id,
+            actor=actor,
+            object_type="user",
+            object_id=user.id,
+            result="failure",
+        )
+        raise WrongPassword()
+    if verify_password(new, user.password_hash):
+        raise Invalid(
+            "The new password is the same as the current one.",
+            [FieldError("newPassword", "must differ from the current password", code="unchanged")],
+        )
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.version += 1
+    session.add(user)
+    ended = end_sessions(session, user=user, keep=actor.session_id)
+    session.flush()
+    audit.record(
+        session,
+        action="user.password_change",
+        organisation_id=user.organisation_id,
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+        details={"sessionsEnded": ended},
+    )
+    return user
+
+
 def logout(session: Session, *, actor: Actor) -> None:
     """End the caller's session."""
     if actor.session_id is None:
@@ -176,6 +260,7 @@ def authenticate(session: Session, *, token: str, key: str, origin: str | None) 
             roles=frozenset(Role(r) for r in user.roles),
             origin=origin,
             session_id=auth_session.id,
+            must_change_password=user.must_change_password,
         )
     if token.startswith(tokens.CLIENT_PREFIX):
         client = session.exec(select(ApiClient).where(ApiClient.token_digest == token_digest)).first()

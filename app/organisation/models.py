@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, new_id, utcnow
@@ -60,3 +61,6 @@ class User(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=5)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set when an admin resets the password: the user must choose a new one before anything else.
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})

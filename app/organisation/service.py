@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 
 from sqlmodel import Session, col, select
 
+from app import concurrency
 from app.audit import service as audit
 from app.auth.actor import Actor
+from app.auth.models import AuthSession
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from app.db import utcnow
 from app.errors import Conflict, FieldError, Invalid, NotFound
 from app.organisation.models import Country, Locale, Organisation, Role, User
 
@@ -28,11 +32,11 @@ def create_organisation(session: Session, *, name: str, slug: str, country: str)
     """A new tenant with the legal pack and locale of its country."""
     errors = []
     if not name.strip():
-        errors.append(FieldError("name", "must not be empty"))
+        errors.append(FieldError("name", "must not be empty", "required"))
     if not SLUG_RE.match(slug):
-        errors.append(FieldError("slug", "lower-case letters, digits and hyphens, 1-63 long"))
+        errors.append(FieldError("slug", "lower-case letters, digits and hyphens, 1-63 long", "invalid_slug"))
     if country not in Country.__members__:
-        errors.append(FieldError("country", "must be NL or DK"))
+        errors.append(FieldError("country", "must be NL or DK", "invalid_country"))
     if errors:
         raise Invalid("The organisation is not valid.", errors)
     if session.exec(select(Organisation).where(Organisation.slug == slug)).first():
@@ -70,13 +74,34 @@ def get_organisation_by_slug(session: Session, *, slug: str) -> Organisation:
 def parse_roles(raw: list[str]) -> list[Role]:
     """Roles from their names; unknown names are a field error."""
     unknown = [r for r in raw if r not in Role.__members__]
-    if unknown or not raw:
+    if not raw:
+        raise Invalid("Missing role.", [FieldError("roles", "at least one role", code="required")])
+    if unknown:
         allowed = ", ".join(Role)
         raise Invalid(
-            "Unknown or missing role.",
-            [FieldError("roles", f"unknown role(s) {unknown}; allowed: {allowed}")],
+            "Unknown role.",
+            [FieldError("roles", f"unknown role(s) {unknown}; allowed: {allowed}", "unknown_role")],
         )
     return [Role(r) for r in dict.fromkeys(raw)]
+
+
+def password_errors(password: str, *, email: str, field: str = "password") -> list[FieldError]:
+    """The password policy: at least 12 characters, not all blank, not the e-mail address."""
+    if not password:
+        return [FieldError(field, "required", code="required")]
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [FieldError(field, f"must be at least {MIN_PASSWORD_LENGTH} characters", code="too_short")]
+    if not password.strip():
+        return [FieldError(field, "must not be only spaces", code="blank")]
+    if normalise_email(password) == normalise_email(email):
+        return [FieldError(field, "must not be the e-mail address", code="same_as_email")]
+    return []
+
+
+def _name_errors(name: str | None) -> list[FieldError]:
+    if name is not None and not name.strip():
+        return [FieldError("name", "must not be empty", code="required")]
+    return []
 
 
 def create_user(
@@ -92,10 +117,11 @@ def create_user(
     """A new staff user with an argon2id password hash."""
     address = normalise_email(email)
     errors = []
-    if not EMAIL_RE.match(address):
-        errors.append(FieldError("email", "must be an e-mail address"))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors.append(FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters"))
+    if not address:
+        errors.append(FieldError("email", "required", code="required"))
+    elif not EMAIL_RE.match(address):
+        errors.append(FieldError("email", "must be an e-mail address", code="not_email"))
+    errors += password_errors(password, email=address)
     try:
         parsed = parse_roles(roles)
     except Invalid as exc:
@@ -104,7 +130,12 @@ def create_user(
     if errors:
         raise Invalid("The user is not valid.", errors)
     if session.exec(select(User).where(col(User.email) == address)).first():
-        raise Conflict("A user with this e-mail address already exists.")
+        # The same answer whether the address is taken here or in another organisation: the
+        # admin of one municipality must not learn who works at another.
+        raise Conflict(
+            "This e-mail address cannot be used for a new user.",
+            [FieldError("email", "cannot be used for a new user", code="email_unavailable")],
+        )
     user = User(
         organisation_id=organisation_id,
         email=address,
@@ -139,3 +170,156 @@ def list_users(session: Session, *, organisation_id: uuid.UUID) -> list[User]:
     """All users of the organisation, by e-mail."""
     stmt = select(User).where(User.organisation_id == organisation_id).order_by(col(User.email))
     return list(session.exec(stmt).all())
+
+
+# --- administration and the user's own account -------------------------------------------------
+
+TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def etag(user: User) -> str:
+    """The strong ETag of the user's version."""
+    return concurrency.etag(user.version)
+
+
+def end_sessions(session: Session, *, user: User, keep: uuid.UUID | None = None) -> int:
+    """Revoke the user's open sessions (all but `keep`); how many were ended."""
+    stmt = select(AuthSession).where(AuthSession.user_id == user.id, col(AuthSession.revoked_at).is_(None))
+    now = utcnow()
+    ended = 0
+    for auth_session in session.exec(stmt).all():
+        if auth_session.id == keep:
+            continue
+        auth_session.revoked_at = now
+        session.add(auth_session)
+        ended += 1
+    return ended
+
+
+def update_user(
+    session: Session,
+    *,
+    user: User,
+    actor: Actor,
+    if_match: str | None,
+    name: str | None = None,
+    roles: list[str] | None = None,
+    is_active: bool | None = None,
+    locale: str | None = None,
+    fields: set[str],
+) -> User:
+    """An admin changes a user's name, roles, language or active state (optimistic locking).
+
+    `fields` names what the request contained (camelCase). An admin cannot lock themselves out:
+    deactivating themselves or dropping their own admin role is refused.
+    """
+    errors: list[FieldError] = []
+    if "name" in fields:
+        errors += (
+            _name_errors(name) if name is not None else [FieldError("name", "required", code="required")]
+        )
+    parsed: list[Role] = []
+    if "roles" in fields:
+        try:
+            parsed = parse_roles(roles or [])
+        except Invalid as exc:
+            errors += exc.errors
+    if "isActive" in fields and is_active is None:
+        errors.append(FieldError("isActive", "must be true or false", code="required"))
+    if errors:
+        raise Invalid("The change is not valid.", errors)
+    concurrency.check_if_match(current=etag(user), if_match=if_match, what="the user")
+    own = actor.user_id == user.id
+    if own and "isActive" in fields and is_active is False:
+        raise Conflict(
+            "You cannot deactivate yourself; ask another administrator.",
+            [FieldError("isActive", "you cannot deactivate yourself", code="self_deactivation")],
+        )
+    if own and "roles" in fields and Role.admin not in parsed:
+        raise Conflict(
+            "You cannot remove your own administrator role; ask another administrator.",
+            [FieldError("roles", "you cannot remove your own admin role", code="self_demotion")],
+        )
+    details: dict[str, object] = {"fields": sorted(fields)}
+    if "name" in fields and name is not None:
+        user.name = name.strip()
+    if "roles" in fields:
+        details["roles"] = {"from": list(user.roles), "to": [r.value for r in parsed]}
+        user.roles = [r.value for r in parsed]
+    if "locale" in fields:
+        user.locale = Locale(locale).value if locale else None
+    action = "user.update"
+    if "isActive" in fields and is_active is not None and is_active != user.is_active:
+        user.is_active = is_active
+        action = "user.reactivate" if is_active else "user.deactivate"
+        if not is_active:
+            details["sessionsEnded"] = end_sessions(session, user=user)
+    user.version += 1
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        action=action,
+        organisation_id=user.organisation_id,
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+        details=details,
+    )
+    return user
+
+
+def update_own_account(
+    session: Session, *, user: User, actor: Actor, name: str | None, locale: str | None, fields: set[str]
+) -> User:
+    """The user changes their own name or language preference (null: the organisation's default)."""
+    if "name" in fields:
+        errors = _name_errors(name) if name is not None else [FieldError("name", "required", code="required")]
+        if errors:
+            raise Invalid("The change is not valid.", errors)
+        user.name = (name or "").strip()
+    if "locale" in fields:
+        user.locale = Locale(locale).value if locale else None
+    user.version += 1
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        action="user.update",
+        organisation_id=user.organisation_id,
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+        details={"fields": sorted(fields), "own": True},
+    )
+    return user
+
+
+def temporary_password() -> str:
+    """A random password that is easy to read out: four groups of four, no look-alike characters."""
+    groups = ("".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4))
+    return "-".join(groups)
+
+
+def reset_password(session: Session, *, user: User, actor: Actor) -> tuple[User, str]:
+    """A new temporary password (returned once, never stored or logged); the user must change it.
+
+    The user's sessions end, so whoever had their old password is out.
+    """
+    password = temporary_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.version += 1
+    session.add(user)
+    ended = end_sessions(session, user=user)
+    session.flush()
+    audit.record(
+        session,
+        action="user.password_reset",
+        organisation_id=user.organisation_id,
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+        details={"sessionsEnded": ended},
+    )
+    return user, password
