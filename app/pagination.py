@@ -31,7 +31,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
         raise Invalid(
             "The cursor is not valid.",
-            [FieldError("cursor", "use the `next` link of the previous page", location="query")],
+            [FieldError("cursor", "use the `next` link of the previous page", "invalid_cursor", "query")],
         ) from exc
 
 

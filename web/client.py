@@ -13,17 +13,24 @@ from web.models import (
     Action,
     ApiClientView,
     AuditEvent,
+    CurrentUser,
     Evidence,
     Incident,
     LegalAssessment,
+    LegalPack,
+    LetterTemplate,
     Login,
     Page,
+    PerpetratorRecord,
     RecordingPermission,
+    RecordingRules,
+    RecordingViolation,
     Statistics,
     Takedown,
     Timeline,
     User,
     Verification,
+    WebhookDelivery,
     WebhookView,
 )
 from web.problems import ApiError, FieldProblem
@@ -138,9 +145,9 @@ class Api:
         """End the API session."""
         await self._send("DELETE", "sessions/current")
 
-    async def current_user(self) -> User:
-        """The logged-in user."""
-        return await self._get("users/current", User)
+    async def current_user(self) -> CurrentUser:
+        """The logged-in user, with their organisation (its language and time zone)."""
+        return await self._get("users/current", CurrentUser)
 
     async def list_users(self) -> list[User]:
         """The organisation's users."""
@@ -176,6 +183,38 @@ class Api:
     async def update_incident(self, incident_id: str, body: dict[str, Any], *, etag: str) -> Incident:
         """Change an incident; a stale ETag gives ApiError 412."""
         return await self._merge_patch(f"incidents/{incident_id}", Incident, body, etag=etag)
+
+    # Perpetrator records
+
+    async def list_perpetrators(
+        self, *, q: str = "", cursor: str | None = None, limit: int = 50
+    ) -> tuple[list[PerpetratorRecord], str | None]:
+        """One page of the organisation's perpetrator records, newest first."""
+        params = {"limit": str(limit)}
+        if q:
+            params["q"] = q
+        if cursor:
+            params["cursor"] = cursor
+        page = await self._get("perpetrators", Page[PerpetratorRecord], params=params)
+        return page.items, self._next_cursor(page)
+
+    async def get_perpetrator(self, perpetrator_id: str) -> tuple[PerpetratorRecord, str]:
+        """A perpetrator record and its ETag."""
+        return await self._get_versioned(f"perpetrators/{perpetrator_id}", PerpetratorRecord)
+
+    async def create_perpetrator(self, body: dict[str, Any]) -> PerpetratorRecord:
+        """Add a perpetrator record."""
+        response = await self._send("POST", "perpetrators", body=body)
+        return PerpetratorRecord.model_validate(response.json())
+
+    async def update_perpetrator(self, perpetrator_id: str, body: dict[str, Any], *, etag: str) -> PerpetratorRecord:
+        """Correct a perpetrator record (If-Match)."""
+        return await self._merge_patch(f"perpetrators/{perpetrator_id}", PerpetratorRecord, body, etag=etag)
+
+    async def perpetrator_incidents(self, perpetrator_id: str) -> list[Incident]:
+        """The incidents linked to a perpetrator that the user may see."""
+        page = await self._get(f"perpetrators/{perpetrator_id}/incidents", Page[Incident])
+        return page.items
 
     async def legal_assessment(self, incident_id: str) -> LegalAssessment:
         """The classification's legal basis: punishable behaviours and suggested articles."""
@@ -285,6 +324,14 @@ class Api:
         params = {"occurredFrom": occurred_from, "occurredTo": occurred_to}
         return await self._get("statistics", Statistics, params=params)
 
+    async def worklist(
+        self, path: str, model: type[M], params: list[tuple[str, str]], *, limit: int = 100
+    ) -> tuple[list[M], bool]:
+        """One page of a cross-incident list (incidents, actions, takedown-requests, evidence) and
+        whether more match."""
+        page = await self._get(path, Page[model], params=[*params, ("limit", str(limit))])  # type: ignore[valid-type]
+        return page.items, page.next is not None
+
     # Recording permissions
 
     async def list_recording_permissions(
@@ -309,6 +356,59 @@ class Api:
         return await self.open_download(
             f"recording-permissions/{permission_id}/receipt", {"language": language}
         )
+
+    async def get_recording_permission_versioned(self, permission_id: str) -> tuple[RecordingPermission, str]:
+        """One request to record and its ETag (needed to decide it)."""
+        return await self._get_versioned(f"recording-permissions/{permission_id}", RecordingPermission)
+
+    async def update_recording_permission(
+        self, permission_id: str, body: dict[str, Any], *, etag: str
+    ) -> RecordingPermission:
+        """Change a request or record its decision (If-Match)."""
+        return await self._merge_patch(
+            f"recording-permissions/{permission_id}", RecordingPermission, body, etag=etag
+        )
+
+    async def create_recording_violation(
+        self, permission_id: str, body: dict[str, Any]
+    ) -> RecordingViolation:
+        """Register a breach of the conditions; the API opens a linked incident."""
+        response = await self._send("POST", f"recording-permissions/{permission_id}/violations", body=body)
+        return RecordingViolation.model_validate(response.json())
+
+    async def list_recording_violations(self, permission_id: str) -> list[RecordingViolation]:
+        """The breaches of a permission, newest first (the first 100)."""
+        page = await self._get(
+            f"recording-permissions/{permission_id}/violations",
+            Page[RecordingViolation],
+            params={"limit": "100"},
+        )
+        return page.items
+
+    async def organisation_slug(self) -> str:
+        """The slug of the logged-in user's organisation (its public pages are under it)."""
+        response = await self._send("GET", "users/current")
+        return str((response.json().get("organisation") or {}).get("slug", ""))
+
+    async def get_recording_rules(self, slug: str, language: str) -> tuple[RecordingRules, str]:
+        """The organisation's house rules on recordings in one language, and their ETag."""
+        response = await self._send(
+            "GET", f"organisations/{slug}/recording-rules", params={"language": language}
+        )
+        return RecordingRules.model_validate(response.json()), response.headers.get("ETag", "")
+
+    async def replace_recording_rules(
+        self, slug: str, language: str, body: dict[str, Any], *, etag: str
+    ) -> RecordingRules:
+        """Replace the house rules in one language (admins; If-Match)."""
+        response = await self._send(
+            "PUT",
+            f"organisations/{slug}/recording-rules",
+            params={"language": language},
+            body=body,
+            headers={"If-Match": etag},
+        )
+        return RecordingRules.model_validate(response.json())
 
     # Administration
 
@@ -340,6 +440,51 @@ class Api:
     async def delete_webhook(self, subscription_id: str) -> None:
         """End a subscription."""
         await self._send("DELETE", f"webhook-subscriptions/{subscription_id}")
+
+    async def rotate_api_client(self, client_id: str) -> tuple[ApiClientView, str]:
+        """Give an API client a new token (in this answer only); the old one stops working."""
+        response = await self._send("POST", f"api-clients/{client_id}/rotations")
+        return ApiClientView.model_validate(response.json()), str(response.json().get("token", ""))
+
+    async def get_api_client(self, client_id: str) -> ApiClientView:
+        """One API client (never its token)."""
+        return await self._get(f"api-clients/{client_id}", ApiClientView)
+
+    async def get_webhook(self, subscription_id: str) -> WebhookView:
+        """One webhook subscription (never its secret)."""
+        return await self._get(f"webhook-subscriptions/{subscription_id}", WebhookView)
+
+    async def list_webhook_deliveries(
+        self, subscription_id: str, *, cursor: str | None = None, limit: int = 25
+    ) -> tuple[list[WebhookDelivery], str | None]:
+        """One page of a subscription's delivery log, newest first, and the next page's cursor."""
+        params = {"limit": str(limit), **({"cursor": cursor} if cursor else {})}
+        page = await self._get(
+            f"webhook-subscriptions/{subscription_id}/deliveries", Page[WebhookDelivery], params=params
+        )
+        return page.items, self._next_cursor(page)
+
+    async def get_legal_pack(self, country: str) -> tuple[LegalPack, dict[str, Any], str]:
+        """A legal pack (typed, and as sent, to send back changed) and its ETag."""
+        response = await self._send("GET", f"legal-packs/{country}")
+        raw = response.json()
+        return LegalPack.model_validate(raw), raw, response.headers.get("ETag", "")
+
+    async def replace_legal_pack(self, country: str, content: dict[str, Any], *, etag: str) -> LegalPack:
+        """Replace the whole pack (legal staff); a stale ETag gives ApiError 412."""
+        response = await self._send("PUT", f"legal-packs/{country}", body=content, headers={"If-Match": etag})
+        return LegalPack.model_validate(response.json())
+
+    async def get_letter_template(self, language: str) -> tuple[LetterTemplate, str]:
+        """The takedown letter template in a language, and its ETag."""
+        return await self._get_versioned(f"letter-templates/{language}", LetterTemplate)
+
+    async def replace_letter_template(self, language: str, body: str, *, etag: str) -> LetterTemplate:
+        """Replace a letter template; syntax errors come back as a field error on `body`."""
+        response = await self._send(
+            "PUT", f"letter-templates/{language}", body={"body": body}, headers={"If-Match": etag}
+        )
+        return LetterTemplate.model_validate(response.json())
 
     async def list_api_clients(self) -> list[ApiClientView]:
         """The organisation's API clients."""

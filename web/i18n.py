@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale as BabelLocale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -18,8 +19,29 @@ LOCALES = ("nl", "en", "da")
 DEFAULT_LOCALE = "nl"
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "da": "Dansk"}
 LOCALE_DIR = Path(__file__).parent / "locale"
-# Dutch and Danish municipalities share this offset; dates are shown in local time.
-TIMEZONE = ZoneInfo("Europe/Amsterdam")
+# The default zone (Dutch organisations); a user's dates are shown in their organisation's zone.
+DEFAULT_TIME_ZONE = "Europe/Amsterdam"
+TIME_ZONES = ("Europe/Amsterdam", "Europe/Copenhagen")
+TIMEZONE = ZoneInfo(DEFAULT_TIME_ZONE)
+# One date format across the UI: Babel's medium date and short time of the user's language.
+DATE_FORMAT = "medium"
+TIME_FORMAT = "short"
+_ZONE: ContextVar[str] = ContextVar("weerbaar_time_zone", default=DEFAULT_TIME_ZONE)
+
+
+def zone_info(name: str | None) -> ZoneInfo:
+    """A supported time zone by name; the default for anything else."""
+    return ZoneInfo(name if name in TIME_ZONES else DEFAULT_TIME_ZONE)
+
+
+def set_time_zone(name: str | None) -> None:
+    """The time zone of this request (the logged-in user's organisation); set by the middleware."""
+    _ZONE.set(name if name in TIME_ZONES else DEFAULT_TIME_ZONE)
+
+
+def current_zone() -> ZoneInfo:
+    """The time zone of this request, for reading datetime-local inputs and grouping by day."""
+    return ZoneInfo(_ZONE.get())
 
 
 def N_(message: str) -> str:
@@ -64,6 +86,12 @@ class Language:
     """Everything a request needs to speak one language: gettext and formatters."""
 
     code: str
+    zone: str = DEFAULT_TIME_ZONE
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The organisation's time zone, in which every date is shown."""
+        return zone_info(self.zone)
 
     @property
     def _catalogue(self) -> NullTranslations:
@@ -80,18 +108,24 @@ class Language:
         return text % {"num": self.number(n), **values}
 
     def datetime(self, value: dt.datetime | None, fmt: str = "medium") -> str:
-        """A date and time in this locale, in local time."""
+        """A date and time in this locale, in the organisation's time zone; one format everywhere.
+
+        `fmt` is accepted for old callers and ignored: the UI shows one date format.
+        """
         if value is None:
             return ""
-        return format_datetime(value, format=fmt, tzinfo=TIMEZONE, locale=self.code)
+        local = value.astimezone(self.tz)
+        day = format_date(local.date(), format=DATE_FORMAT, locale=self.code)
+        time = format_time(local, format=TIME_FORMAT, tzinfo=self.tz, locale=self.code)
+        return f"{day} {time}"
 
     def date(self, value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:
-        """A date in this locale."""
+        """A date in this locale (in the organisation's time zone); one format everywhere."""
         if value is None:
             return ""
         if isinstance(value, dt.datetime):
-            value = value.astimezone(TIMEZONE).date()
-        return format_date(value, format=fmt, locale=self.code)
+            value = value.astimezone(self.tz).date()
+        return format_date(value, format=DATE_FORMAT, locale=self.code)
 
     def month(self, value: dt.date) -> str:
         """A month and year, e.g. 'mrt 2026'."""
@@ -130,9 +164,11 @@ class Language:
         }
 
 
-def language(code: str) -> Language:
-    """A supported language, falling back to the default."""
-    return Language(code if code in LOCALES else DEFAULT_LOCALE)
+def language(code: str, zone: str | None = None) -> Language:
+    """A supported language (falling back to the default), showing dates in the given time zone."""
+    return Language(
+        code if code in LOCALES else DEFAULT_LOCALE, zone if zone in TIME_ZONES else DEFAULT_TIME_ZONE
+    )
 
 
 def babel_locale(code: str) -> BabelLocale:

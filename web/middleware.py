@@ -8,7 +8,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from web.i18n import LOCALES, language, negotiate
+from web.i18n import LOCALES, language, negotiate, set_time_zone
 from web.session import MAX_AGE_SECONDS, SessionCodec, WebSession, cookie_name, is_https
 
 COOKIE = "weerbaar"
@@ -47,7 +47,9 @@ class WebSessionMiddleware:
         code = session_language(session) or negotiate(conn.headers.get("accept-language")) or "nl"
         scope.setdefault("state", {})
         scope["state"]["web_session"] = session
-        scope["state"]["language"] = language(code)
+        zone = session.user.time_zone if session.user else None
+        scope["state"]["language"] = language(code, zone)
+        set_time_zone(zone)
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -42,6 +42,18 @@ class SessionUser(View):
     organisation_id: str
 
 
+class OrganisationSummary(View):
+    name: str = ""
+    slug: str = ""
+    country: str = "NL"
+    default_locale: str = "nl"
+    time_zone: str = "Europe/Amsterdam"
+
+
+class CurrentUser(User):
+    organisation: OrganisationSummary = Field(default_factory=OrganisationSummary)
+
+
 class Login(View):
     token: str
     expires_at: datetime
@@ -65,8 +77,28 @@ class Perpetrator(View):
     relation: str | None = None
 
 
+class AffectedEmployee(View):
+    name: str
+    user_id: str | None = None
+    department: str | None = None
+
+
+class PerpetratorRecord(View):
+    """A perpetrator record of the organisation (/perpetrators)."""
+
+    id: str
+    name: str | None = None
+    account_handles: list[str] = Field(default_factory=list)
+    relation: str | None = None
+    notes: str = ""
+    incident_count: int = 0
+    systematic: bool = False
+    created_at: datetime | None = None
+
+
 class Signal(View):
     kind: str
+    code: str = "repeat_perpetrator"
     label: str
     articles: list[str] = Field(default_factory=list)
 
@@ -88,6 +120,10 @@ class Incident(View):
     classification_override: ClassificationOverride | None = None
     frequency: str | None = None
     perpetrator: Perpetrator | None = None
+    perpetrator_id: str | None = None
+    targets: list[str] = Field(default_factory=list)
+    affected_employees: list[AffectedEmployee] = Field(default_factory=list)
+    political_office_holder: bool = False
     severity: str = "medium"
     status: str = "reported"
     closure_reason: str | None = None
@@ -100,6 +136,8 @@ class Incident(View):
     version: int = 1
     updated_at: datetime | None = None
     signals: list[Signal] = Field(default_factory=list)
+    # What the API says this user may do with the incident (update, updateHandling, close, ...).
+    allowed_actions: list[str] = Field(default_factory=list)
 
 
 class AuditEvent(View):
@@ -146,6 +184,7 @@ class LegalAssessment(View):
     punishable: str | None = None
     police_report_required: bool = False
     police_report_reason: str | None = None
+    police_report_reason_code: str | None = None
     protocol_not_applicable: bool = False
     protocol_not_applicable_reason: str | None = None
 
@@ -203,7 +242,18 @@ class Action(View):
     done_at: datetime | None = None
     outcome: str | None = None
     police_reference: str | None = None
+    reported_at: datetime | None = None
+    channel: str | None = None
+    suspended_service: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    restriction_form: str | None = None
+    restriction_details: str | None = None
+    waiver_reason: str | None = None
+    waived_by: str | None = None
+    waived_at: datetime | None = None
     warnings: list[str] = Field(default_factory=list)
+    warning_codes: list[str] = Field(default_factory=list)
     version: int = 1
 
 
@@ -244,8 +294,55 @@ class WebhookView(View):
     event_types: list[str] = Field(default_factory=list)
     description: str = ""
     status: str = "active"
+    disabled_reason: str | None = None
     created_at: datetime | None = None
 
+
+class WebhookAttempt(View):
+    attempt: int
+    attempted_at: datetime
+    status_code: int | None = None
+    duration_ms: int = 0
+    error: str | None = None
+
+
+class WebhookDelivery(View):
+    id: str
+    event_id: str
+    event_type: str
+    status: str
+    attempts: list[WebhookAttempt] = Field(default_factory=list)
+    next_attempt_at: datetime | None = None
+    created_at: datetime
+    completed_at: datetime | None = None
+
+
+class BehaviourRule(View):
+    punishable: str
+    articles: list[Article] = Field(default_factory=list)
+    condition: LocalText = Field(default_factory=LocalText)
+
+
+class PoliticalOfficeHolderRule(View):
+    articles: list[Article] = Field(default_factory=list)
+    explanation: LocalText = Field(default_factory=LocalText)
+
+
+class LegalPack(View):
+    country: str
+    name: LocalText = Field(default_factory=LocalText)
+    source: str = ""
+    behaviours: dict[str, BehaviourRule] = Field(default_factory=dict)
+    political_office_holder: PoliticalOfficeHolderRule = Field(default_factory=PoliticalOfficeHolderRule)
+    version: int = 1
+    updated_at: datetime | None = None
+
+
+class LetterTemplate(View):
+    language: str
+    body: str
+    version: int = 1
+    updated_at: datetime | None = None
 
 class Requester(View):
     name: str
@@ -255,6 +352,7 @@ class Requester(View):
 class ConcernedEmployee(View):
     name: str
     consent: str = "not_asked"
+    consent_at: datetime | None = None
 
 
 class RecordingPermission(View):
@@ -273,6 +371,30 @@ class RecordingPermission(View):
     conditions_accepted: bool = False
     decided_at: datetime | None = None
     created_at: datetime | None = None
+    version: int = 1
+
+
+class RecordingViolation(View):
+    id: str
+    kinds: list[str] = Field(default_factory=list)
+    occurred_at: datetime
+    detected_at: datetime | None = None
+    description: str = ""
+    urls: list[str] = Field(default_factory=list)
+    incident_id: str
+    incident_reference: str
+    created_at: datetime | None = None
+
+
+class RecordingRules(View):
+    organisation_name: str
+    language: str
+    title: str
+    body: str
+    is_default: bool = False
+    version: int = 0
+    updated_at: datetime | None = None
+    page_url: str = ""
 
 
 class Count(View):
@@ -280,7 +402,17 @@ class Count(View):
     count: int
 
 
+class MonthFigures(View):
+    """Incidents that occurred in one month; by behaviour an incident counts once per behaviour."""
+
+    month: str
+    total: int = 0
+    by_behaviour: list[Count] = Field(default_factory=list)
+    by_platform: list[Count] = Field(default_factory=list)
+
+
 class Statistics(View):
+    monthly: list[MonthFigures] = Field(default_factory=list)
     total: int
     by_month: list[Count] = Field(default_factory=list)
     by_behaviour: list[Count] = Field(default_factory=list)

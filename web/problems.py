@@ -26,6 +26,8 @@ class ApiError(Exception):
     detail: str
     title: str = ""
     errors: list[FieldProblem] = field(default_factory=list)
+    # The problem type's slug (urn:weerbaar:problem:<slug>), e.g. invalid-state; "" when unknown.
+    type: str = ""
 
     def __str__(self) -> str:
         return self.detail
@@ -54,4 +56,5 @@ class ApiError(Exception):
             detail=str(body.get("detail") or response.reason_phrase),
             title=str(body.get("title") or ""),
             errors=errors,
+            type=str(body.get("type") or "").rpartition(":")[2],
         )

@@ -22,6 +22,8 @@ class SessionUser(BaseModel):
     email: str
     name: str
     roles: list[str]
+    # The organisation's time zone: dates are shown, and local times read, in it.
+    time_zone: str = "Europe/Amsterdam"
 
 
 class Flash(BaseModel):

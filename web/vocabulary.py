@@ -69,6 +69,29 @@ LOCATION_KINDS = {
     "sms": N_("Text message"),
     "other": N_("Other"),
 }
+FREQUENCIES = {
+    "once": N_("Once"),
+    "several_times": N_("Several times"),
+    "prolonged": N_("Over a longer period (systematic)"),
+}
+TARGETS = {
+    "employee": N_("One or more employees"),
+    "organisation": N_("The municipality as an organisation"),
+}
+CONFIDENTIALITIES = {
+    "normal": N_("Normal"),
+    "confidential": N_("Confidential"),
+    "strictly_confidential": N_("Strictly confidential"),
+}
+RELATIONS = {
+    "citizen": N_("Citizen"),
+    "client": N_("Client of the municipality"),
+    "relative_of_client": N_("Relative of a client"),
+    "colleague": N_("Colleague"),
+    "former_employee": N_("Former employee"),
+    "unknown": N_("Unknown"),
+    "other": N_("Other"),
+}
 ROLES = {
     "employee": N_("Employee"),
     "manager": N_("Manager"),
@@ -108,15 +131,19 @@ VOCABULARIES = {
     "evidence_kinds": EVIDENCE_KINDS,
     "verification_results": VERIFICATION_RESULTS,
     "punishable": PUNISHABLE,
+    "frequencies": FREQUENCIES,
+    "targets": TARGETS,
+    "confidentialities": CONFIDENTIALITIES,
+    "relations": RELATIONS,
 }
 
 ACTION_KINDS = {
     "consultation": N_("Consultation"),
     "response_sent": N_("Response sent"),
     "incident_conversation": N_("Conversation about the incident"),
-    "correction": N_("Correction of the perpetrator"),
+    "correction": N_("Correction of false information (on the same platform)"),
     "police_report": N_("Police report"),
-    "summons": N_("Summons"),
+    "summons": N_("Written demand to stop (summons)"),
     "summary_proceedings": N_("Summary proceedings"),
     "civil_claim": N_("Civil claim"),
     "sanction": N_("Sanction"),
@@ -126,6 +153,27 @@ ACTION_KINDS = {
     "work_injury_report": N_("Work injury report"),
 }
 ACTION_STATUSES = {"open": N_("Open"), "done": N_("Done"), "waived": N_("Waived")}
+RESPONSE_CHANNELS = {
+    "email": N_("E-mail"),
+    "letter": N_("Letter"),
+    "phone": N_("Phone call"),
+    "meeting": N_("Meeting in person"),
+    "sms": N_("Text message"),
+    "same_platform": N_("On the platform of the aggression"),
+}
+RESTRICTION_FORMS = {
+    "no_contact": N_("No contact at all"),
+    "phone_only": N_("Contact by phone only"),
+    "appointment_only": N_("Visits by appointment only"),
+    "limited_hours": N_("Contact at set hours only"),
+    "no_replies": N_("Messages are not answered"),
+}
+ACTION_WARNINGS = {
+    "same_channel": N_(
+        "The response went through the channel of the aggression; the protocol prefers another "
+        "channel (e-mail, letter or phone)."
+    ),
+}
 RECIPIENT_KINDS = {
     "sender": N_("The sender"),
     "platform": N_("The platform or host"),
@@ -151,6 +199,9 @@ TAKEDOWN_RESPONSES = ("acknowledged", "removed", "partially_removed", "refused",
 VOCABULARIES |= {
     "action_kinds": ACTION_KINDS,
     "action_statuses": ACTION_STATUSES,
+    "response_channels": RESPONSE_CHANNELS,
+    "restriction_forms": RESTRICTION_FORMS,
+    "action_warnings": ACTION_WARNINGS,
     "recipient_kinds": RECIPIENT_KINDS,
     "takedown_statuses": TAKEDOWN_STATUSES,
 }
@@ -167,12 +218,19 @@ REFUSAL_GROUNDS = {
     "portrait_right": N_("Portrait right: the employee does not consent to images"),
 }
 CONSENTS = {"not_asked": N_("Not asked"), "given": N_("Given"), "refused": N_("Refused")}
+VIOLATION_KINDS = {
+    "recording_without_permission": N_("Recorded without permission"),
+    "publication": N_("Published without consent"),
+    "editing": N_("Cut, pasted or edited"),
+    "sharing": N_("Shared with third parties"),
+}
 
 VOCABULARIES |= {
     "recording_kinds": RECORDING_KINDS,
     "decisions": DECISIONS,
     "refusal_grounds": REFUSAL_GROUNDS,
     "consents": CONSENTS,
+    "violation_kinds": VIOLATION_KINDS,
 }
 
 # Timeline events (the API's audit action names); unknown ones are shown as they are.
@@ -203,6 +261,147 @@ TIMELINE_EVENTS = {
     "takedown.escalated": N_("Takedown request escalated"),
     "takedown.withdrawn": N_("Takedown request withdrawn"),
     "perpetrator.systematic_signal": N_("Repeat perpetrator signalled"),
+    "perpetrator.create": N_("Perpetrator recorded"),
+    "perpetrator.update": N_("Perpetrator record changed"),
     "recording_permission.violation": N_("Recording conditions broken"),
 }
 VOCABULARIES |= {"timeline_events": TIMELINE_EVENTS}
+
+# Integrations (administration): API client scopes, webhook events and delivery states.
+SCOPES = {
+    "incidents:read": N_("Read incidents"),
+    "incidents:write": N_("Report and change incidents"),
+    "audit:read": N_("Read the audit log"),
+    "evidence:read": N_("Read evidence"),
+    "evidence:write": N_("Add evidence"),
+    "recording-permissions:read": N_("Read recording permissions"),
+    "recording-permissions:write": N_("Register recording permissions"),
+    "actions:read": N_("Read actions"),
+    "actions:write": N_("Add and change actions"),
+    "takedowns:read": N_("Read takedown requests"),
+    "takedowns:write": N_("Draft and change takedown requests"),
+    "exports:read": N_("Export dossiers"),
+    "statistics:read": N_("Read statistics"),
+    "webhooks:read": N_("Read webhook subscriptions"),
+    "webhooks:write": N_("Manage webhook subscriptions"),
+}
+EVENT_TYPES = {
+    "incident.created": N_("Incident reported"),
+    "incident.updated": N_("Incident changed"),
+    "incident.closed": N_("Incident closed"),
+    "evidence.added": N_("Evidence added"),
+    "evidence.verification_failed": N_("Evidence failed verification"),
+    "takedown.status_changed": N_("Takedown request status changed"),
+    "action.due": N_("Action due"),
+}
+DELIVERY_STATUSES = {
+    "pending": N_("Being retried"),
+    "succeeded": N_("Delivered"),
+    "failed": N_("Failed"),
+}
+SUBSCRIPTION_STATUSES = {"active": N_("Active"), "disabled": N_("Disabled by the receiver")}
+VOCABULARIES |= {
+    "scopes": SCOPES,
+    "event_types": EVENT_TYPES,
+    "delivery_statuses": DELIVERY_STATUSES,
+    "subscription_statuses": SUBSCRIPTION_STATUSES,
+}
+
+# The audit log (language area): action names, object types and results as the API records them
+# (checked against app/ in tests/web/test_language_leaks.py), and incident signals by code.
+AUDIT_ACTIONS = {
+    "action.create": N_("Action added"),
+    "action.update": N_("Action changed"),
+    "action.waive": N_("Action waived"),
+    "action.reminder": N_("Reminder sent"),
+    "api_client.create": N_("API client created"),
+    "api_client.revoke": N_("API client revoked"),
+    "api_client.rotate": N_("API client key renewed"),
+    "evidence.uploaded": N_("Evidence added"),
+    "evidence.viewed": N_("Evidence viewed"),
+    "evidence.downloaded": N_("Evidence downloaded"),
+    "evidence.exported": N_("Evidence exported"),
+    "evidence.verified": N_("Evidence verified"),
+    "evidence.hold_set": N_("Legal hold set"),
+    "evidence.hold_released": N_("Legal hold released"),
+    "evidence.removed": N_("Evidence removed"),
+    "evidence.metadata_changed": N_("Evidence details changed"),
+    "evidence.duplicate_upload": N_("Duplicate evidence upload"),
+    "evidence.integrity_alert": N_("Evidence integrity alert"),
+    "export.gir": N_("Export to GIR"),
+    "export.safetynet": N_("Export to SafetyNet"),
+    "incident.create": N_("Incident reported"),
+    "incident.update": N_("Incident changed"),
+    "incident.close": N_("Incident closed"),
+    "incident.dossier_export": N_("Dossier exported"),
+    "legal_pack.replace": N_("Legal pack replaced"),
+    "letter_template.replace": N_("Letter template replaced"),
+    "organisation.create": N_("Organisation created"),
+    "perpetrator.systematic_signal": N_("Repeat perpetrator signalled"),
+    "perpetrator.create": N_("Perpetrator recorded"),
+    "perpetrator.update": N_("Perpetrator record changed"),
+    "recording_permission.create": N_("Recording permission registered"),
+    "recording_permission.update": N_("Recording permission changed"),
+    "recording_permission.decide": N_("Recording permission decided"),
+    "recording_permission.receipt": N_("Recording permission receipt made"),
+    "recording_permission.violation": N_("Recording violation registered"),
+    "recording_rules.update": N_("Recording rules changed"),
+    "session.create": N_("Login"),
+    "session.delete": N_("Logout"),
+    "takedown.create": N_("Takedown request drafted"),
+    "takedown.update": N_("Takedown request changed"),
+    "takedown.letter": N_("Takedown letter made"),
+    "takedown.draft": N_("Takedown request back to draft"),
+    "takedown.sent": N_("Takedown request sent"),
+    "takedown.acknowledged": N_("Takedown request acknowledged"),
+    "takedown.removed": N_("Content removed"),
+    "takedown.partially_removed": N_("Content partially removed"),
+    "takedown.refused": N_("Takedown refused"),
+    "takedown.no_response": N_("No response to takedown request"),
+    "takedown.escalated": N_("Takedown request escalated"),
+    "takedown.withdrawn": N_("Takedown request withdrawn"),
+    "user.create": N_("User created"),
+    "user.update": N_("User changed"),
+    "user.deactivate": N_("User deactivated"),
+    "user.reactivate": N_("User reactivated"),
+    "user.password_change": N_("Password changed"),
+    "user.password_reset": N_("Password reset"),
+    "webhook_subscription.create": N_("Webhook subscription created"),
+    "webhook_subscription.delete": N_("Webhook subscription deleted"),
+    "webhook_subscription.disable": N_("Webhook subscription disabled"),
+}
+AUDIT_OBJECT_TYPES = {
+    "action": N_("Action"),
+    "api_client": N_("API client"),
+    "evidence": N_("Evidence"),
+    "export": N_("Export"),
+    "incident": N_("Incident"),
+    "legal_pack": N_("Legal pack"),
+    "letter_template": N_("Letter template"),
+    "organisation": N_("Organisation"),
+    "perpetrator": N_("Perpetrator"),
+    "recording_permission": N_("Recording permission"),
+    "recording_rules": N_("Recording rules"),
+    "takedown_request": N_("Takedown request"),
+    "user": N_("User"),
+    "webhook_subscription": N_("Webhook subscription"),
+}
+AUDIT_RESULTS = {
+    "success": N_("Succeeded"),
+    "failure": N_("Failed"),
+    "throttled": N_("Blocked (too many attempts)"),
+}
+AUDIT_ACTOR_KINDS = {
+    "user": N_("User"),
+    "apiClient": N_("API client"),
+    "system": N_("System"),
+    "anonymous": N_("Not logged in"),
+}
+SIGNALS = {"repeat_perpetrator": N_("Repeat perpetrator — possible stalking")}
+VOCABULARIES |= {
+    "audit_actions": AUDIT_ACTIONS,
+    "audit_object_types": AUDIT_OBJECT_TYPES,
+    "audit_results": AUDIT_RESULTS,
+    "audit_actor_kinds": AUDIT_ACTOR_KINDS,
+    "signals": SIGNALS,
+}

@@ -12,9 +12,10 @@ from pydantic import Field
 from api.deps import Admin, CurrentActor, Permission, SessionDep, SettingsDep
 from app.auth import service as auth
 from app.auth.actor import Actor
-from app.errors import Conflict, FieldError, Forbidden
+from app.errors import Conflict, FieldError, Forbidden, NotFound
 from app.organisation import service as organisations
-from app.organisation.models import Locale, Role, User
+from app.organisation.models import Locale, Organisation, Role, User
+from app.organisation.schemas import OrganisationSummary
 from app.schemas import ApiModel
 
 router = APIRouter(tags=["users"])
@@ -40,6 +41,12 @@ class UserPublic(ApiModel):
     )
     version: int = Field(description="Also sent as the ETag; send it as If-Match to change the user.")
     created_at: datetime
+
+
+class CurrentUserPublic(UserPublic):
+    """The logged-in user with their organisation (its language and time zone)."""
+
+    organisation: OrganisationSummary
 
 
 class UserCreate(ApiModel):
@@ -103,11 +110,16 @@ def _own_user(actor: Actor, session: SessionDep) -> User:
 
 
 @router.get("/users/current", operation_id="getCurrentUser", summary="The logged-in user")
-def get_current_user(actor: CurrentActor, session: SessionDep, response: Response) -> UserPublic:
-    """The user whose session token made this request."""
+def get_current_user(actor: CurrentActor, session: SessionDep, response: Response) -> CurrentUserPublic:
+    """The user whose session token made this request, with their organisation."""
     user = _own_user(actor, session)
+    organisation = session.get(Organisation, user.organisation_id)
+    if organisation is None:
+        raise NotFound("Organisation")
     response.headers["ETag"] = organisations.etag(user)
-    return _public(user)
+    return CurrentUserPublic.model_validate(
+        {**_public(user).model_dump(), "organisation": OrganisationSummary.of(organisation)}
+    )
 
 
 @router.patch("/users/current", operation_id="updateCurrentUser", summary="Change your own account")

@@ -135,6 +135,7 @@ class IncidentFilter:
     external_id: str | None = None
     unassigned: bool | None = None
     ids: list[uuid.UUID] | None = None
+    case_handler_id: uuid.UUID | None = None
 
 
 def list_page(
@@ -152,6 +153,8 @@ def list_page(
         stmt = stmt.where(col(Incident.case_handler_id).is_not(None))
     if filters.ids:
         stmt = stmt.where(col(Incident.id).in_(filters.ids))
+    if filters.case_handler_id:
+        stmt = stmt.where(col(Incident.case_handler_id) == filters.case_handler_id)
     if filters.behaviour:
         stmt = stmt.where(
             exists().where(
@@ -221,7 +224,11 @@ def _check_people(
         user = session.get(User, employee.user_id)
         if user is None or user.organisation_id != organisation_id:
             errors.append(
-                FieldError(f"affectedEmployees/{index}/userId", "no such user in this organisation")
+                FieldError(
+                    f"affectedEmployees/{index}/userId",
+                    "no such user in this organisation",
+                    "unknown_user",
+                )
             )
     if data.case_handler_id is not None:
         handler = session.get(User, data.case_handler_id)
@@ -231,7 +238,11 @@ def _check_people(
             or not HANDLER_ROLES_FOR_ASSIGNMENT.intersection(Role(r) for r in handler.roles)
         ):
             errors.append(
-                FieldError("caseHandlerId", "must be a case handler, privacy officer or legal user")
+                FieldError(
+                    "caseHandlerId",
+                    "must be a case handler, privacy officer or legal user",
+                    "not_a_case_handler",
+                )
             )
     return errors
 
@@ -271,7 +282,7 @@ def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
         raise Forbidden("This API client lacks the scope incidents:write.")
     errors = _check_people(session, organisation_id=actor.organisation_id, data=data)
     if data.detected_at is not None and data.detected_at < data.occurred_at:
-        errors.append(FieldError("detectedAt", "must not be before occurredAt"))
+        errors.append(FieldError("detectedAt", "must not be before occurredAt", "not_before_occurred"))
     if errors:
         raise Invalid("The incident is not valid.", errors)
     now = utcnow()
@@ -353,13 +364,13 @@ def _apply_status(incident: Incident, data: IncidentUpdate, fields: set[str]) ->
         allowed = ", ".join(sorted(TRANSITIONS[current]))
         raise InvalidState(
             f"An incident cannot go from {current.value} to {target.value}; allowed: {allowed}.",
-            [FieldError("status", f"allowed from {current.value}: {allowed}")],
+            [FieldError("status", f"allowed from {current.value}: {allowed}", "transition_not_allowed")],
         )
     if target == Status.closed:
         if not data.closure_reason:
             raise Invalid(
                 "Closing an incident needs a reason.",
-                [FieldError("closureReason", "required when status becomes closed")],
+                [FieldError("closureReason", "required when status becomes closed", "required")],
             )
         incident.closed_at = utcnow()
         incident.closure_reason = data.closure_reason
@@ -420,7 +431,7 @@ def update(
     if nulls:
         raise Invalid(
             "Some fields cannot be cleared.",
-            [FieldError(to_camel(f), "must not be null") for f in nulls],
+            [FieldError(to_camel(f), "must not be null", "not_null") for f in nulls],
         )
     _may_update(incident, actor, fields)
     concurrency.check_if_match(current=etag(incident), if_match=if_match, what="the incident")
@@ -428,9 +439,9 @@ def update(
     occurred = data.occurred_at if "occurred_at" in fields else incident.occurred_at
     detected = data.detected_at if "detected_at" in fields else incident.detected_at
     if occurred and detected and detected < occurred:
-        errors.append(FieldError("detectedAt", "must not be before occurredAt"))
+        errors.append(FieldError("detectedAt", "must not be before occurredAt", "not_before_occurred"))
     if "closure_reason" in fields and data.status != Status.closed:
-        errors.append(FieldError("closureReason", "only together with status closed"))
+        errors.append(FieldError("closureReason", "only together with status closed", "only_with_status"))
     if errors:
         raise Invalid("The change is not valid.", errors)
     transition = _apply_status(incident, data, fields)

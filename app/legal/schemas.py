@@ -98,7 +98,14 @@ class IncidentSignal(ApiModel):
     """A warning derived from several incidents, e.g. a repeat perpetrator (possible stalking)."""
 
     kind: Literal["systematic"]
-    label: str = Field(examples=["systematic - possible stalking (Sr 285b)"])
+    code: Literal["repeat_perpetrator"] = Field(
+        description="What the signal means, stable for translation: repeat_perpetrator = one perpetrator "
+        "in several incidents within the window (possible stalking; see articles)."
+    )
+    label: str = Field(
+        examples=["systematic - possible stalking (Sr 285b)"],
+        description="An English label for logs and scripts; user interfaces translate `code`.",
+    )
     articles: list[str]
     perpetrator_id: uuid.UUID
     since: datetime
@@ -118,7 +125,12 @@ class LegalAssessment(ApiModel):
         description="yes when any behaviour is always punishable, else under_circumstances."
     )
     police_report_required: bool
-    police_report_reason: str | None
+    police_report_reason: str | None = Field(description="In the organisation's language.")
+    police_report_reason_code: Literal["death_threat"] | None = Field(
+        default=None,
+        description="Why a police report is required, stable for translation: death_threat = a death "
+        "threat is always reported to the police, before anything is removed.",
+    )
     protocol_not_applicable: bool
     protocol_not_applicable_reason: str | None
     political_office_holder: bool

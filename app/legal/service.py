@@ -125,7 +125,11 @@ def replace_pack(
     if data.country.value != expected:
         raise Invalid(
             "The pack's country does not match the path.",
-            [FieldError("country", f"must be {expected} for /legal-packs/{country.value}")],
+            [
+                FieldError(
+                    "country", f"must be {expected} for /legal-packs/{country.value}", "country_mismatch"
+                )
+            ],
         )
     content = data.model_dump(mode="json", by_alias=True)
     changed = sorted(
@@ -164,6 +168,7 @@ def signals_of(handling: IncidentHandling | None, country: str) -> list[Incident
     return [
         IncidentSignal(
             kind="systematic",
+            code="repeat_perpetrator",
             label=f"systematic - possible stalking ({article})",
             articles=[article],
             perpetrator_id=handling.perpetrator_id,
@@ -212,6 +217,7 @@ def assess(session: Session, *, incident: Incident) -> LegalAssessment:
         punishable=punishable,
         police_report_required=incident.police_report_required,
         police_report_reason=police_reason,
+        police_report_reason_code="death_threat" if police_reason else None,
         protocol_not_applicable=incident.protocol_not_applicable,
         protocol_not_applicable_reason=incident.protocol_not_applicable_reason,
         political_office_holder=political,

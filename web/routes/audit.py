@@ -6,14 +6,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from web import htmx
-from web.deps import UserApi
+from web.deps import Lang, UserApi
 from web.forms import local_to_utc
+from web.vocabulary import AUDIT_ACTIONS
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/audit")
-async def audit_log(request: Request, api: UserApi) -> Response:
+async def audit_log(request: Request, api: UserApi, lang: Lang) -> Response:
     """Audit events, newest first, filtered by action, object or period."""
     shown = {k: request.query_params.get(k, "").strip() for k in ("action", "objectId", "from", "to")}
     filters = {"action": shown["action"], "objectId": shown["objectId"]}
@@ -30,5 +31,8 @@ async def audit_log(request: Request, api: UserApi) -> Response:
         "filters": shown,
         "query": query,
         "paged": bool(cursor),
+        "action_options": sorted(
+            ((code, lang.gettext(label)) for code, label in AUDIT_ACTIONS.items()), key=lambda o: o[1]
+        ),
     }
     return htmx.render(request, "audit/list.html", context, fragment="audit/_results.html")

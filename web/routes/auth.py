@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from web import htmx
 from web.client import ApiError
 from web.deps import AnonymousApi, Lang, Session
+from web.errors import describe
 from web.i18n import LOCALES
 from web.session import SessionUser
 
@@ -64,12 +65,19 @@ async def login(
                     "Too many failed attempts. The account is locked for a while; try again later."
                 )
             else:
-                message = exc.detail
+                message = describe(lang.gettext, exc, lang.code)
         else:
             session.token = issued.token
             session.expires_at = issued.expires_at
+            zone = "Europe/Amsterdam"  # if the organisation cannot be read now; the login stands
+            with contextlib.suppress(ApiError):
+                zone = (await api.as_user(issued.token).current_user()).organisation.time_zone
             session.user = SessionUser(
-                id=issued.user.id, email=issued.user.email, name=issued.user.name, roles=issued.user.roles
+                id=issued.user.id,
+                email=issued.user.email,
+                name=issued.user.name,
+                roles=issued.user.roles,
+                time_zone=zone,
             )
             session.expired = False
             return htmx.redirect(request, safe_next(next_))
