@@ -19,7 +19,7 @@ from app.recording_permission.models import (
     RecordingRules,
     RecordingViolation,
 )
-from app.takedown.models import LetterTemplate, TakedownRequest
+from app.takedown.models import LetterTemplate, TakedownEvidence, TakedownRequest
 from app.webhook.models import WebhookAttempt, WebhookDelivery, WebhookEvent, WebhookSubscription
 
 metadata = SQLModel.metadata
@@ -49,6 +49,7 @@ __all__ = [
     "RecordingRules",
     "RecordingViolation",
     "ReferenceCounter",
+    "TakedownEvidence",
     "TakedownRequest",
     "User",
     "WebhookAttempt",

@@ -24,6 +24,7 @@ from app.evidence.models import Evidence
 from app.evidence.schemas import (
     CustodyEventPublic,
     EvidencePublic,
+    EvidenceUpdate,
     EvidenceUploadForm,
     LegalHoldChange,
     RemovalCreate,
@@ -190,9 +191,31 @@ def list_incident_evidence(
 
 
 @router.get("/evidence/{evidenceId}", operation_id="getEvidence", summary="Get an evidence item")
-def get_evidence_item(item: CurrentEvidence) -> EvidencePublic:
-    """One evidence item's facts (not its content)."""
+def get_evidence_item(item: CurrentEvidence, response: Response) -> EvidencePublic:
+    """One evidence item's facts (not its content); its ETag is needed to change them."""
+    response.headers["ETag"] = evidence.etag(item)
     return evidence_public(item)
+
+
+@router.patch(
+    "/evidence/{evidenceId}",
+    operation_id="updateEvidence",
+    summary="Change an evidence item's details",
+    responses=GONE,
+)
+def update_evidence(
+    body: EvidenceUpdate,
+    item: CurrentEvidence,
+    actor: CurrentActor,
+    session: SessionDep,
+    response: Response,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> EvidencePublic:
+    """A merge patch of the source URL, capture time, account, description or kind (not the content);
+    case handlers, privacy officers and legal counsel; a custody event with before and after."""
+    updated = evidence.update_metadata(session, item=item, data=body, actor=actor, if_match=if_match)
+    response.headers["ETag"] = evidence.etag(updated)
+    return evidence_public(updated)
 
 
 def _byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:

@@ -55,7 +55,7 @@ def create_takedown_request(
     request = takedowns.create(session, incident=incident, data=body, actor=actor)
     response.headers["Location"] = f"/api/v1/takedown-requests/{request.id}"
     response.headers["ETag"] = takedowns.etag(request)
-    return takedowns.to_public(request)
+    return takedowns.to_public(session, request)
 
 
 @router.get(
@@ -76,7 +76,7 @@ def list_takedown_requests(
         session, actor=actor, incident_id=incident.id, cursor=cursor, limit=limit
     )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
-    return Page[TakedownRequestPublic](items=[takedowns.to_public(r) for r in items], next=next_url)
+    return Page[TakedownRequestPublic](items=[takedowns.to_public(session, r) for r in items], next=next_url)
 
 
 @router.get(
@@ -90,7 +90,7 @@ def get_takedown_request(
     """One takedown request; its ETag is needed to change it."""
     found = takedowns.get(session, takedown_request_id=takedown_request_id, actor=actor)
     response.headers["ETag"] = takedowns.etag(found)
-    return takedowns.to_public(found)
+    return takedowns.to_public(session, found)
 
 
 @router.patch(
@@ -110,7 +110,7 @@ def update_takedown_request(
     found = takedowns.get(session, takedown_request_id=takedown_request_id, actor=actor)
     updated = takedowns.update(session, request=found, data=body, actor=actor, if_match=if_match)
     response.headers["ETag"] = takedowns.etag(updated)
-    return takedowns.to_public(updated)
+    return takedowns.to_public(session, updated)
 
 
 @router.get(

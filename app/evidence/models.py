@@ -32,6 +32,7 @@ class CustodyKind(StrEnum):
     hold_set = "hold_set"
     hold_released = "hold_released"
     removed = "removed"
+    metadata_changed = "metadata_changed"
 
 
 class VerificationResult(StrEnum):

@@ -31,6 +31,16 @@ class EvidenceCreate(ApiModel):
     description: str | None = Field(default=None, max_length=4000)
 
 
+class EvidenceUpdate(ApiModel):
+    """A merge patch of an item's description; null clears an optional field."""
+
+    kind: EvidenceKind | None = None
+    captured_at: PastUtcDatetime | None = Field(default=None, description="When it was captured.")
+    source_url: HttpUrlStr | None = Field(default=None, description="Where the content was found.")
+    account_handle: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=4000)
+
+
 class EvidenceUploadForm(ApiModel):
     """The multipart form of an upload: the file and its description."""
 

@@ -15,16 +15,17 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app import pagination
+from app import concurrency, pagination
 from app.audit import service as audit
 from app.auth.actor import Actor, Scope
 from app.db import utcnow
 from app.errors import Conflict, DomainError, FieldError, Forbidden, Invalid, InvalidState, NotFound
 from app.evidence.models import CustodyEvent, CustodyKind, Evidence, EvidenceKind, VerificationResult
-from app.evidence.schemas import EvidenceCreate
+from app.evidence.schemas import EvidenceCreate, EvidenceUpdate
 from app.incident import service as incidents
 from app.incident.models import Incident, Status
 from app.organisation.models import Role
@@ -406,6 +407,62 @@ def record_verification(
         )
 
 
+# --- metadata -------------------------------------------------------------------------------
+
+METADATA_FIELDS = ("kind", "captured_at", "source_url", "account_handle", "description")
+
+
+def etag(item: Evidence) -> str:
+    """A strong ETag over the item's changeable state (metadata, hold, removal)."""
+    state = [str(getattr(item, name) or "") for name in METADATA_FIELDS]
+    state += [str(item.legal_hold), str(item.removed_at or ""), str(item.last_verified_at or "")]
+    return '"' + hashlib.sha256("\x1f".join(state).encode()).hexdigest()[:32] + '"'
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat().replace("+00:00", "Z") if isinstance(value, datetime) else value
+
+
+def update_metadata(
+    session: Session, *, item: Evidence, data: EvidenceUpdate, actor: Actor, if_match: str | None
+) -> Evidence:
+    """Change what is known about an item (not its content); a custody and an audit event."""
+    require_scope(actor, Scope.evidence_write)
+    if actor.kind == "user" and not actor.has_role(*HOLD_ROLES):
+        raise Forbidden("Only a case handler, privacy officer or legal counsel may change evidence details.")
+    if item.removed_at is not None:
+        raise Gone()
+    concurrency.check_if_match(current=etag(item), if_match=if_match, what="the evidence item")
+    fields = data.model_fields_set
+    if "kind" in fields and data.kind is None:
+        raise Invalid("The change is not valid.", [FieldError("kind", "must not be null", code="required")])
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name in METADATA_FIELDS:
+        if name not in fields:
+            continue
+        value = getattr(data, name)
+        if name == "kind":
+            value = value.value
+        elif name == "description":
+            value = value or ""
+        if getattr(item, name) != value:
+            before[to_camel(name)] = _json(getattr(item, name))
+            after[to_camel(name)] = _json(value)
+            setattr(item, name, value)
+    if not after:
+        return item
+    session.add(item)
+    custody(
+        session,
+        item=item,
+        kind=CustodyKind.metadata_changed,
+        actor=actor,
+        details={"before": before, "after": after},
+    )
+    return item
+
+
 # --- legal hold and removal ------------------------------------------------------------------
 
 
@@ -419,7 +476,11 @@ def set_legal_hold(
     if item.legal_hold == active:
         raise InvalidState(
             f"The legal hold is already {'set' if active else 'released'}.",
-            [FieldError("active", f"already {active}")],
+            [
+                FieldError(
+                    "active", f"already {active}", code="hold_already_set" if active else "hold_not_set"
+                )
+            ],
         )
     store.set_legal_hold(content_key(item), active)
     item.legal_hold = active
@@ -440,12 +501,12 @@ def remove(session: Session, *, store: ObjectStore, item: Evidence, actor: Actor
     if incident.status != Status.closed.value:
         raise InvalidState(
             "Evidence cannot be removed while its incident is open.",
-            [FieldError("incidentId", "the incident must be closed first")],
+            [FieldError("incidentId", "the incident must be closed first", code="incident_open")],
         )
     if item.legal_hold:
         raise InvalidState(
             "Evidence under legal hold cannot be removed; release the hold first.",
-            [FieldError("legalHold", "must be released first")],
+            [FieldError("legalHold", "must be released first", code="legal_hold_active")],
         )
     item.removed_at = utcnow()
     item.removed_by_user_id = actor.user_id

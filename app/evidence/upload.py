@@ -123,7 +123,11 @@ def boundary_of(content_type: str) -> bytes:
     if media != b"multipart/form-data" or not boundary:
         raise Invalid(
             "Send the upload as multipart/form-data with a boundary.",
-            [FieldError("Content-Type", "multipart/form-data with a boundary", location="header")],
+            [
+                FieldError(
+                    "Content-Type", "multipart/form-data with a boundary", "not_multipart", location="header"
+                )
+            ],
         )
     return boundary
 
@@ -150,14 +154,20 @@ def _callbacks(state: _State, limit: int) -> dict[str, Callable[..., None]]:
         state.part_name = name
         if name == FILE_FIELD:
             if state.file_seen:
-                raise Invalid("Send one file per upload.", [FieldError(FILE_FIELD, "only one file part")])
+                raise Invalid(
+                    "Send one file per upload.",
+                    [FieldError(FILE_FIELD, "only one file part", "one_file_only")],
+                )
             state.file_seen = state.in_file = True
             filename = params.get(b"filename", b"").decode("utf-8", "replace")
             state.filename = safe_filename(filename)
             claimed = state.headers.get("content-type", b"").decode("latin-1").strip()[:255]
             state.claimed_type = claimed or None
         elif len(state.fields) >= MAX_FIELDS:
-            raise Invalid("The form has too many fields.", [FieldError(name or "body", "unknown field")])
+            raise Invalid(
+                "The form has too many fields.",
+                [FieldError(name or "body", "unknown field", "unknown_field")],
+            )
 
     def part_data(data: bytes, start: int, end: int) -> None:
         if state.in_file:
@@ -170,7 +180,7 @@ def _callbacks(state: _State, limit: int) -> dict[str, Callable[..., None]]:
         if len(state.field_value) > MAX_FIELD_BYTES:
             raise Invalid(
                 "A form field is too long.",
-                [FieldError(state.part_name or "body", f"at most {MAX_FIELD_BYTES} bytes")],
+                [FieldError(state.part_name or "body", f"at most {MAX_FIELD_BYTES} bytes", "too_long")],
             )
 
     def part_end() -> None:
@@ -247,7 +257,8 @@ async def receive(
             )
         if not state.file_seen:
             raise Invalid(
-                "Send the evidence in a form field named file.", [FieldError(FILE_FIELD, "missing")]
+                "Send the evidence in a form field named file.",
+                [FieldError(FILE_FIELD, "missing", "required")],
             )
         if state.size == 0:
             raise Invalid("The file is empty.", [FieldError(FILE_FIELD, "must not be empty", "empty")])

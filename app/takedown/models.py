@@ -73,6 +73,16 @@ class TakedownRequest(SQLModel, table=True):
     version: int = 1
 
 
+class TakedownEvidence(SQLModel, table=True):
+    """An evidence item a takedown request relies on (chosen by item, whatever its source URL)."""
+
+    __tablename__ = "takedown_evidence"
+    __table_args__ = (Index("ix_takedown_evidence_evidence", "evidence_id"),)
+
+    takedown_request_id: uuid.UUID = Field(foreign_key="takedown_request.id", primary_key=True)
+    evidence_id: uuid.UUID = Field(foreign_key="evidence.id", primary_key=True)
+
+
 class LetterTemplate(SQLModel, table=True):
     """An organisation's letter template per language (Jinja2 HTML, rendered sandboxed)."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import EmailStr, Field, field_validator
 
@@ -14,7 +14,7 @@ from app.takedown.models import LetterLanguage, RecipientKind, TakedownStatus
 LongText = Annotated[str, Field(min_length=1, max_length=8000)]
 
 
-def _unique(values: list[str] | None) -> list[str] | None:
+def _unique(values: list[Any] | None) -> list[Any] | None:
     return list(dict.fromkeys(values)) if values is not None else None
 
 
@@ -40,7 +40,14 @@ class _DraftFields(ApiModel):
         description="DSA Art. 16(2)(d): the notifier's bona fide statement that the notice is accurate.",
     )
 
+    evidence_ids: list[uuid.UUID] | None = Field(
+        default=None,
+        max_length=100,
+        description="Evidence items of the same incident this request relies on (chosen by item).",
+    )
+
     _dedupe = field_validator("urls", mode="after")(_unique)
+    _dedupe_evidence = field_validator("evidence_ids", mode="after")(_unique)
 
 
 class TakedownRequestCreate(_DraftFields):
@@ -74,6 +81,7 @@ class TakedownRequestPublic(ApiModel):
     notifier_name: str | None
     notifier_email: str | None
     good_faith: bool
+    evidence_ids: list[uuid.UUID] = Field(description="The linked evidence items.")
     status: TakedownStatus
     sent_at: datetime | None
     due_at: datetime | None = Field(description="When an answer is expected (per recipient kind).")

@@ -27,7 +27,7 @@ from app.errors import (
 from app.incident import service as incidents
 from app.incident.models import Incident
 from app.organisation.models import Organisation
-from app.takedown.models import RecipientKind, TakedownRequest, TakedownStatus
+from app.takedown.models import RecipientKind, TakedownEvidence, TakedownRequest, TakedownStatus
 from app.takedown.schemas import TakedownRequestCreate, TakedownRequestPublic, TakedownRequestUpdate
 from app.webhook import service as webhooks
 
@@ -110,9 +110,59 @@ def get(session: Session, *, takedown_request_id: uuid.UUID, actor: Actor) -> Ta
     return found  # type: ignore[no-any-return]
 
 
-def to_public(request: TakedownRequest) -> TakedownRequestPublic:
+def linked_evidence(session: Session, *, request: TakedownRequest) -> list[uuid.UUID]:
+    """The ids of the evidence items linked to the request."""
+    stmt = select(TakedownEvidence.evidence_id).where(TakedownEvidence.takedown_request_id == request.id)
+    return sorted(session.exec(stmt).all())
+
+
+def to_public(session: Session, request: TakedownRequest) -> TakedownRequestPublic:
     """The API view of a takedown request."""
-    return TakedownRequestPublic.model_validate(request)
+    public = TakedownRequestPublic.model_validate(
+        {
+            **{
+                name: getattr(request, name)
+                for name in TakedownRequestPublic.model_fields
+                if name != "evidence_ids"
+            },
+            "evidence_ids": linked_evidence(session, request=request),
+        }
+    )
+    return public
+
+
+def _check_evidence(session: Session, *, incident_id: uuid.UUID, evidence_ids: list[uuid.UUID]) -> None:
+    """Every linked item must be a live evidence item of the same incident (400 with the index)."""
+    if not evidence_ids:
+        return
+    evidence = _evidence_table()
+    rows = session.execute(
+        core_select(evidence.c.id).where(
+            evidence.c.incident_id == incident_id,
+            evidence.c.id.in_(evidence_ids),
+            evidence.c.removed_at.is_(None),
+        )
+    ).all()
+    found = {row[0] for row in rows}
+    errors = [
+        FieldError(f"evidenceIds/{index}", "no live evidence item of this incident", code="unknown_evidence")
+        for index, ident in enumerate(evidence_ids)
+        if ident not in found
+    ]
+    if errors:
+        raise Invalid("The takedown request links unknown evidence.", errors)
+
+
+def _link_evidence(session: Session, *, request: TakedownRequest, evidence_ids: list[uuid.UUID]) -> None:
+    """Replace the request's links by these items."""
+    for link in session.exec(
+        select(TakedownEvidence).where(TakedownEvidence.takedown_request_id == request.id)
+    ).all():
+        session.delete(link)
+    session.flush()
+    for ident in evidence_ids:
+        session.add(TakedownEvidence(takedown_request_id=request.id, evidence_id=ident))
+    session.flush()
 
 
 def list_page(
@@ -155,7 +205,10 @@ def create(
     errors = _dsa_missing(data.recipient_kind, values)
     if errors:
         raise Invalid("The takedown request is not valid.", errors)
+    _check_evidence(session, incident_id=incident.id, evidence_ids=data.evidence_ids or [])
     request = _insert(session, incident=incident, kind=data.recipient_kind, values=values, actor=actor)
+    if data.evidence_ids:
+        _link_evidence(session, request=request, evidence_ids=data.evidence_ids)
     return request
 
 
@@ -223,26 +276,36 @@ def update(
     concurrency.check_if_match(current=etag(request), if_match=if_match, what="the takedown request")
     current = TakedownStatus(request.status)
     target = data.status if data.status is not None else current
-    draft_changes = fields & set(DRAFT_FIELDS)
+    draft_changes = fields & {*DRAFT_FIELDS, "evidence_ids"}
     errors: list[FieldError] = []
     if "status" in fields and data.status is None:
-        errors.append(FieldError("status", "must not be null"))
+        errors.append(FieldError("status", "must not be null", code="required"))
     nulls = sorted(
-        f for f in draft_changes & {"recipient_name", "urls", "good_faith"} if getattr(data, f) is None
+        f
+        for f in draft_changes & {"recipient_name", "urls", "good_faith", "evidence_ids"}
+        if getattr(data, f) is None
     )
-    errors += [FieldError(to_camel(f), "must not be null") for f in nulls]
+    errors += [FieldError(to_camel(f), "must not be null", code="required") for f in nulls]
     if "sent_at" in fields and target != S.sent:
-        errors.append(FieldError("sentAt", "only together with status sent"))
+        errors.append(FieldError("sentAt", "only together with status sent", code="only_when_sent"))
     if "response" in fields and target not in RESPONSES | {S.no_response}:
-        errors.append(FieldError("response", "only together with a response status"))
+        errors.append(
+            FieldError("response", "only together with a response status", code="only_with_response")
+        )
     if errors:
         raise Invalid("The change is not valid.", errors)
     if draft_changes and current != S.draft:
         raise InvalidState(
             f"Only a draft can be edited; this request is {current.value}.",
-            [FieldError(to_camel(f), "can only change while draft") for f in sorted(draft_changes)],
+            [
+                FieldError(to_camel(f), "can only change while draft", code="not_draft")
+                for f in sorted(draft_changes)
+            ],
         )
-    for name in draft_changes:
+    if "evidence_ids" in draft_changes:
+        _check_evidence(session, incident_id=request.incident_id, evidence_ids=data.evidence_ids or [])
+        _link_evidence(session, request=request, evidence_ids=data.evidence_ids or [])
+    for name in draft_changes - {"evidence_ids"}:
         setattr(request, name, getattr(data, name))
     incident = session.get(Incident, request.incident_id)
     assert incident is not None
@@ -262,7 +325,7 @@ def update(
                 raise InvalidState(
                     "No response can only be recorded once the due date has passed "
                     f"({request.due_at.isoformat().replace('+00:00', 'Z')}).",
-                    [FieldError("status", "the recipient still has time to answer")],
+                    [FieldError("status", "the recipient still has time to answer", code="not_yet_due")],
                 )
             request.responded_at = None
         elif target in RESPONSES:
@@ -312,7 +375,7 @@ def _check_transition(current: TakedownStatus, target: TakedownStatus) -> None:
     allowed = ", ".join(sorted(TRANSITIONS[current])) or "none (final)"
     raise InvalidState(
         f"A takedown request cannot go from {current.value} to {target.value}; allowed: {allowed}.",
-        [FieldError("status", f"allowed from {current.value}: {allowed}")],
+        [FieldError("status", f"allowed from {current.value}: {allowed}", code="transition_not_allowed")],
     )
 
 
@@ -321,7 +384,7 @@ def _check_escalation(request: TakedownRequest) -> None:
     if kind not in ESCALATION:
         raise InvalidState(
             f"A request to a {kind.value} cannot be escalated further.",
-            [FieldError("status", "no further escalation step")],
+            [FieldError("status", "no further escalation step", code="no_escalation")],
         )
 
 
@@ -334,7 +397,11 @@ def _escalate(
     values = {name: getattr(request, name) for name in DRAFT_FIELDS}
     values["recipient_name"] = DEFAULT_RECIPIENT.get((country, next_kind), "(to be completed)")
     values["recipient_email"] = values["recipient_address"] = None
-    return _insert(session, incident=incident, kind=next_kind, values=values, actor=actor, parent=request)
+    follow_up = _insert(
+        session, incident=incident, kind=next_kind, values=values, actor=actor, parent=request
+    )
+    _link_evidence(session, request=follow_up, evidence_ids=linked_evidence(session, request=request))
+    return follow_up
 
 
 # --- order of handling ------------------------------------------------------------------------
@@ -362,18 +429,36 @@ def urls_with_evidence(session: Session, *, incident_id: uuid.UUID, urls: list[s
     return {row[0] for row in rows}
 
 
+def urls_with_linked_evidence(session: Session, *, request: TakedownRequest) -> set[str]:
+    """The request's URLs covered by a linked live item: one with that source URL, or one without any
+    source URL (the person who linked it vouches that it shows the content)."""
+    ids = linked_evidence(session, request=request)
+    if not ids:
+        return set()
+    evidence = _evidence_table()
+    rows = session.execute(
+        core_select(evidence.c.source_url).where(evidence.c.id.in_(ids), evidence.c.removed_at.is_(None))
+    ).all()
+    sources = {row[0] for row in rows}
+    if None in sources or "" in sources:
+        return set(request.urls)
+    return {url for url in request.urls if url in sources}
+
+
 def check_ready_to_send(session: Session, *, request: TakedownRequest, incident: Incident) -> None:
     """Refuse to send before evidence is secured for every URL and the police report is done or waived."""
     errors = _dsa_missing(
         RecipientKind(request.recipient_kind), {n: getattr(request, n) for n in DRAFT_FIELDS}
     )
     secured = urls_with_evidence(session, incident_id=incident.id, urls=request.urls)
+    secured |= urls_with_linked_evidence(session, request=request)
     for index, url in enumerate(request.urls):
         if url not in secured:
             errors.append(
                 FieldError(
                     f"urls/{index}",
-                    f"no evidence item with source URL {url}: secure the evidence before asking for removal",
+                    f"no evidence for {url}: link an evidence item to this request, or secure one "
+                    "with this source URL, before asking for removal",
                     code="evidence-missing",
                 )
             )

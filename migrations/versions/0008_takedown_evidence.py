@@ -7,6 +7,9 @@ Create Date: 2026-12-01 23:45:00.000000
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
 revision: str = "0008_takedown_evidence"
 down_revision: str | None = "0007_action_restriction"
 branch_labels: str | Sequence[str] | None = None
@@ -14,8 +17,19 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "takedown_evidence",
+        sa.Column("takedown_request_id", sa.Uuid(), nullable=False),
+        sa.Column("evidence_id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(["takedown_request_id"], ["takedown_request.id"]),
+        sa.ForeignKeyConstraint(["evidence_id"], ["evidence.id"]),
+        sa.PrimaryKeyConstraint("takedown_request_id", "evidence_id"),
+    )
+    with op.batch_alter_table("takedown_evidence", schema=None) as batch_op:
+        batch_op.create_index("ix_takedown_evidence_evidence", ["evidence_id"], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("takedown_evidence", schema=None) as batch_op:
+        batch_op.drop_index("ix_takedown_evidence_evidence")
+    op.drop_table("takedown_evidence")

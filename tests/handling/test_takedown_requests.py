@@ -97,8 +97,8 @@ def test_sending_is_refused_until_every_url_has_evidence(client, org, engine):
             "in": "body",
             "name": "urls/1",
             "code": "evidence-missing",
-            "detail": "no evidence item with source URL https://facebook.com/posts/2: secure the evidence "
-            "before asking for removal",
+            "detail": "no evidence for https://facebook.com/posts/2: link an evidence item to this request, "
+            "or secure one with this source URL, before asking for removal",
         }
     ]
     assert client.get(url, headers=org["case_handler"].headers).json()["status"] == "draft"
