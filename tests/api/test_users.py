@@ -147,6 +147,8 @@ def test_own_name_and_locale(client, org):
     assert response.status_code == 200, response.text
     assert response.json()["locale"] == "da"
     assert login(client, org["employee"].email).json()["user"]["locale"] == "da"
+    me = client.get("/api/v1/users/current", headers=headers).json()
+    assert me["locale"] == "da" and me["organisation"]["timeZone"] == "Europe/Amsterdam"
     assert client.patch("/api/v1/users/current", json={"locale": "fr"}, headers=headers).status_code == 400
     cleared = client.patch("/api/v1/users/current", json={"locale": None}, headers=headers)
     assert cleared.json()["locale"] is None and cleared.json()["name"] == "Eva"
