@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -67,16 +67,45 @@ def monthly(
     """Counts per month and category (the top categories; the rest grouped as other)."""
     months = last_months(today)
     index = {m: i for i, m in enumerate(months)}
-    counts: dict[tuple[int, str], int] = Counter()
-    totals: Counter[str] = Counter()
+    counts: Counter[tuple[date, str]] = Counter()
     for when, categories in points:
         local = when.astimezone(TIMEZONE)
-        slot = index.get(date(local.year, local.month, 1))
-        if slot is None:
+        first = date(local.year, local.month, 1)
+        if first in index:
+            for category in categories:
+                counts[(first, category)] += 1
+    return from_counts(
+        counts,
+        today=today,
+        label=label,
+        month_label=month_label,
+        short_month=short_month,
+        top=top,
+        other=other,
+    )
+
+
+def from_counts(
+    found: Mapping[tuple[date, str], int],
+    *,
+    today: date,
+    label: Callable[[str], str],
+    month_label: Callable[[date], str],
+    short_month: Callable[[date], str] = lambda m: m.strftime("%m"),
+    top: int = 6,
+    other: str = "",
+) -> Chart:
+    """The chart of counts per (first day of month, category), e.g. the API's monthly figures."""
+    months = last_months(today)
+    index = {m: i for i, m in enumerate(months)}
+    counts: dict[tuple[int, str], int] = Counter()
+    totals: Counter[str] = Counter()
+    for (month, category), n in found.items():
+        slot = index.get(month)
+        if slot is None or not n:
             continue
-        for category in categories:
-            counts[(slot, category)] += 1
-            totals[category] += 1
+        counts[(slot, category)] += n
+        totals[category] += n
     keep = [c for c, _ in totals.most_common(top)]
     rest = [c for c in totals if c not in keep]
     series = [(c, label(c)) for c in keep] + ([("__other", other)] if rest else [])

@@ -67,6 +67,7 @@ def list_incidents(
     unassigned: Annotated[
         bool | None, Query(description="true: without a case handler; false: with one.")
     ] = None,
+    case_handler_id: Annotated[uuid.UUID | None, Query(alias="caseHandlerId")] = None,
     id_: Annotated[
         list[uuid.UUID] | None,
         Query(alias="id", max_length=100, description="Only these incidents (repeat, at most 100)."),
@@ -86,6 +87,7 @@ def list_incidents(
         external_id=external_id,
         unassigned=unassigned,
         ids=id_,
+        case_handler_id=case_handler_id,
     )
     if (external_system is None) != (external_id is None):
         missing = "externalId" if external_id is None else "externalSystem"

@@ -30,6 +30,8 @@ def test_unassigned_incidents_combine_with_status_and_respect_need_to_know(clien
     assert set(_ids(client.get(url, headers=org["privacy_officer"].headers))) == {loose["id"], secret["id"]}
     assigned = _ids(client.get("/api/v1/incidents?unassigned=false", headers=handler.headers))
     assert assigned == [taken["id"]]
+    mine = _ids(client.get(f"/api/v1/incidents?caseHandlerId={handler.user_id}", headers=handler.headers))
+    assert mine == [taken["id"]]
     assert _ids(client.get("/api/v1/incidents?unassigned=true&status=closed", headers=handler.headers)) == []
     # Only these incidents: one call resolves the references of a worklist.
     picked = _ids(

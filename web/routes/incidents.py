@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
-from web import htmx
+from web import casefile, htmx
 from web.client import Api, ApiError, FieldProblem
 from web.deps import Lang, LoggedIn, Session, UserApi
 from web.errors import describe
@@ -308,6 +308,9 @@ async def edit_incident(request: Request, incident_id: str, api: UserApi) -> Res
 
 def _handlers(users: list[User] | None) -> list[tuple[str, str]]:
     """Who can be made case handler: active users with a handling role."""
+        "now": datetime.now(UTC),
+        "local_input": utc_to_local_input,
+        "next_step": casefile.next_step(incident, actions=actions, takedowns=takedowns, evidence=evidence),
     roles = {"case_handler", "privacy_officer", "legal"}
     return [(u.id, u.name) for u in users or [] if u.is_active and roles & set(u.roles)]
 
