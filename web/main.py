@@ -26,6 +26,8 @@ from web.routes import (
     dashboard,
     evidence,
     incidents,
+    integrations,
+    legal,
     recording_permissions,
     takedowns,
 )
@@ -71,6 +73,8 @@ def create_web(
         takedowns,
         recording_permissions,
         admin,
+        integrations,
+        legal,
         audit,
     ):
         web.include_router(module.router)

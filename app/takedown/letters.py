@@ -72,10 +72,14 @@ def replace_template(
         compiled.render(**_sample_context())
     except TemplateSyntaxError as exc:
         raise Invalid(
-            "The template does not compile.", [FieldError("body", f"line {exc.lineno}: {exc.message}")]
+            "The template does not compile.",
+            [FieldError("body", f"line {exc.lineno}: {exc.message}", code="template_syntax")],
         ) from exc
     except TemplateError as exc:
-        raise Invalid("The template cannot be rendered.", [FieldError("body", str(exc)[:500])]) from exc
+        raise Invalid(
+            "The template cannot be rendered.",
+            [FieldError("body", str(exc)[:500], code="template_render")],
+        ) from exc
     template.body = body
     template.version += 1
     template.updated_at = utcnow()

@@ -55,7 +55,10 @@ def check_url(url: str, *, require_https: bool) -> None:
     except ValueError:
         problems.append("has an invalid port")
     if problems:
-        raise Invalid("The webhook URL is not acceptable.", [FieldError("url", "; ".join(problems))])
+        code = "https_required" if problems == ["must use https in production"] else "url_invalid"
+        raise Invalid(
+            "The webhook URL is not acceptable.", [FieldError("url", "; ".join(problems), code=code)]
+        )
 
 
 def resolve(url: str, *, allow_private: bool) -> Target:
@@ -87,5 +90,5 @@ def check_target(url: str, *, allow_private: bool, require_https: bool) -> None:
     except TargetRefused as exc:
         raise Invalid(
             "The webhook URL is not acceptable.",
-            [FieldError("url", f"{exc}; webhooks go to public addresses only")],
+            [FieldError("url", f"{exc}; webhooks go to public addresses only", code="target_not_public")],
         ) from exc

@@ -1,0 +1,255 @@
+"""Administration and legal screens in the browser: API clients, webhooks, legal packs, letter templates."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session, select
+
+from app.db import utcnow
+from app.webhook.models import WebhookAttempt, WebhookDelivery
+from tests.fixtures.factories import add_member, incident_body
+from tests.web.helpers import axe_violations, login, shoot
+from tests.web.server import LiveServer
+from web.vocabulary import DELIVERY_STATUSES, EVENT_TYPES, SCOPES, SUBSCRIPTION_STATUSES
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN = "coordinator@utrecht.example"
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh Dutch browser context; CSP bypassed only so that axe-core can be injected."""
+    context = browser.new_context(locale="nl-NL", bypass_csp=True, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    tab.on(
+        "console",
+        lambda msg: (
+            tab.errors.append(msg.text) if msg.type == "error" and "status of 4" not in msg.text else None
+        ),
+    )
+    yield tab
+    context.close()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def api(server: LiveServer) -> httpx.Client:
+    return httpx.Client(base_url=f"{server.url}/api/v1", timeout=10)
+
+
+def no_axe_violations(page) -> None:
+    assert axe_violations(page) == [], page.url
+
+
+def at_both_widths(page, artifacts: Path, name: str) -> None:
+    """Screenshots at desktop and phone width; nothing may be wider than the phone's window."""
+    shoot(page, artifacts, f"{name}-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+    shoot(page, artifacts, f"{name}-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_integration_vocabularies_match_the_contract() -> None:
+    schemas = json.loads((ROOT / "openapi" / "openapi.json").read_text())["components"]["schemas"]
+    expected = {
+        "Scope": SCOPES,
+        "EventType": EVENT_TYPES,
+        "DeliveryStatus": DELIVERY_STATUSES,
+        "SubscriptionStatus": SUBSCRIPTION_STATUSES,
+    }
+    for name, vocabulary in expected.items():
+        assert set(schemas[name]["enum"]) == set(vocabulary), name
+
+
+def test_api_client_is_created_rotated_and_revoked(server: LiveServer, page, artifacts: Path) -> None:
+    login(page, server.url, ADMIN)
+    page.goto(f"{server.url}/admin/api-clients")
+    # Refused: the errors are next to the fields, in Dutch, and the name typed stays.
+    page.fill("#client-input-name", "GIR koppeling")
+    page.click("form[action='/admin/api-clients'] button[type=submit]")
+    page.wait_for_selector("#client-error-scopes .utrecht-form-field-error-message")
+    assert "Kies er minstens één" in page.inner_text("#client-error-scopes")
+    assert page.input_value("#client-input-name") == "GIR koppeling"
+    page.check("#client-scopes-incidents\\:read")
+    page.check("#client-scopes-webhooks\\:read")
+    page.click("form[action='/admin/api-clients'] button[type=submit]")
+    page.wait_for_selector("[data-testid=secret]")
+    first = page.inner_text("[data-testid=secret]").strip()
+    assert "Incidenten lezen" in page.inner_text("main")
+    no_axe_violations(page)
+    with api(server) as http:
+        assert http.get("incidents", headers=bearer(first)).status_code == 200
+
+        page.goto(f"{server.url}/admin/api-clients")
+        assert "Incidenten lezen" in page.inner_text("[data-testid=api-client]")
+        no_axe_violations(page)
+        at_both_widths(page, artifacts, "admin-api-clients")
+        page.click("[data-testid=api-client] a[href$='/rotate']")
+        page.wait_for_selector("[data-testid=confirm]")
+        no_axe_violations(page)
+        shoot(page, artifacts, "admin-api-client-rotate-confirm-1280")
+        page.click("[data-testid=confirm]")
+        page.wait_for_selector("text=Het vorige token werkt niet meer")
+        second = page.inner_text("[data-testid=secret]").strip()
+        assert second and second != first
+        assert http.get("incidents", headers=bearer(first)).status_code == 401
+        assert http.get("incidents", headers=bearer(second)).status_code == 200
+
+        page.goto(f"{server.url}/admin/api-clients")
+        page.click("[data-testid=api-client] a[href$='/revoke']")
+        page.click("[data-testid=confirm]")
+        page.wait_for_url(f"{server.url}/admin/api-clients")
+        assert "ingetrokken" in page.inner_text("[data-testid=api-client]").lower()
+        assert http.get("incidents", headers=bearer(second)).status_code == 401
+        admin_token = server.tenant["coordinator"].token
+        clients = http.get("api-clients", headers=bearer(admin_token)).json()
+        assert [c["revokedAt"] is not None for c in clients] == [True]
+    assert page.errors == []
+
+
+def test_webhook_subscription_and_its_delivery_log(server: LiveServer, page, artifacts: Path) -> None:
+    login(page, server.url, ADMIN)
+    page.goto(f"{server.url}/admin/webhooks")
+    page.fill("#webhook-input-url", "https://localhost/hook")
+    page.check("#webhook-eventTypes-incident\\.created")
+    page.click("form[action='/admin/webhooks'] button[type=submit]")
+    page.wait_for_selector("#webhook-error-url .utrecht-form-field-error-message")
+    assert "openbare internetadressen" in page.inner_text("#webhook-error-url")
+    assert page.is_checked("#webhook-eventTypes-incident\\.created")
+    shoot(page, artifacts, "admin-webhooks-refused-1280")
+    # An IP literal that is public resolves without a network.
+    page.fill("#webhook-input-url", "https://1.1.1.1/hooks/weerbaar")
+    page.click("form[action='/admin/webhooks'] button[type=submit]")
+    page.wait_for_selector("[data-testid=secret]")
+    assert page.inner_text("[data-testid=secret]").startswith("whsec_")
+    no_axe_violations(page)
+
+    admin = server.tenant["coordinator"]
+    with api(server) as http:
+        created = http.post("incidents", json=incident_body(), headers=bearer(admin.token))
+        assert created.status_code == 201, created.text
+        subscription = http.get("webhook-subscriptions", headers=bearer(admin.token)).json()[0]
+    # One failed attempt, as the delivery job records it when the receiver answers 503.
+    with Session(server.engine) as session:
+        delivery = session.exec(select(WebhookDelivery)).one()
+        delivery.attempts = 1
+        delivery.next_attempt_at = utcnow() + timedelta(minutes=5)
+        session.add(delivery)
+        session.add(
+            WebhookAttempt(
+                delivery_id=delivery.id, attempt=1, status_code=503, duration_ms=42, error="HTTP 503"
+            )
+        )
+        session.commit()
+
+    page.goto(f"{server.url}/admin/webhooks")
+    assert "Incident gemeld" in page.inner_text("[data-testid=subscription]")
+    no_axe_violations(page)
+    at_both_widths(page, artifacts, "admin-webhooks")
+    page.click("[data-testid=subscription] a[href$='/deliveries']")
+    page.wait_for_selector("[data-testid=delivery]")
+    text = page.inner_text("[data-testid=delivery]")
+    assert "Incident gemeld" in text and "Wordt opnieuw geprobeerd" in text and "HTTP-status 503" in text
+    assert page.inner_text("[data-testid=attempts]") == "1"
+    no_axe_violations(page)
+    at_both_widths(page, artifacts, "admin-webhook-deliveries")
+
+    page.goto(f"{server.url}/admin/webhooks")
+    page.click("[data-testid=subscription] a[href$='/end']")
+    page.click("[data-testid=confirm]")
+    page.wait_for_url(f"{server.url}/admin/webhooks")
+    with api(server) as http:
+        log = http.get(f"webhook-subscriptions/{subscription['id']}/deliveries", headers=bearer(admin.token))
+        assert log.status_code == 404
+        assert http.get("webhook-subscriptions", headers=bearer(admin.token)).json() == []
+    assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def legal_member(server: LiveServer):
+    return add_member(server.engine, server.tenant, key="jurist", roles=["legal"])
+
+
+def test_legal_staff_edit_an_article_title_used_by_the_assessment(
+    server: LiveServer, legal_member, page, artifacts: Path
+) -> None:
+    login(page, server.url, legal_member.email)
+    page.click("nav a[href='/legal/packs/nl']")
+    page.wait_for_selector("[data-testid=rule-threat]")
+    assert "Strafbaar" in page.inner_text("[data-testid=rule-threat]")
+    no_axe_violations(page)
+    at_both_widths(page, artifacts, "legal-pack")
+    page.click("[data-testid=rule-threat] a[href$='/rules/threat']")
+    page.wait_for_selector("#rule-input-articles\\.0\\.title\\.nl")
+    no_axe_violations(page)
+    # Someone else saves the pack meanwhile: this save is stale, and the input stays.
+    with api(server) as http:
+        got = http.get("legal-packs/nl", headers=bearer(legal_member.token))
+        body = {k: v for k, v in got.json().items() if k not in ("version", "updatedAt", "updatedBy")}
+        body["source"] = "Eigen lezing"
+        put = http.put(
+            "legal-packs/nl",
+            json=body,
+            headers={**bearer(legal_member.token), "If-Match": got.headers["ETag"]},
+        )
+        assert put.status_code == 200, put.text
+    page.fill("#rule-input-articles\\.0\\.title\\.nl", "Bedreiging (aangepast)")
+    page.click("form.weerbaar-rule-form button[type=submit]")
+    page.wait_for_selector("#rule-form-messages [role=alert]")
+    assert "intussen gewijzigd" in page.inner_text("#rule-form-messages")
+    assert page.input_value("#rule-input-articles\\.0\\.title\\.nl") == "Bedreiging (aangepast)"
+    # Saved again (on top of the other change): an empty Danish title is refused next to its field.
+    page.fill("#rule-input-articles\\.0\\.title\\.da", "")
+    page.click("form.weerbaar-rule-form button[type=submit]")
+    page.wait_for_selector("#rule-error-articles\\.0\\.title\\.da .utrecht-form-field-error-message")
+    assert "Vul dit veld in" in page.inner_text("#rule-error-articles\\.0\\.title\\.da")
+    shoot(page, artifacts, "legal-rule-refused-1280")
+    page.fill("#rule-input-articles\\.0\\.title\\.da", "Trussel")
+    page.click("form.weerbaar-rule-form button[type=submit]")
+    page.wait_for_url(f"{server.url}/legal/packs/nl")
+    assert "Bedreiging (aangepast)" in page.inner_text("[data-testid=rule-threat]")
+    at_both_widths(page, artifacts, "legal-pack-saved")
+
+    admin = server.tenant["coordinator"]
+    with api(server) as http:
+        incident = http.post("incidents", json=incident_body(), headers=bearer(admin.token)).json()
+        assessment = http.get(f"incidents/{incident['id']}/legal-assessment", headers=bearer(admin.token))
+        titles = [a["title"]["nl"] for a in assessment.json()["suggestedArticles"]]
+        assert titles == ["Bedreiging (aangepast)"]
+        assert http.get("legal-packs/nl", headers=bearer(admin.token)).json()["source"] == "Eigen lezing"
+    assert page.errors == []
+
+
+def test_letter_template_with_a_syntax_error_then_a_valid_one(
+    server: LiveServer, page, artifacts: Path
+) -> None:
+    login(page, server.url, ADMIN)
+    page.goto(f"{server.url}/admin/letter-templates/nl")
+    original = page.input_value("#letter-input-body")
+    assert "{{" in original
+    no_axe_violations(page)
+    broken = "<p>Geachte {{ request.recipientName }},</p>\n<p>Kenmerk</p>\n<p>{% if %}</p>\n"
+    page.fill("#letter-input-body", broken)
+    page.click("form[action='/admin/letter-templates/nl'] button[type=submit]")
+    page.wait_for_selector("#letter-error-body .utrecht-form-field-error-message")
+    assert "Regel 3" in page.inner_text("#letter-error-body")
+    assert page.input_value("#letter-input-body") == broken
+    at_both_widths(page, artifacts, "admin-letter-template-refused")
+    valid = "<p>Geachte {{ request.recipientName }},</p>\n<p>Kenmerk {{ incident.reference }}</p>\n"
+    page.fill("#letter-input-body", valid)
+    page.click("form[action='/admin/letter-templates/nl'] button[type=submit]")
+    page.wait_for_selector(".utrecht-alert--success, [role=status]")
+    with api(server) as http:
+        got = http.get("letter-templates/nl", headers=bearer(server.tenant["coordinator"].token)).json()
+        assert got["body"] == valid and got["version"] == 2
+    assert page.errors == []
