@@ -1,4 +1,4 @@
-"""Handling steps of an incident (actions): add, complete, waive and reopen."""
+"""Handling steps of an incident (actions): add each kind with its own fields, complete, waive, reopen."""
 
 from __future__ import annotations
 
@@ -8,94 +8,196 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from web import htmx
-from web.client import ApiError
+from web.client import Api, ApiError
 from web.deps import Lang, Session, UserApi
-from web.errors import describe
-from web.forms import field_errors, local_to_utc
+from web.forms import local_to_utc
 from web.i18n import Language
+from web.refusal import refuse
 
 router = APIRouter(include_in_schema=False)
-RESPONSES = frozenset({"acknowledged", "removed", "partially_removed", "refused", "no_response"})
-ACTION_FIELDS = ("kind", "description", "dueAt", "assigneeId", "policeReference")
-TAKEDOWN_FIELDS = (
-    "recipientKind",
-    "recipientName",
-    "recipientEmail",
-    "urls",
-    "legalGround",
-    "illegalityExplanation",
-    "notifierName",
-    "notifierEmail",
-    "goodFaith",
+
+COMMON_FIELDS = ("kind", "description", "dueAt", "assigneeId")
+# The fields each kind carries besides the common ones (named like the API's body keys).
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "police_report": ("policeReference", "reportedAt"),
+    "response_sent": ("channel",),
+    "sanction": ("suspendedService", "startsAt", "endsAt"),
+    "contact_restriction": ("restrictionForm", "restrictionDetails", "startsAt", "endsAt"),
+}
+DATETIME_FIELDS = frozenset({"dueAt", "reportedAt", "startsAt", "endsAt"})
+ACTION_FIELDS = (
+    *COMMON_FIELDS,
+    "policeReference",
+    "reportedAt",
+    "channel",
+    "suspendedService",
+    "restrictionForm",
+    "restrictionDetails",
+    "startsAt",
+    "endsAt",
 )
+DONE_FIELDS = ("outcome", "policeReference", "reportedAt", "status")
 
 
-def _refused(
-    request: Request,
-    lang: Language,
-    exc: ApiError,
-    *,
-    fields: tuple[str, ...],
-    form: dict[str, Any],
-    prefix: str,
-) -> Response:
-    """The API's refusal next to the fields of the form (prefixed ids), the input untouched."""
-    if exc.status == 401:
-        raise exc
-    errors, rest = field_errors(lang.gettext, exc, fields)
-    summary = describe(lang.gettext, exc)
-    messages = [summary, *rest]
-    context: dict[str, Any] = {
-        "form": form,
-        "errors": errors,
-        "messages": messages,
-        "fields": fields,
-        "prefix": prefix,
-        "login_link": False,
-    }
-    if request.headers.get("HX-Request") == "true":
-        return htmx.oob_only(request, "forms/errors_oob.html", context, status_code=exc.status)
-    return htmx.render(request, "error.html", {"message": " ".join(messages)}, status_code=exc.status)
+def _page(api: Api, incident_id: str) -> Any:
+    """The incident page, for browsers without JavaScript when a form is refused."""
+
+    async def load() -> tuple[str, dict[str, Any]]:
+        from web.routes.incidents import detail_context  # the incident page owns its data
+
+        return "incidents/detail.html", await detail_context(api, incident_id)
+
+    return load
+
+
+def _text(form: dict[str, str], name: str) -> str | None:
+    value = form.get(name, "").strip()
+    if not value:
+        return None
+    return local_to_utc(value) if name in DATETIME_FIELDS else value
+
+
+def create_body(form: dict[str, str]) -> dict[str, Any]:
+    """The API body: the common fields and only the chosen kind's own fields (the form shows all
+    kinds' fields to browsers without JavaScript)."""
+    kind = form.get("kind", "")
+    body: dict[str, Any] = {"kind": kind or None, "description": form.get("description", "").strip()}
+    for name in ("dueAt", "assigneeId", *KIND_FIELDS.get(kind, ())):
+        body[name] = _text(form, name)
+    return {k: v for k, v in body.items() if v is not None}
+
+
+async def _form(request: Request) -> dict[str, str]:
+    return {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
 
 
 @router.post("/incidents/{incident_id}/actions")
 async def create_action(
     request: Request, incident_id: str, api: UserApi, lang: Lang, session: Session
 ) -> Response:
-    """Add a handling step."""
-    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
-    body: dict[str, Any] = {
-        "kind": form.get("kind") or None,
-        "description": form.get("description", ""),
-        "dueAt": local_to_utc(form.get("dueAt", "")),
-        "assigneeId": form.get("assigneeId") or None,
-        "policeReference": form.get("policeReference") or None,
-    }
+    """Add a handling step with the fields of its kind."""
+    form = await _form(request)
     try:
-        await api.create_action(incident_id, {k: v for k, v in body.items() if v is not None})
+        action = await api.create_action(incident_id, create_body(form))
     except ApiError as exc:
-        return _refused(request, lang, exc, fields=ACTION_FIELDS, form=form, prefix="action-")
+        return await refuse(
+            request,
+            lang,
+            exc,
+            fields=ACTION_FIELDS,
+            form=form,
+            prefix="action-",
+            page=_page(api, incident_id),
+        )
     session.flash("success", lang.gettext("The action is added."))
+    for code in action.warning_codes:
+        if code == "same_channel":
+            session.flash(
+                "warning",
+                lang.gettext(
+                    "The response went through the channel of the aggression; the protocol prefers "
+                    "another channel (e-mail, letter or phone)."
+                ),
+            )
     return htmx.redirect(request, f"/incidents/{incident_id}#actions")
+
+
+async def _change(
+    request: Request,
+    *,
+    api: Api,
+    lang: Language,
+    session: Any,
+    incident_id: str,
+    action_id: str,
+    body: dict[str, Any],
+    form: dict[str, str],
+    fields: tuple[str, ...],
+    prefix: str,
+    done: str,
+) -> Response:
+    """Send one change of an action with the form's ETag; refusals go next to the form's fields."""
+    etag = form.get("etag") or (await api.get_action(action_id))[1]
+    try:
+        await api.update_action(action_id, body, etag=etag)
+    except ApiError as exc:
+        return await refuse(
+            request,
+            lang,
+            exc,
+            fields=fields,
+            form=form,
+            prefix=prefix,
+            page=_page(api, incident_id),
+        )
+    session.flash("success", done)
+    return htmx.redirect(request, f"/incidents/{incident_id}#action-{action_id}")
 
 
 @router.post("/incidents/{incident_id}/actions/{action_id}/done")
 async def complete_action(
     request: Request, incident_id: str, action_id: str, api: UserApi, lang: Lang, session: Session
 ) -> Response:
-    """Mark an action as done, with its outcome."""
-    form = await request.form()
-    outcome = str(form.get("outcome") or "")
-    _, etag = await api.get_action(action_id)
-    try:
-        await api.update_action(
-            action_id,
-            {"status": "done", **({"outcome": outcome} if outcome else {})},
-            etag=str(form.get("etag") or etag),
-        )
-    except ApiError as exc:
-        return _refused(
-            request, lang, exc, fields=("outcome",), form={"outcome": outcome}, prefix=f"done-{action_id}-"
-        )
-    session.flash("success", lang.gettext("The action is done."))
-    return htmx.redirect(request, f"/incidents/{incident_id}#actions")
+    """Mark an action as done, with its outcome (and a police report's reference and date)."""
+    form = await _form(request)
+    body: dict[str, Any] = {"status": "done"}
+    for name in ("outcome", "policeReference", "reportedAt"):
+        value = _text(form, name)
+        if value is not None:
+            body[name] = value
+    return await _change(
+        request,
+        api=api,
+        lang=lang,
+        session=session,
+        incident_id=incident_id,
+        action_id=action_id,
+        body=body,
+        form=form,
+        fields=DONE_FIELDS,
+        prefix=f"done-{action_id}-",
+        done=lang.gettext("The action is done."),
+    )
+
+
+@router.post("/incidents/{incident_id}/actions/{action_id}/waive")
+async def waive_action(
+    request: Request, incident_id: str, action_id: str, api: UserApi, lang: Lang, session: Session
+) -> Response:
+    """Skip an action, with the reason why (case handler or legal counsel)."""
+    form = await _form(request)
+    body: dict[str, Any] = {"status": "waived", "waiverReason": form.get("waiverReason", "").strip() or None}
+    return await _change(
+        request,
+        api=api,
+        lang=lang,
+        session=session,
+        incident_id=incident_id,
+        action_id=action_id,
+        body=body,
+        form=form,
+        fields=("waiverReason", "status"),
+        prefix=f"waive-{action_id}-",
+        done=lang.gettext("The action is waived."),
+    )
+
+
+@router.post("/incidents/{incident_id}/actions/{action_id}/reopen")
+async def reopen_action(
+    request: Request, incident_id: str, action_id: str, api: UserApi, lang: Lang, session: Session
+) -> Response:
+    """Open a done or waived action again."""
+    form = await _form(request)
+    return await _change(
+        request,
+        api=api,
+        lang=lang,
+        session=session,
+        incident_id=incident_id,
+        action_id=action_id,
+        body={"status": "open"},
+        form=form,
+        fields=("status",),
+        prefix=f"reopen-{action_id}-",
+        done=lang.gettext("The action is open again."),
+    )

@@ -170,3 +170,37 @@
   });
   document.addEventListener("htmx:load", function (event) { init(event.target); });
 })();
+
+/* Actions: the "Add an action" form shows only the fieldsets of the chosen kind. Without this script
+   every kind's fieldset is shown, each saying which kind it belongs to; the server uses only the
+   chosen kind's fields. */
+(function () {
+  "use strict";
+
+  function showKindFields(form) {
+    var select = form.querySelector("select[name=kind]");
+    if (!select) return;
+    var kind = select.value;
+    form.classList.add("weerbaar-action-form--js");
+    Array.prototype.forEach.call(form.querySelectorAll("[data-kinds]"), function (fieldset) {
+      var match = fieldset.getAttribute("data-kinds").split(" ").indexOf(kind) !== -1;
+      fieldset.hidden = !match;
+      fieldset.disabled = !match;
+    });
+  }
+
+  function setUpKindForm(form) {
+    if (form.getAttribute("data-kind-ready")) return;
+    form.setAttribute("data-kind-ready", "true");
+    var select = form.querySelector("select[name=kind]");
+    if (!select) return;
+    select.addEventListener("change", function () { showKindFields(form); });
+    showKindFields(form);
+  }
+
+  function init(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-kind-form]"), setUpKindForm);
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (event) { init(event.target); });
+})();
