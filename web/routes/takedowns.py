@@ -120,7 +120,7 @@ async def change_takedown(
             request,
             lang,
             exc,
-            fields=("status", "response"),
+            fields=("status", "response") if target in RESPONSES else ("status",),
             form={"response": response_text},
             prefix=f"td-{takedown_id}-",
             page=incident_page(api, incident_id),
