@@ -14,6 +14,7 @@ from web.models import (
     ApiClientView,
     AuditEvent,
     CurrentUser,
+    CustodyEvent,
     Evidence,
     Incident,
     LegalAssessment,
@@ -239,6 +240,46 @@ class Api:
             timeout=UPLOAD_TIMEOUT,
         )
         return Evidence.model_validate(response.json())
+
+    async def store_evidence(
+        self, incident_id: str, upload: Upload, fields: Mapping[str, str]
+    ) -> tuple[Evidence, bool]:
+        """Add a file as evidence; False when the incident already held this file (the existing item)."""
+        response = await self._send(
+            "POST",
+            f"incidents/{incident_id}/evidence",
+            files={"file": (upload.filename, upload.stream, upload.content_type)},
+            data={k: v for k, v in fields.items() if v},
+            timeout=UPLOAD_TIMEOUT,
+        )
+        return Evidence.model_validate(response.json()), response.status_code == 201
+
+    async def get_evidence(self, evidence_id: str) -> tuple[Evidence, str]:
+        """One evidence item and its ETag."""
+        return await self._get_versioned(f"evidence/{evidence_id}", Evidence)
+
+    async def update_evidence(self, evidence_id: str, body: dict[str, Any], *, etag: str) -> Evidence:
+        """Change an item's details (source URL, capture time, account, description, kind)."""
+        return await self._merge_patch(f"evidence/{evidence_id}", Evidence, body, etag=etag)
+
+    async def set_legal_hold(self, evidence_id: str, *, active: bool, reason: str) -> Evidence:
+        """Set or release the legal hold, with the reason."""
+        response = await self._send(
+            "PUT", f"evidence/{evidence_id}/legal-hold", body={"active": active, "reason": reason}
+        )
+        return Evidence.model_validate(response.json())
+
+    async def remove_evidence(self, evidence_id: str, *, reason: str) -> Evidence:
+        """Remove the content at the end of retention (admins); a tombstone stays."""
+        response = await self._send("POST", f"evidence/{evidence_id}/removals", body={"reason": reason})
+        return Evidence.model_validate(response.json())
+
+    async def custody_events(self, evidence_id: str) -> list[CustodyEvent]:
+        """The item's chain of custody, oldest first (the first 200 events)."""
+        page = await self._get(
+            f"evidence/{evidence_id}/custody-events", Page[CustodyEvent], params={"limit": "200"}
+        )
+        return page.items
 
     async def verify_evidence(self, evidence_id: str) -> Verification:
         """Re-read the stored file and compare its hash."""

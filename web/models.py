@@ -199,12 +199,33 @@ class Evidence(View):
     sha256: str
     captured_at: datetime | None = None
     source_url: str | None = None
+    account_handle: str | None = None
     description: str = ""
+    uploaded_by: ActorRef | None = None
     uploaded_at: datetime
     legal_hold: bool = False
+    legal_hold_reason: str | None = None
+    legal_hold_changed_at: datetime | None = None
     last_verified_at: datetime | None = None
     last_verification_result: str | None = None
     removed_at: datetime | None = None
+    removal_reason: str | None = None
+
+
+class CustodyActor(View):
+    kind: str
+    id: str | None = None
+    label: str | None = None
+
+
+class CustodyEvent(View):
+    id: str
+    kind: str
+    at: datetime
+    actor: CustodyActor
+    origin: str | None = None
+    reason: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
 
 
 class Verification(View):
@@ -219,8 +240,14 @@ class Takedown(View):
     recipient_kind: str
     recipient_name: str
     recipient_email: str | None = None
+    recipient_address: str | None = None
     urls: list[str] = Field(default_factory=list)
     legal_ground: str = ""
+    illegality_explanation: str | None = None
+    notifier_name: str | None = None
+    notifier_email: str | None = None
+    good_faith: bool = False
+    evidence_ids: list[str] = Field(default_factory=list)
     status: str
     sent_at: datetime | None = None
     due_at: datetime | None = None

@@ -115,6 +115,17 @@ VERIFICATION_RESULTS = {
     "mismatch": N_("Changed: the hash does not match"),
     "missing": N_("Missing: the file is gone"),
 }
+CUSTODY_KINDS = {
+    "uploaded": N_("Uploaded"),
+    "viewed": N_("Viewed"),
+    "downloaded": N_("Downloaded"),
+    "exported": N_("Exported in a dossier"),
+    "verified": N_("Integrity checked"),
+    "hold_set": N_("Legal hold set"),
+    "hold_released": N_("Legal hold released"),
+    "removed": N_("Removed"),
+    "metadata_changed": N_("Details changed"),
+}
 PUNISHABLE = {
     "yes": N_("Punishable"),
     "under_circumstances": N_("Punishable under circumstances"),
@@ -130,6 +141,7 @@ VOCABULARIES = {
     "roles": ROLES,
     "evidence_kinds": EVIDENCE_KINDS,
     "verification_results": VERIFICATION_RESULTS,
+    "custody_kinds": CUSTODY_KINDS,
     "punishable": PUNISHABLE,
     "frequencies": FREQUENCIES,
     "targets": TARGETS,
@@ -214,6 +226,14 @@ TAKEDOWN_STATUSES = {
     "escalated": N_("Escalated"),
     "withdrawn": N_("Withdrawn"),
 }
+# Who a refused or unanswered request escalates to (the API's escalation chain); the court is last.
+TAKEDOWN_ESCALATION = {
+    "sender": "platform",
+    "platform": "data_protection_authority",
+    "search_engine": "data_protection_authority",
+    "provider": "court",
+    "data_protection_authority": "court",
+}
 # The answers a recipient can give to a sent request.
 TAKEDOWN_RESPONSES = ("acknowledged", "removed", "partially_removed", "refused", "no_response")
 
@@ -228,6 +248,7 @@ VOCABULARIES |= {
     "action_warnings": ACTION_WARNINGS,
     "recipient_kinds": RECIPIENT_KINDS,
     "takedown_statuses": TAKEDOWN_STATUSES,
+    "takedown_escalation": TAKEDOWN_ESCALATION,
 }
 
 RECORDING_KINDS = {"audio": N_("Sound"), "photo": N_("Photos"), "video": N_("Video")}
