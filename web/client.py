@@ -160,6 +160,29 @@ class Api:
         response = await self._send("POST", "users", body=body)
         return User.model_validate(response.json())
 
+    async def update_user(self, user_id: str, body: dict[str, Any], *, etag: str) -> User:
+        """Change a user's name, roles, language or active state (admin)."""
+        return await self._merge_patch(f"users/{user_id}", User, body, etag=etag)
+
+    async def reset_password(self, user_id: str) -> tuple[User, str]:
+        """A temporary password for the user (admin); shown once."""
+        response = await self._send("POST", f"users/{user_id}/password-resets")
+        data = response.json()
+        return User.model_validate(data["user"]), str(data["temporaryPassword"])
+
+    async def update_current_user(self, body: dict[str, Any]) -> User:
+        """Change the logged-in user's own name or language preference."""
+        response = await self._send(
+            "PATCH", "users/current", body=body, headers={"Content-Type": "application/merge-patch+json"}
+        )
+        return User.model_validate(response.json())
+
+    async def change_password(self, *, current: str, new: str) -> None:
+        """Change the logged-in user's password (the current one proves it is them)."""
+        await self._send(
+            "POST", "users/current/password", body={"currentPassword": current, "newPassword": new}
+        )
+
     # Incidents
 
     async def list_incidents(

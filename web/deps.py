@@ -18,6 +18,15 @@ class LoginRequired(Exception):
     """No valid login: the user goes to the login page (and comes back afterwards)."""
 
 
+class PasswordChangeRequired(Exception):
+    """An administrator reset the password: the user must choose a new one before anything else."""
+
+
+def _check_password_change(request: Request, session: WebSession) -> None:
+    if session.user and session.user.must_change_password and not request.url.path.startswith("/account"):
+        raise PasswordChangeRequired
+
+
 class CsrfRejected(Exception):
     """The form's security token is missing or does not match the session's."""
 
@@ -82,6 +91,7 @@ async def user_api(request: Request) -> AsyncIterator[Api]:
         if session.token:
             session.end(expired=True)
         raise LoginRequired
+    _check_password_change(request, session)
     async with make_http(request.app.state.api_url, request.app.state.transport) as http:
         yield Api(http, token=session.token, language=get_language(request).code)
 
@@ -91,6 +101,7 @@ def require_login(request: Request) -> WebSession:
     session = get_session(request)
     if not session.logged_in:
         raise LoginRequired
+    _check_password_change(request, session)
     return session
 
 

@@ -15,10 +15,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from web import htmx
 from web.assets import Assets
 from web.client import ApiError
-from web.deps import BodyTooLarge, CsrfRejected, LoginRequired, get_language, get_session, verify_csrf
+from web.deps import (
+    BodyTooLarge,
+    CsrfRejected,
+    LoginRequired,
+    PasswordChangeRequired,
+    get_language,
+    get_session,
+    verify_csrf,
+)
 from web.errors import describe
 from web.middleware import WebSessionMiddleware
 from web.routes import (
+    account,
     actions,
     admin,
     audit,
@@ -66,6 +75,7 @@ def create_web(
     web.include_router(assets.router())
     for module in (
         auth,
+        account,
         dashboard,
         incidents,
         evidence,
@@ -99,6 +109,10 @@ def _install_error_pages(web: FastAPI) -> None:
         target = request.url.path if request.method == "GET" and not htmx.is_htmx(request) else "/"
         url = f"/login?next={quote(target)}" if target != "/" else "/login"
         return htmx.redirect(request, url)
+
+    @web.exception_handler(PasswordChangeRequired)
+    async def _password_change(request: Request, _exc: PasswordChangeRequired) -> Response:
+        return htmx.redirect(request, "/account/password")
 
     @web.exception_handler(CsrfRejected)
     async def _csrf(request: Request, _exc: CsrfRejected) -> Response:

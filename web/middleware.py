@@ -43,8 +43,14 @@ class WebSessionMiddleware:
         raw = conn.cookies.get(name)
         session = self.codec.loads(raw) or WebSession()
         before = session.model_dump_json()
-        # The chosen language wins, then the browser's preference, then Dutch.
-        code = session_language(session) or negotiate(conn.headers.get("accept-language")) or "nl"
+        # The switch used in this session wins, then the user's stored preference, then the
+        # browser's preference for Dutch or Danish, then Dutch.
+        code = (
+            session_language(session)
+            or user_language(session)
+            or browser_language(conn.headers.get("accept-language"))
+            or "nl"
+        )
         scope.setdefault("state", {})
         scope["state"]["web_session"] = session
         zone = session.user.time_zone if session.user else None
@@ -84,3 +90,18 @@ class WebSessionMiddleware:
 def session_language(session: WebSession) -> str | None:
     """The language the user chose with the switch, if any."""
     return session.language if session.language in LOCALES else None
+
+
+def user_language(session: WebSession) -> str | None:
+    """The logged-in user's stored language preference, if any."""
+    locale = session.user.locale if session.user else None
+    return locale if locale in LOCALES else None
+
+
+def browser_language(accept_language: str | None) -> str | None:
+    """Dutch or Danish if the browser prefers one; English only by choice, never by the browser.
+
+    The UI is Dutch by default: an English-speaking browser alone does not make it English.
+    """
+    parts = [p for p in (accept_language or "").split(",") if not p.strip().lower().startswith("en")]
+    return negotiate(",".join(parts))

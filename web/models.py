@@ -31,7 +31,14 @@ class User(View):
     roles: list[str]
     locale: str | None = None
     is_active: bool = True
+    must_change_password: bool = False
+    version: int = 1
     created_at: datetime | None = None
+
+    @property
+    def etag(self) -> str:
+        """The If-Match value for changing this user."""
+        return f'"{self.version}"'
 
 
 class SessionUser(View):
@@ -40,6 +47,8 @@ class SessionUser(View):
     name: str
     roles: list[str]
     organisation_id: str
+    locale: str | None = None
+    must_change_password: bool = False
 
 
 class OrganisationSummary(View):

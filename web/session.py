@@ -22,6 +22,10 @@ class SessionUser(BaseModel):
     email: str
     name: str
     roles: list[str]
+    # The stored language preference (used unless the language switch was used in this session).
+    locale: str | None = None
+    # After an admin reset the password: the user is sent to change it before anything else.
+    must_change_password: bool = False
     # The organisation's time zone: dates are shown, and local times read, in it.
     time_zone: str = "Europe/Amsterdam"
 

@@ -90,9 +90,11 @@ def password_errors(password: str, *, email: str, field: str = "password") -> li
     if not password:
         return [FieldError(field, "required", code="required")]
     if len(password) < MIN_PASSWORD_LENGTH:
-        return [FieldError(field, f"must be at least {MIN_PASSWORD_LENGTH} characters", code="too_short")]
+        return [
+            FieldError(field, f"must be at least {MIN_PASSWORD_LENGTH} characters", code="password_too_short")
+        ]
     if not password.strip():
-        return [FieldError(field, "must not be only spaces", code="blank")]
+        return [FieldError(field, "must not be only spaces", code="password_blank")]
     if normalise_email(password) == normalise_email(email):
         return [FieldError(field, "must not be the e-mail address", code="same_as_email")]
     return []

@@ -123,8 +123,8 @@ def test_own_password_change_checks_current_and_policy_and_is_throttled(client, 
     wrong = client.post(url, json={"currentPassword": "nope", "newPassword": NEW_PASSWORD}, headers=headers)
     assert wrong.status_code == 400 and codes(wrong) == {"currentPassword": "wrong_password"}
     cases = {
-        "short": "too_short",
-        " " * 12: "blank",
+        "short": "password_too_short",
+        " " * 12: "password_blank",
         org["employee"].email.upper(): "same_as_email",
         "": "required",
         PASSWORD: "unchanged",
@@ -158,7 +158,7 @@ def test_password_policy_and_generic_answer_for_taken_addresses(client, org, oth
     url = "/api/v1/users"
     base = {"email": "new@utrecht.example", "roles": ["employee"]}
     blank = client.post(url, json={**base, "password": " " * 12}, headers=org["admin"].headers)
-    assert blank.status_code == 400 and codes(blank) == {"password": "blank"}
+    assert blank.status_code == 400 and codes(blank) == {"password": "password_blank"}
     same = client.post(url, json={**base, "password": base["email"]}, headers=org["admin"].headers)
     assert codes(same) == {"password": "same_as_email"}
     missing = client.post(url, json={"email": "", "password": "", "roles": []}, headers=org["admin"].headers)

@@ -1,4 +1,4 @@
-"""Administration: users (API clients and webhooks are in web.routes.integrations)."""
+"""Administration of users: add, edit (name, roles, language, active) and reset passwords."""
 
 from __future__ import annotations
 
@@ -8,44 +8,35 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from web import htmx
-from web.client import ApiError
+from web.client import Api, ApiError
 from web.deps import Lang, Session, UserApi
-from web.errors import describe
-from web.forms import field_errors
-from web.i18n import Language
+from web.refusal import refuse
 
 router = APIRouter(include_in_schema=False)
 USER_FIELDS = ("email", "name", "password", "roles")
+EDIT_FIELDS = ("name", "roles", "isActive", "locale")
 
 
-def _refused(
-    request: Request,
-    lang: Language,
-    exc: ApiError,
-    fields: tuple[str, ...],
-    form: dict[str, Any],
-    prefix: str,
-) -> Response:
-    if exc.status == 401:
-        raise exc
-    errors, rest = field_errors(lang.gettext, exc, fields)
-    summary = (
-        lang.gettext("Not saved: check the fields marked below.") if errors else describe(lang.gettext, exc)
-    )
-    context = {
-        "form": form,
-        "errors": errors,
-        "messages": [summary, *rest],
-        "fields": fields,
-        "prefix": prefix,
-    }
-    return htmx.oob_only(request, "forms/errors_oob.html", context, status_code=exc.status)
+def edit_prefix(user_id: str) -> str:
+    """The id prefix of one user's edit form on the users page."""
+    return f"edit-{user_id}-"
+
+
+async def _users_context(api: Api) -> dict[str, Any]:
+    return {"users": await api.list_users()}
+
+
+def _whole_page(response: Response) -> Response:
+    """For htmx: the answer (a page showing a secret once) replaces the current page."""
+    response.headers["HX-Retarget"] = "body"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response
 
 
 @router.get("/admin/users")
 async def users(request: Request, api: UserApi) -> Response:
-    """The organisation's users and a form to add one."""
-    return htmx.render(request, "admin/users.html", {"users": await api.list_users()})
+    """The organisation's users, a form per user and a form to add one."""
+    return htmx.render(request, "admin/users.html", await _users_context(api))
 
 
 @router.post("/admin/users")
@@ -58,6 +49,59 @@ async def create_user(request: Request, api: UserApi, lang: Lang, session: Sessi
     try:
         created = await api.create_user(body)
     except ApiError as exc:
-        return _refused(request, lang, exc, USER_FIELDS, values, "user-")
+
+        async def page() -> tuple[str, dict[str, Any]]:
+            return "admin/users.html", await _users_context(api)
+
+        kept = {**values, "password": ""}
+        return await refuse(request, lang, exc, fields=USER_FIELDS, form=kept, prefix="user-", page=page)
     session.flash("success", lang.gettext("User %(email)s is created.", email=created.email))
     return htmx.redirect(request, "/admin/users")
+
+
+@router.post("/admin/users/{user_id}")
+async def update_user(request: Request, user_id: str, api: UserApi, lang: Lang, session: Session) -> Response:
+    """Change a user's name, roles, language and whether they can log in."""
+    form = await request.form()
+    values: dict[str, Any] = {
+        "name": str(form.get("name") or ""),
+        "roles": [str(r) for r in form.getlist("roles")],
+        "isActive": form.get("isActive") == "true",
+        "locale": str(form.get("locale") or ""),
+        "etag": str(form.get("etag") or ""),
+    }
+    body = {k: values[k] for k in ("name", "roles", "isActive")} | {"locale": values["locale"] or None}
+    try:
+        updated = await api.update_user(user_id, body, etag=values["etag"])
+    except ApiError as exc:
+
+        async def page() -> tuple[str, dict[str, Any]]:
+            return "admin/users.html", {**await _users_context(api), "open_user": user_id}
+
+        return await refuse(
+            request,
+            lang,
+            exc,
+            fields=EDIT_FIELDS,
+            form=values,
+            prefix=edit_prefix(user_id),
+            page=page,
+            extra={"open_user": user_id},
+        )
+    session.flash("success", lang.gettext("The changes to %(name)s are saved.", name=updated.name))
+    return htmx.redirect(request, f"/admin/users#user-{user_id}")
+
+
+@router.post("/admin/users/{user_id}/password-reset")
+async def reset_password(request: Request, user_id: str, api: UserApi, lang: Lang) -> Response:
+    """Give the user a temporary password, shown this once; they must change it at their next login."""
+    try:
+        user, password = await api.reset_password(user_id)
+    except ApiError as exc:
+
+        async def page() -> tuple[str, dict[str, Any]]:
+            return "admin/users.html", {**await _users_context(api), "open_user": user_id}
+
+        return await refuse(request, lang, exc, fields=(), form={}, prefix=f"reset-{user_id}-", page=page)
+    context = {"reset_user": user, "secret": password}
+    return _whole_page(htmx.render(request, "admin/user_password.html", context))

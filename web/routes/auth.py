@@ -16,6 +16,8 @@ from web.i18n import LOCALES
 from web.session import SessionUser
 
 router = APIRouter(include_in_schema=False)
+# Where a user goes whose password an administrator reset.
+PASSWORD_CHANGE_URL = "/account/password"
 
 
 def safe_next(value: str | None) -> str:
@@ -78,8 +80,12 @@ async def login(
                 name=issued.user.name,
                 roles=issued.user.roles,
                 time_zone=zone,
+                locale=issued.user.locale,
+                must_change_password=issued.user.must_change_password,
             )
             session.expired = False
+            if issued.user.must_change_password:
+                return htmx.redirect(request, PASSWORD_CHANGE_URL)
             return htmx.redirect(request, safe_next(next_))
     context = {"form": form, "errors": errors, "message": message, "next": safe_next(next_)}
     return htmx.render(request, "login.html", context, status_code=400 if errors else 401)

@@ -204,3 +204,16 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.target); });
 })();
+
+/* Account forms: after a refused password change, the password fields are emptied (never kept). */
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target;
+    if (!form || !form.hasAttribute || !form.hasAttribute("data-clear-passwords")) return;
+    if (!event.detail.xhr || event.detail.xhr.status < 400) return;
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=password]"), function (input) {
+      input.value = "";
+    });
+  });
+})();
