@@ -278,7 +278,9 @@ def test_danish_sanction_form(server, browser, incident) -> None:
     context.close()
 
 
-def test_incident_page_with_the_action_form_open_passes_axe(server, browser, incident) -> None:
+def test_incident_page_with_the_action_form_open_passes_axe(
+    server, browser, incident, artifacts: Path
+) -> None:
     # axe-core is injected as an inline script, which the page's CSP forbids: bypass it here only.
     context = browser.new_context(locale="nl-NL", bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -286,5 +288,8 @@ def test_incident_page_with_the_action_form_open_passes_axe(server, browser, inc
     _open_form(page, server, incident["id"])
     page.select_option("#action-input-kind", "contact_restriction")
     assert axe_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.locator("#actions").screenshot(path=str(artifacts / "actions-open-390.png"))
     context.close()
     assert _api(server, "GET", f"incidents/{incident['id']}")["id"] == incident["id"]
