@@ -120,7 +120,7 @@ def test_recording_permission_desk_registers_and_hands_a_receipt(
     page.fill("#rp-input-requester", "J. de Vries")
     page.fill("#rp-input-place", "Balie 3, stadskantoor")
     page.check("#rp-kinds-audio")
-    page.fill("#rp-input-employees", "Medewerker Balie")
+    page.fill("#rp-input-employee-0-name", "Medewerker Balie")
     page.select_option("#rp-input-decision", "granted")
     page.check("#rp-input-conditionsAccepted")
     page.click("button:has-text('Registreren')")

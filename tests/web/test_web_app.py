@@ -22,16 +22,20 @@ from web.vocabulary import (
     ACTION_KINDS,
     BEHAVIOURS,
     CLASSIFICATIONS,
-    DECISIONS,
+    CONSENTS,
     CUSTODY_KINDS,
+    DECISIONS,
     EVIDENCE_KINDS,
     LOCATION_KINDS,
     PLATFORMS,
     RECIPIENT_KINDS,
+    RECORDING_KINDS,
+    REFUSAL_GROUNDS,
     ROLES,
     SEVERITIES,
     STATUSES,
     TAKEDOWN_STATUSES,
+    VIOLATION_KINDS,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,6 +187,10 @@ def test_the_vocabularies_match_the_contract() -> None:
         "RecipientKind": RECIPIENT_KINDS,
         "TakedownStatus": TAKEDOWN_STATUSES,
         "Decision": DECISIONS,
+        "RecordingKind": RECORDING_KINDS,
+        "RefusalGround": REFUSAL_GROUNDS,
+        "Consent": CONSENTS,
+        "ViolationKind": VIOLATION_KINDS,
     }
     for name, vocabulary in expected.items():
         assert name in schemas, name
