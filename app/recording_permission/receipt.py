@@ -44,7 +44,7 @@ TEMPLATE = """<!doctype html>
 """
 
 
-def _local(moment: datetime, country: str) -> str:
+def local_time(moment: datetime, country: str) -> str:
     zone = ZoneInfo(ZONES.get(country, "UTC"))
     return moment.astimezone(zone).strftime("%d-%m-%Y %H:%M %Z")
 
@@ -56,7 +56,7 @@ def receipt_html(permission: RecordingPermission, organisation: Organisation, la
     rows: list[tuple[str, str]] = [
         (t["reference"], str(permission.id)),
         (t["requester"], permission.requester_name),
-        (t["conversation"], _local(permission.conversation_at, organisation.country)),
+        (t["conversation"], local_time(permission.conversation_at, organisation.country)),
         (t["place"], permission.place),
         (t["public_space"], t["yes"] if permission.public_space else t["no"]),
         (t["kinds"], ", ".join(t[k.value] for k in permission.kinds)),
@@ -69,7 +69,7 @@ def receipt_html(permission: RecordingPermission, organisation: Organisation, la
     if permission.alternative:
         rows.append((t["alternative"], permission.alternative))
     if permission.decided_at:
-        rows.append((t["decided_at"], _local(permission.decided_at, organisation.country)))
+        rows.append((t["decided_at"], local_time(permission.decided_at, organisation.country)))
     rows.append((t["conditions_accepted"], t["yes"] if permission.conditions_accepted else t["no"]))
     return pdf.render_template(
         TEMPLATE,
@@ -93,7 +93,7 @@ def render(
     if permission.decision == Decision.pending.value:
         raise InvalidState(
             "The request has no decision yet; record the decision before printing the receipt.",
-            [FieldError("decision", "is pending")],
+            [FieldError("decision", "is pending", "pending")],
         )
     organisation = session.get(Organisation, permission.organisation_id)
     assert organisation is not None

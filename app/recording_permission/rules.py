@@ -51,7 +51,9 @@ def _employee_errors(state: RequestState) -> list[FieldError]:
             seen.add(employee.user_id)
         if employee.consent == Consent.not_asked:
             if employee.consent_at is not None:
-                errors.append(FieldError(f"{where}/consentAt", "only with consent given or refused"))
+                errors.append(
+                    FieldError(f"{where}/consentAt", "only with consent given or refused", "not-allowed")
+                )
             continue
         if employee.consent_at is None:
             errors.append(
@@ -86,20 +88,24 @@ def _not_granted_errors(state: RequestState) -> list[FieldError]:
             FieldError(
                 "alternative",
                 "audio may only be refused for weighty reasons, and an alternative is then offered",
-                "required",
+                "audio-refusal-needs-alternative",
             )
         )
     if state.refusal_ground == RefusalGround.portrait_right:
         if not wants_images:
             errors.append(
-                FieldError("refusalGround", "portrait right concerns images: only for photo or video")
+                FieldError(
+                    "refusalGround",
+                    "portrait right concerns images: only for photo or video",
+                    "portrait-right-needs-images",
+                )
             )
         elif not any(e.consent == Consent.refused for e in state.employees):
             errors.append(
                 FieldError(
                     "employees",
                     "a refusal on portrait right names the employee: give them consent refused",
-                    "required",
+                    "portrait-right-needs-refusing-employee",
                 )
             )
     return errors
@@ -119,6 +125,7 @@ def _granted_errors(state: RequestState) -> list[FieldError]:
                 FieldError(
                     f"employees/{index}/consent",
                     "this employee refused images (portrait right): refuse or offer an alternative",
+                    "consent-refused",
                 )
             )
         elif employee.consent != Consent.given and not state.public_space:
@@ -126,7 +133,7 @@ def _granted_errors(state: RequestState) -> list[FieldError]:
                 FieldError(
                     f"employees/{index}/consent",
                     "photo or video outside public space needs the prior consent of every employee",
-                    "required",
+                    "consent-needed",
                 )
             )
     return errors
@@ -136,14 +143,18 @@ def check(state: RequestState, *, now: datetime) -> list[FieldError]:
     """Every rule the request breaks, as field errors (empty when it is valid)."""
     errors: list[FieldError] = []
     if state.conversation_at > now + MAX_AHEAD:
-        errors.append(FieldError("conversationAt", "must not be more than a year ahead"))
+        errors.append(FieldError("conversationAt", "must not be more than a year ahead", "too-far-ahead"))
     errors.extend(_employee_errors(state))
     if state.decision in NOT_GRANTED:
         errors.extend(_not_granted_errors(state))
     else:
         for name, value in (("refusalGround", state.refusal_ground), ("alternative", state.alternative)):
             if value is not None:
-                errors.append(FieldError(name, "only when the request is refused or an alternative offered"))
+                errors.append(
+                    FieldError(
+                        name, "only when the request is refused or an alternative offered", "not-allowed"
+                    )
+                )
     if state.decision == Decision.granted:
         errors.extend(_granted_errors(state))
     return errors

@@ -172,7 +172,9 @@ def _user_errors(
             continue
         user = session.get(User, employee.user_id)
         if user is None or user.organisation_id != organisation_id:
-            errors.append(FieldError(f"employees/{index}/userId", "no such user in this organisation"))
+            errors.append(
+                FieldError(f"employees/{index}/userId", "no such user in this organisation", "unknown-user")
+            )
     return errors
 
 
@@ -307,7 +309,8 @@ def update(
     nulls = sorted(f for f in fields if f in NOT_NULL and getattr(data, f) is None)
     if nulls:
         raise Invalid(
-            "Some fields cannot be cleared.", [FieldError(to_camel(f), "must not be null") for f in nulls]
+            "Some fields cannot be cleared.",
+            [FieldError(to_camel(f), "must not be null", "not-null") for f in nulls],
         )
     concurrency.check_if_match(current=etag(permission), if_match=if_match, what="the recording permission")
     current = _state(permission)

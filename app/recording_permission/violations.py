@@ -20,8 +20,10 @@ from app.recording_permission.models import (
     RecordingPermission,
     RecordingViolation,
 )
+from app.recording_permission.receipt import local_time
 from app.recording_permission.schemas import RecordingViolationCreate, RecordingViolationPublic, actor_ref
 from app.recording_permission.service import require_writer
+from app.recording_permission.texts import RECEIPT
 
 # Conditions exist once the requester accepted a permission or the alternative offered.
 WITH_CONDITIONS = frozenset({Decision.granted.value, Decision.alternative_offered.value})
@@ -33,13 +35,65 @@ TITLES = {
 }
 
 
+# The line that ties the incident to the permission, in the organisation's language.
+CONTEXT = {
+    Locale.nl: "Toestemming voor opname {id}: {kinds}, gesprek op {at} in {place}; beslissing: {decision}; "
+    "overtreding: {breach}.",
+    Locale.da: "Tilladelse til optagelse {id}: {kinds}, samtale {at} på {place}; afgørelse: {decision}; "
+    "overtrædelse: {breach}.",
+    Locale.en: "Recording permission {id}: {kinds}, conversation {at} at {place}; decision: {decision}; "
+    "breach: {breach}.",
+}
+VIOLATION_LABELS = {
+    Locale.nl: {
+        "recording_without_permission": "opname zonder toestemming",
+        "publication": "openbaar gemaakt",
+        "editing": "geknipt of bewerkt",
+        "sharing": "gedeeld met anderen",
+    },
+    Locale.da: {
+        "recording_without_permission": "optagelse uden tilladelse",
+        "publication": "offentliggjort",
+        "editing": "klippet eller redigeret",
+        "sharing": "delt med andre",
+    },
+    Locale.en: {
+        "recording_without_permission": "recording without permission",
+        "publication": "published",
+        "editing": "cut or edited",
+        "sharing": "shared with others",
+    },
+}
+
+
+def context_line(permission: RecordingPermission, kinds: list[str], organisation: Organisation | None) -> str:
+    """The permission and the breach in one line, in the organisation's language."""
+    language = Locale(organisation.default_locale) if organisation else Locale.nl
+    t = RECEIPT[language]
+    return CONTEXT[language].format(
+        id=permission.id,
+        kinds=", ".join(t[k.value] for k in permission.kinds),
+        at=local_time(permission.conversation_at, organisation.country if organisation else ""),
+        place=permission.place,
+        decision=t[permission.decision].lower(),
+        breach=", ".join(VIOLATION_LABELS[language][k] for k in kinds),
+    )
+
+
 def _check(permission: RecordingPermission, data: RecordingViolationCreate) -> None:
     if permission.decision not in WITH_CONDITIONS:
         raise InvalidState(
             f"The request was {permission.decision.replace('_', ' ')}: it has no conditions to breach. "
             "Register a recording made without permission as an incident with behaviour "
             "unauthorised_recording (POST /incidents).",
-            [FieldError("recordingPermissionId", f"decision is {permission.decision}", location="path")],
+            [
+                FieldError(
+                    "recordingPermissionId",
+                    f"decision is {permission.decision}",
+                    "no-conditions",
+                    location="path",
+                )
+            ],
         )
     errors = []
     if data.occurred_at < permission.conversation_at:
@@ -49,20 +103,16 @@ def _check(permission: RecordingPermission, data: RecordingViolationCreate) -> N
             )
         )
     if data.detected_at is not None and data.detected_at < data.occurred_at:
-        errors.append(FieldError("detectedAt", "must not be before occurredAt"))
+        errors.append(FieldError("detectedAt", "must not be before occurredAt", "before-occurred"))
     if errors:
         raise Invalid("The violation is not valid.", errors)
 
 
 def _incident_body(
-    permission: RecordingPermission, data: RecordingViolationCreate, language: Locale
+    permission: RecordingPermission, data: RecordingViolationCreate, organisation: Organisation | None
 ) -> IncidentCreate:
-    kinds = ", ".join(k.value for k in data.kinds)
-    context = (
-        f"Recording permission {permission.id}: {', '.join(k.value for k in permission.kinds)}, "
-        f"conversation {permission.conversation_at.isoformat()} at {permission.place}; "
-        f"decision {permission.decision}; breach: {kinds}."
-    )
+    language = Locale(organisation.default_locale) if organisation else Locale.nl
+    context = context_line(permission, [k.value for k in data.kinds], organisation)
     description = f"{data.description}\n\n{context}" if data.description else context
     title = f"{TITLES[language]}: {permission.requester_name}"
     body: dict[str, Any] = {
@@ -92,8 +142,7 @@ def create(
     require_writer(actor)
     _check(permission, data)
     organisation = session.get(Organisation, permission.organisation_id)
-    language = Locale(organisation.default_locale) if organisation else Locale.nl
-    incident = incidents.create(session, data=_incident_body(permission, data, language), actor=actor)
+    incident = incidents.create(session, data=_incident_body(permission, data, organisation), actor=actor)
     violation = RecordingViolation(
         organisation_id=permission.organisation_id,
         recording_permission_id=permission.id,
