@@ -102,13 +102,13 @@ def test_admin_replaces_a_template_and_letters_use_it(client, org, engine):
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "code"),
     [
-        "<html><body>{% if request.recipientName %}unclosed</body></html>",
-        "<html><body>{{ request.__class__.__mro__[1].__subclasses__() }}</body></html>",
+        ("<html><body>{% if request.recipientName %}unclosed</body></html>", "template_syntax"),
+        ("<html><body>{{ request.__class__.__mro__[1].__subclasses__() }}</body></html>", "template_render"),
     ],
 )
-def test_broken_or_unsafe_templates_are_refused(client, org, body):
+def test_broken_or_unsafe_templates_are_refused(client, org, body, code):
     url = "/api/v1/letter-templates/nl"
     current = client.get(url, headers=org["admin"].headers)
     response = client.put(
@@ -116,6 +116,9 @@ def test_broken_or_unsafe_templates_are_refused(client, org, body):
     )
     assert response.status_code == 400, response.text
     assert response.json()["errors"][0]["name"] == "body"
+    assert response.json()["errors"][0]["code"] == code
+    if code == "template_syntax":
+        assert response.json()["errors"][0]["detail"].startswith("line 1:")
     assert client.get(url, headers=org["admin"].headers).json()["version"] == 1
 
 

@@ -208,6 +208,8 @@ def test_private_or_malformed_targets_are_400_and_nothing_is_written(client, org
     assert response.status_code == 400, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"][0]["name"] == "url"
+    malformed = url.startswith("ftp:") or "@" in url
+    assert response.json()["errors"][0]["code"] == ("url_invalid" if malformed else "target_not_public")
     with Session(engine) as session:
         assert session.exec(select(WebhookSubscription)).all() == []
 
@@ -220,6 +222,7 @@ def test_http_is_refused_in_production(engine, org):
             session, data=data, actor=actor, allow_private=True, require_https=True, secret_key=SECRET
         )
     assert "https" in refused.value.errors[0].detail
+    assert refused.value.errors[0].code == "https_required"
 
 
 def test_unknown_event_type_is_400(client, org):
