@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 NPM_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json | cut -c1-12)
 RULESET ?= ../shared/adr/ruleset.yaml
 
-.PHONY: install run test lint typecheck pytest openapi spectral bench clean
+.PHONY: install run test lint typecheck pytest openapi spectral bench bench-web clean
 
 install: $(STAMP)
 
@@ -54,6 +54,10 @@ bench: install
 		if [ -f bench/$$module.py ]; then $(BIN)/python -m bench.$$module || exit 1; \
 		else echo "bench.$$module: skipped (not present)"; fi; \
 	done
+
+# The web pages (dashboard, incident page, list) on 10,000 incidents; BENCH_ARGS=--size 2000 for a short run.
+bench-web: install
+	$(BIN)/python -m bench.web_pages --readme $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache
