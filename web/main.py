@@ -37,6 +37,7 @@ from web.routes import (
     incidents,
     integrations,
     legal,
+    perpetrators,
     recording_permissions,
     takedowns,
 )
@@ -78,6 +79,7 @@ def create_web(
         account,
         dashboard,
         incidents,
+        perpetrators,
         evidence,
         actions,
         takedowns,
