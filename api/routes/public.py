@@ -28,6 +28,8 @@ CSP = (
     f"default-src 'none'; style-src 'sha256-{STYLE_HASH}'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
 )
+# The label of the language menu, in the page's language (no English on a Dutch or Danish page).
+NAV_LABELS = {Locale.nl: "Taal", Locale.da: "Sprog", Locale.en: "Language"}
 LANGUAGE_NAMES = {Locale.nl: "Nederlands", Locale.da: "Dansk", Locale.en: "English"}
 NOT_FOUND = {
     Locale.nl: "Deze pagina bestaat niet.",
@@ -47,7 +49,7 @@ PAGE = _env.from_string(
 <body>
 <header>
 <p>{{ organisation }}</p>
-<nav aria-label="Language">{% for code, name in languages %}{% if code == language %}
+<nav aria-label="{{ nav_label }}">{% for code, name in languages %}{% if code == language %}
 <strong lang="{{ code }}" aria-current="page">{{ name }}</strong>{% else %}
 <a href="?language={{ code }}" hreflang="{{ code }}" lang="{{ code }}">{{ name }}</a>{% endif %}{% endfor %}
 </nav>
@@ -131,6 +133,7 @@ def recording_rules_page(
         organisation=view.organisation.name,
         style=STYLE,
         languages=[(code.value, name) for code, name in LANGUAGE_NAMES.items()],
+        nav_label=NAV_LABELS[view.language],
         blocks=house_rules.blocks(view.body),
     )
     headers = _headers(view.language)

@@ -351,3 +351,44 @@ def test_list_filters_and_pages(client, org):
         url = page["next"]
     assert len(seen) == len(set(seen)) == 3
     assert client.get(f"{URL}?cursor=bogus", headers=headers).status_code == 400
+
+
+def test_each_broken_rule_has_its_own_code(client, org):
+    """The UI words each rule by its code; none of them falls back to a generic one."""
+    cases = [
+        (
+            permission_body(decision="refused", conditionsAccepted=False),
+            {
+                ("reason", "required"),
+                ("refusalGround", "required"),
+                ("alternative", "audio-refusal-needs-alternative"),
+            },
+        ),
+        (
+            permission_body(
+                kinds=["photo"], employees=[{"name": "A", "consent": "refused", "consentAt": BEFORE}]
+            ),
+            {("employees/0/consent", "consent-refused")},
+        ),
+        (
+            permission_body(kinds=["video"], employees=[{"name": "A"}]),
+            {("employees/0/consent", "consent-needed")},
+        ),
+        (
+            permission_body(
+                decision="alternative_offered",
+                refusalGround="portrait_right",
+                reason="Weigert beeld",
+                alternative="Alleen geluid",
+            ),
+            {("refusalGround", "portrait-right-needs-images")},
+        ),
+        (
+            permission_body(refusalGround="weighty_reason", employees=[{"name": "A", "consentAt": BEFORE}]),
+            {("refusalGround", "not-allowed"), ("employees/0/consentAt", "not-allowed")},
+        ),
+    ]
+    for body, expected in cases:
+        response = client.post(URL, json=body, headers=org["manager"].headers)
+        assert response.status_code == 400, response.text
+        assert {(e["name"], e["code"]) for e in response.json()["errors"]} == expected

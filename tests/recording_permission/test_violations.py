@@ -156,3 +156,40 @@ def test_api_client_needs_incident_write_scope_too(client, org, engine):
     assert count(engine, Incident) == 0
     both = make_api_client(engine, org, scopes=[Scope.recording_permissions_write, Scope.incidents_write])
     assert client.post(url, json=violation_body(), headers=both).status_code == 201
+
+
+def test_violation_incident_describes_the_permission_in_the_organisations_language(client, org, other_org):
+    permission = _granted(client, org)
+    response = client.post(
+        f"{URL}/{permission['id']}/violations", json=violation_body(), headers=org["manager"].headers
+    )
+    incident = client.get(
+        f"/api/v1/incidents/{response.json()['incidentId']}", headers=org["manager"].headers
+    )
+    description = incident.json()["description"]
+    assert "Toestemming voor opname" in description and "openbaar gemaakt" in description
+    assert "Recording permission" not in description and "publication" not in description
+
+    danish = client.post(URL, json=permission_body(), headers=other_org["case_handler"].headers).json()
+    response = client.post(
+        f"{URL}/{danish['id']}/violations", json=violation_body(), headers=other_org["case_handler"].headers
+    )
+    incident = client.get(
+        f"/api/v1/incidents/{response.json()['incidentId']}", headers=other_org["case_handler"].headers
+    )
+    assert "Tilladelse til optagelse" in incident.json()["description"]
+    assert "offentliggjort" in incident.json()["description"]
+
+
+def test_violation_on_a_refused_permission_names_a_specific_code(client, org):
+    body = permission_body(
+        decision="refused", refusalGround="weighty_reason", reason="Veiligheid", alternative="Verslag"
+    )
+    refused = client.post(URL, json=body, headers=org["manager"].headers).json()
+    response = client.post(
+        f"{URL}/{refused['id']}/violations", json=violation_body(), headers=org["manager"].headers
+    )
+    assert response.status_code == 409
+    assert [(e["name"], e["code"]) for e in response.json()["errors"]] == [
+        ("recordingPermissionId", "no-conditions")
+    ]

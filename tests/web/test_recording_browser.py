@@ -291,6 +291,7 @@ def test_house_rules_are_edited_in_danish_and_published(server, page, artifacts:
     assert page.inner_text("h1") == "Husorden om optagelser i Utrecht"
     assert page.inner_text("li") == "Kun med samtykke."
     assert page.locator("html").get_attribute("lang") == "da"
+    assert page.get_attribute("nav", "aria-label") == "Sprog"
     for code, heading in (("nl", "Spelregels"), ("en", "Rules")):
         page.goto(f"{server.url}/public/utrecht/recording-rules?language={code}")
         assert page.locator("html").get_attribute("lang") == code

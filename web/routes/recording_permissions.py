@@ -19,6 +19,7 @@ from web.i18n import N_, Language
 from web.models import RecordingPermission
 from web.refusal import refuse
 from web.routes.evidence import _stream
+from web.vocabulary import BEHAVIOURS
 
 router = APIRouter(include_in_schema=False)
 # Every employee row the form may carry (the API accepts 20); empty rows are ignored.
@@ -242,6 +243,8 @@ async def _detail_page(api: Api, permission_id: str, lang: Language) -> tuple[st
         "violation_form": {"occurredAt": now, "kinds": [], "behaviours": [], "platform": "other"},
         "languages": LANGUAGES,
         "etag": etag,
+        # Every breach is a recording without permission; the form asks for what came on top.
+        "other_behaviours": [(k, v) for k, v in BEHAVIOURS.items() if k != "unauthorised_recording"],
     }
 
 
