@@ -306,7 +306,8 @@ def update(
         _check_evidence(session, incident_id=request.incident_id, evidence_ids=data.evidence_ids or [])
         _link_evidence(session, request=request, evidence_ids=data.evidence_ids or [])
     for name in draft_changes - {"evidence_ids"}:
-        setattr(request, name, getattr(data, name))
+        value = getattr(data, name)
+        setattr(request, name, (value or "") if name == "legal_ground" else value)
     incident = session.get(Incident, request.incident_id)
     assert incident is not None
     follow_up = None

@@ -67,6 +67,8 @@ def test_links_are_checked_and_change_only_while_draft(client, org, other_org):
     )
     url = f"/api/v1/takedown-requests/{created.json()['id']}"
     assert created.json()["evidenceIds"] == []
+    cleared = patch(client, url, {"legalGround": None, "recipientEmail": None}, org["case_handler"])
+    assert cleared.status_code == 200 and cleared.json()["legalGround"] == ""
     linked = patch(client, url, {"evidenceIds": [mine]}, org["case_handler"])
     assert linked.status_code == 200 and linked.json()["evidenceIds"] == [mine]
     bad = patch(client, url, {"evidenceIds": [theirs]}, org["case_handler"])

@@ -206,12 +206,27 @@ def test_every_recipient_kind_through_the_whole_lifecycle(server, page, artifact
             assert follow_up["status"] == "draft" and follow_up["evidenceIds"] == [evidence_id]
             chain = page.locator(f"#takedown-{follow_up['id']} .weerbaar-chain").inner_text()
             assert name in chain
-            # The follow-up draft is withdrawn: this test drafts each kind itself.
-            with page.expect_navigation():
-                page.locator(
-                    f"#takedown-{follow_up['id']} form[action$='/status'] button", has_text="Intrekken"
-                ).click()
-            assert get(server, f"/takedown-requests/{follow_up['id']}")["status"] == "withdrawn"
+            follow = f"#takedown-{follow_up['id']}"
+            if kind == "sender":
+                # The platform draft the escalation made is completed in its edit form and sent.
+                edit = f"tde-{follow_up['id']}-"
+                assert page.input_value(f"#{edit}input-recipientName") == ""
+                page.fill(f"#{edit}input-recipientName", "Forumbeheerder")
+                page.fill(f"#{edit}input-illegalityExplanation", "Belediging van een medewerker.")
+                page.fill(f"#{edit}input-notifierName", "Coördinator Agressie")
+                page.fill(f"#{edit}input-notifierEmail", "coordinator@utrecht.example")
+                page.check(f"#{edit}input-goodFaith")
+                submit(page, f"{follow} form[action$='/takedowns/{follow_up['id']}']")
+                with page.expect_navigation():
+                    page.locator(f"{follow} form[action$='/status'] button", has_text="verzonden").click()
+                sent = get(server, f"/takedown-requests/{follow_up['id']}")
+                assert sent["status"] == "sent" and sent["recipientName"] == "Forumbeheerder"
+                assert sent["goodFaith"] is True and sent["evidenceIds"] == [evidence_id]
+            else:
+                # The follow-up draft is withdrawn: this test drafts each kind itself.
+                with page.expect_navigation():
+                    page.locator(f"{follow} form[action$='/status'] button", has_text="Intrekken").click()
+                assert get(server, f"/takedown-requests/{follow_up['id']}")["status"] == "withdrawn"
         else:
             assert page.locator(f"{card} button", has_text="Escaleren").count() == 0
     both_widths(page, artifacts, "takedowns")
