@@ -253,3 +253,32 @@ def test_letter_template_with_a_syntax_error_then_a_valid_one(
         got = http.get("letter-templates/nl", headers=bearer(server.tenant["coordinator"].token)).json()
         assert got["body"] == valid and got["version"] == 2
     assert page.errors == []
+
+
+@pytest.mark.parametrize("locale", ["da-DK", "en-GB"])
+def test_the_new_pages_speak_danish_and_english(
+    server: LiveServer, browser, locale: str, artifacts: Path
+) -> None:
+    context = browser.new_context(locale=locale, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        login(page, server.url, ADMIN)
+        if locale.startswith("en"):  # English only by choice (the switch), never by the browser
+            page.goto(f"{server.url}/language/en?next=/")
+        dutch = ("Juridisch", "Briefsjablonen", "Toevoegen", "Wanneer", "Strafbaar", "Gebruikers")
+        for path in (
+            "/admin/api-clients",
+            "/admin/webhooks",
+            "/admin/letter-templates/da",
+            "/legal/packs/dk",
+        ):
+            page.goto(f"{server.url}{path}")
+            text = page.inner_text("main")
+            assert not [word for word in dutch if word in text], (locale, path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+            name = path.strip("/").replace("/", "-")
+            shoot(page, artifacts, f"{name}-{locale}-390")
+        if locale == "da-DK":
+            assert "Hvornår:" in page.inner_text("main") and "Strfl." in page.inner_text("main")
+    finally:
+        context.close()
