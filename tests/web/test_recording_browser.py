@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web.helpers import AXE, axe_violations, login, shoot
+from tests.web.helpers import AXE, axe_violations, log_in, login, shoot
 
 pytestmark = pytest.mark.slow
 
@@ -318,3 +318,30 @@ def test_desk_detail_and_house_rules_pages_have_no_axe_violations(server, browse
     found["desk with errors"] = axe_violations(tab)
     context.close()
     assert found == {k: [] for k in found}
+
+
+def test_without_javascript_a_refused_request_comes_back_filled_in_with_dutch_errors(
+    browser_client, tenant
+) -> None:
+    token = log_in(browser_client)
+    response = browser_client.post(
+        "/recording-permissions",
+        data={
+            "csrf_token": token,
+            "requester": "Z. Script",
+            "place": "Balie 1",
+            "conversationAt": "2026-03-02T10:00",
+            "kinds": "audio",
+            "employee-0-name": "Medewerker Een",
+            "employee-0-consent": "not_asked",
+            "decision": "refused",
+        },
+        headers={"Accept-Language": "nl"},
+    )
+    assert response.status_code == 400
+    html = response.text
+    assert 'value="Z. Script"' in html and 'value="Medewerker Een"' in html
+    errors = re.search(r'id="rp-error-alternative"[^>]*>(.*?)</div>', html, re.S)
+    assert errors and "zwaarwegende redenen" in errors.group(1)
+    assert 'href="#rp-error-reason"' in html
+    assert 'id="rp-input-employee-2-name"' in html  # empty rows to add employees without a script
