@@ -225,3 +225,31 @@ def test_an_english_browser_that_chose_nothing_sees_dutch(server, browser) -> No
     tab.wait_for_load_state("networkidle")
     assert tab.get_attribute("html", "lang") == "en"
     context.close()
+
+
+def test_without_javascript_a_refused_new_user_comes_back_filled_in(server, browser, artifacts) -> None:
+    context = browser.new_context(locale="nl-NL", java_script_enabled=False)
+    tab = context.new_page()
+    login(tab, server.url, "coordinator@utrecht.example")
+    tab.goto(f"{server.url}/admin/users")
+    tab.fill("#user-input-email", "nieuw@utrecht.example")
+    tab.fill("#user-input-name", "Nieuwe Collega")
+    tab.fill("#user-input-password", " " * 12)
+    tab.check("#user-roles-legal")
+    tab.click("form[action='/admin/users'] button[type=submit]")
+    assert "meer bevatten dan spaties" in tab.inner_text("#user-error-password")
+    assert "Niet opgeslagen" in tab.inner_text("#user-form-messages")
+    assert tab.input_value("#user-input-email") == "nieuw@utrecht.example"
+    assert tab.input_value("#user-input-password") == ""
+    assert tab.is_checked("#user-roles-legal")
+    shoot(tab, artifacts, "users-admin-nojs-refused")
+    # Sent again with a proper password, the user is added.
+    tab.fill("#user-input-password", NEW_PASSWORD)
+    tab.click("form[action='/admin/users'] button[type=submit]")
+    assert "nieuw@utrecht.example" in tab.inner_text("[data-testid='user-nieuw@utrecht.example']")
+    context.close()
+    users = httpx.get(
+        f"{server.url}/api/v1/users", headers=server.tenant["coordinator"].headers, timeout=10
+    ).json()
+    added = next(u for u in users if u["email"] == "nieuw@utrecht.example")
+    assert added["roles"] == ["legal"] and added["name"] == "Nieuwe Collega"
