@@ -248,18 +248,24 @@ async def create_incident(request: Request, api: UserApi, lang: Lang, session: S
     files = [f for f in form.getlist("screenshots") if isinstance(f, UploadFile) and f.filename]
     extra = {"mode": "new"}
 
-    async def refused(exc: ApiError) -> Response:
+    async def refused(exc: ApiError, **more: Any) -> Response:
         return await refuse(
-            request, lang, exc, fields=_fields("new"), form=values, template="incidents/new.html", extra=extra
+            request,
+            lang,
+            exc,
+            fields=_fields("new"),
+            form=values,
+            template="incidents/new.html",
+            extra=extra | more,
         )
 
     problem = await check_screenshots(files, lang=lang, max_bytes=request.app.state.max_upload_bytes)
     if problem:
-        return await refused(
-            ApiError(
-                status=400, detail=problem, errors=[FieldProblem("body", "screenshots", "file", problem)]
-            )
+        # Checked here, already in the user's language and naming the file: shown as it is.
+        exc = ApiError(
+            status=400, detail=problem, errors=[FieldProblem("body", "screenshots", "file", problem)]
         )
+        return await refused(exc, errors={"screenshots": problem})
     try:
         incident = await api.create_incident(_body(values, edit=False))
     except ApiError as exc:
