@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from sqlmodel import Session, select
 from app.db import utcnow
 from app.webhook.models import WebhookAttempt, WebhookDelivery
 from tests.fixtures.factories import add_member, incident_body
-from tests.web.helpers import axe_violations, login, shoot
+from tests.web.helpers import axe_violations, log_in, login, shoot
 from tests.web.server import LiveServer
 from web.vocabulary import DELIVERY_STATUSES, EVENT_TYPES, SCOPES, SUBSCRIPTION_STATUSES
 
@@ -219,6 +221,13 @@ def test_legal_staff_edit_an_article_title_used_by_the_assessment(
     page.wait_for_url(f"{server.url}/legal/packs/nl")
     assert "Bedreiging (aangepast)" in page.inner_text("[data-testid=rule-threat]")
     at_both_widths(page, artifacts, "legal-pack-saved")
+    # The political office holder rule has the same editor, with an explanation instead of a condition.
+    page.click("a[href='/legal/packs/nl/rules/political-office-holder']")
+    page.wait_for_selector("#rule-input-text\\.nl")
+    no_axe_violations(page)
+    page.fill("#rule-input-text\\.en", "Political office holders are out of scope of the protocol.")
+    page.click("form.weerbaar-rule-form button[type=submit]")
+    page.wait_for_url(f"{server.url}/legal/packs/nl")
 
     admin = server.tenant["coordinator"]
     with api(server) as http:
@@ -226,7 +235,11 @@ def test_legal_staff_edit_an_article_title_used_by_the_assessment(
         assessment = http.get(f"incidents/{incident['id']}/legal-assessment", headers=bearer(admin.token))
         titles = [a["title"]["nl"] for a in assessment.json()["suggestedArticles"]]
         assert titles == ["Bedreiging (aangepast)"]
-        assert http.get("legal-packs/nl", headers=bearer(admin.token)).json()["source"] == "Eigen lezing"
+        saved = http.get("legal-packs/nl", headers=bearer(admin.token)).json()
+        assert saved["source"] == "Eigen lezing" and saved["version"] == 4
+        assert saved["politicalOfficeHolder"]["explanation"]["en"].startswith(
+            "Political office holders are out"
+        )
     assert page.errors == []
 
 
@@ -282,3 +295,33 @@ def test_the_new_pages_speak_danish_and_english(
             assert "Hvornår:" in page.inner_text("main") and "Strfl." in page.inner_text("main")
     finally:
         context.close()
+
+
+def test_without_javascript_a_refused_form_comes_back_filled_in(browser_client, tenant) -> None:
+    token = log_in(browser_client)
+    refused = browser_client.post("/admin/api-clients", data={"name": "Monitoring", "csrf_token": token})
+    assert refused.status_code == 400
+    assert (
+        'value="Monitoring"' in refused.text
+        and 'id="client-error-scopes" class="weerbaar-field-error"><p' in refused.text
+    )
+    assert "<html" in refused.text  # the whole page, not a fragment
+
+    url = "/admin/letter-templates/en"
+    page = browser_client.get(url)
+    etag = html.unescape(re.search(r'name="etag" value="([^"]+)"', page.text).group(1))
+    broken = "<p>Dear {{ request.recipientName }},</p>\n{% for x in %}\n"
+    refused = browser_client.post(url, data={"body": broken, "etag": etag, "csrf_token": token})
+    assert refused.status_code == 400 and "Regel 2" in refused.text
+    assert html.escape(broken, quote=False) in refused.text
+    # Someone else saves first: the text is kept and the next save goes through.
+    valid = "<p>Dear {{ request.recipientName }}, about {{ incident.reference }}.</p>"
+    other = browser_client.post(url, data={"body": valid + "<p>x</p>", "etag": etag, "csrf_token": token})
+    assert other.status_code == 303
+    stale = browser_client.post(url, data={"body": valid, "etag": etag, "csrf_token": token})
+    assert stale.status_code == 412 and "intussen gewijzigd" in stale.text
+    fresh = html.unescape(re.search(r'name="etag" value="([^"]+)"', stale.text).group(1))
+    assert (
+        browser_client.post(url, data={"body": valid, "etag": fresh, "csrf_token": token}).status_code == 303
+    )
+    assert html.escape(valid, quote=False) in browser_client.get(url).text
