@@ -75,7 +75,8 @@ async def upload_evidence(
             limit=lang.filesize(limit),
         )
         exc = _problem(413, "file", "too_large", message)
-        return await refuse(request, lang, exc, page=page, extra={"messages": [message]}, **refusal)
+        extra = {"messages": [message], "errors": {"file": message}}
+        return await refuse(request, lang, exc, page=page, extra=extra, **refusal)
     stored, known, failures = 0, [], []
     first_refusal: ApiError | None = None
     for item in files:
@@ -131,7 +132,8 @@ async def upload_evidence(
             ]
             or [FieldProblem("body", "file", "invalid", first_refusal.detail)],
         )
-        return await refuse(request, lang, answer, page=page, extra={"messages": messages}, **refusal)
+        extra = {"messages": messages, "errors": {"file": failures[0]}}
+        return await refuse(request, lang, answer, page=page, extra=extra, **refusal)
     if stored:
         session.flash(
             "success", lang.ngettext("%(num)s file was stored.", "%(num)s files were stored.", stored)
