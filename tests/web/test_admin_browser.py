@@ -221,6 +221,11 @@ def test_legal_staff_edit_an_article_title_used_by_the_assessment(
     page.wait_for_url(f"{server.url}/legal/packs/nl")
     assert "Bedreiging (aangepast)" in page.inner_text("[data-testid=rule-threat]")
     at_both_widths(page, artifacts, "legal-pack-saved")
+    page.click("a[href='/legal/packs/nl/json']")
+    page.wait_for_selector("#json-input-content")
+    no_axe_violations(page)
+    at_both_widths(page, artifacts, "legal-pack-json")
+    page.goto(f"{server.url}/legal/packs/nl")
     # The political office holder rule has the same editor, with an explanation instead of a condition.
     page.click("a[href='/legal/packs/nl/rules/political-office-holder']")
     page.wait_for_selector("#rule-input-text\\.nl")
@@ -325,3 +330,35 @@ def test_without_javascript_a_refused_form_comes_back_filled_in(browser_client, 
         browser_client.post(url, data={"body": valid, "etag": fresh, "csrf_token": token}).status_code == 303
     )
     assert html.escape(valid, quote=False) in browser_client.get(url).text
+
+
+def test_legal_staff_edit_the_whole_pack_as_json(browser_client, tenant, web_app) -> None:
+    add_member(web_app.state.engine, tenant, key="jurist", roles=["legal"])
+    token = log_in(browser_client, "jurist@utrecht.example")
+    url = "/legal/packs/dk/json"
+    page = browser_client.get(url)
+    assert page.status_code == 200
+    etag = html.unescape(re.search(r'name="etag" value="([^"]+)"', page.text).group(1))
+    content = json.loads(
+        html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page.text, re.S).group(1))
+    )
+    assert content["country"] == "DK" and "version" not in content
+
+    broken = browser_client.post(
+        url, data={"content": '{"country": "DK",\n  oops}', "etag": etag, "csrf_token": token}
+    )
+    assert broken.status_code == 400 and "geen geldige JSON: regel 2" in broken.text
+    assert "oops}" in broken.text
+
+    content["behaviours"]["threat"]["articles"][0]["title"]["da"] = ""
+    refused = browser_client.post(
+        url, data={"content": json.dumps(content), "etag": etag, "csrf_token": token}
+    )
+    assert refused.status_code == 400
+    assert "behaviours/threat/articles/0/title/da: Vul dit veld in." in refused.text
+
+    content["behaviours"]["threat"]["articles"][0]["title"]["da"] = "Trussel"
+    content["source"] = "Kommunens egen læsning"
+    saved = browser_client.post(url, data={"content": json.dumps(content), "etag": etag, "csrf_token": token})
+    assert saved.status_code == 303
+    assert "Kommunens egen læsning" in browser_client.get("/legal/packs/dk").text

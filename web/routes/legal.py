@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from typing import Any
 
@@ -11,8 +12,9 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from web import htmx
-from web.client import Api, ApiError
+from web.client import Api, ApiError, FieldProblem
 from web.deps import Lang, Session, UserApi
+from web.forms import field_message
 from web.i18n import Language
 from web.models import LegalPack
 from web.refusal import refusal_context, refuse
@@ -23,6 +25,7 @@ COUNTRIES = ("nl", "dk")
 LANGUAGES = ("nl", "da", "en")
 LETTER_LANGUAGES = {"nl": "Nederlands", "da": "Dansk", "en": "English"}
 POLITICAL = "political-office-holder"
+READ_ONLY = ("version", "updatedAt", "updatedBy")
 # What a letter template may use (the API fills these in; see app.takedown.letters.context).
 PLACEHOLDERS = (
     "organisation.name",
@@ -110,6 +113,11 @@ def _rule_fields(values: dict[str, Any]) -> list[str]:
     return names
 
 
+def _empty_is_missing(code: str) -> str:
+    """Every text of a pack is required: an empty one is missing rather than too short."""
+    return "missing" if code == "string_too_short" else code
+
+
 def _form_error(exc: ApiError, section: str, values: dict[str, Any]) -> ApiError:
     """The API's field paths (behaviours/threat/articles/0/title/nl) as the form's names."""
     prefix = "politicalOfficeHolder/" if section == POLITICAL else f"behaviours/{section}/"
@@ -130,7 +138,7 @@ def _form_error(exc: ApiError, section: str, values: dict[str, Any]) -> ApiError
             parts[0] = "text"
         if parts[0] == "articles" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(kept):
             parts[1] = str(kept[int(parts[1])])  # the API counts the rows that were sent
-        code = "missing" if problem.code == "string_too_short" else problem.code
+        code = _empty_is_missing(problem.code)
         problems.append(dataclasses.replace(problem, name=".".join(parts), code=code))
     return dataclasses.replace(exc, errors=problems)
 
@@ -168,7 +176,7 @@ async def save_rule(
     values = _form_values(await request.form())
     try:
         _found, content, _current = await api.get_legal_pack(country)
-        content = {k: v for k, v in content.items() if k not in ("version", "updatedAt", "updatedBy")}
+        content = {k: v for k, v in content.items() if k not in READ_ONLY}
         texts = {c: values.get(f"text.{c}", "").strip() for c in LANGUAGES}
         if section == POLITICAL:
             content["politicalOfficeHolder"] = {"articles": _articles(values), "explanation": texts}
@@ -201,6 +209,69 @@ async def save_rule(
         )
     session.flash("success", lang.gettext("The legal pack is saved."))
     return htmx.redirect(request, f"/legal/packs/{country}#rule-{section}")
+
+
+@router.get("/legal/packs/{country}/json")
+async def edit_json(request: Request, country: str, api: UserApi) -> Response:
+    """The whole pack as JSON, for what the rule editor does not cover (name, source, many rules at once)."""
+    country = _country(country)
+    found, raw, etag = await api.get_legal_pack(country)
+    content = {k: v for k, v in raw.items() if k not in READ_ONLY}
+    context = {
+        "pack": found,
+        "country": country,
+        "form": {"content": json.dumps(content, ensure_ascii=False, indent=2), "etag": etag},
+        "form_prefix": "json-",
+    }
+    return htmx.render(request, "legal/pack_json.html", context)
+
+
+@router.post("/legal/packs/{country}/json")
+async def save_json(request: Request, country: str, api: UserApi, lang: Lang, session: Session) -> Response:
+    """Replace the pack with the edited JSON; syntax and validation errors are shown next to the field."""
+    country = _country(country)
+    form = await request.form()
+    values = {"content": str(form.get("content") or ""), "etag": str(form.get("etag") or "")}
+    try:
+        content = json.loads(values["content"])
+    except json.JSONDecodeError as exc:
+        content = None
+        problem = lang.gettext(
+            "This is not valid JSON: line %(line)s, column %(column)s.", line=exc.lineno, column=exc.colno
+        )
+    try:
+        if content is None:
+            raise ApiError(
+                status=400, detail="invalid JSON", errors=[FieldProblem("body", "content", "json", "")]
+            )
+        await api.replace_legal_pack(country, content, etag=values["etag"])
+    except ApiError as exc:
+        found = (await api.get_legal_pack(country))[0] if exc.status != 401 else None
+        extra: dict[str, Any] = {"pack": found, "country": country}
+        if exc.status == 412:
+            extra["stale"] = True
+            values["etag"] = (await api.get_legal_pack(country))[2]
+        if content is None:
+            extra["errors"] = {"content": problem}
+        elif exc.errors:
+            lines = [
+                f"{p.name}: {field_message(lang.gettext, _empty_is_missing(p.code), p.detail)}"
+                for p in exc.errors
+            ]
+            extra["errors"] = {"content": "; ".join(lines)}
+            exc = dataclasses.replace(exc, errors=[dataclasses.replace(exc.errors[0], name="content")])
+        return await refuse(
+            request,
+            lang,
+            exc,
+            fields=("content",),
+            form=values,
+            prefix="json-",
+            template="legal/pack_json.html",
+            extra=extra,
+        )
+    session.flash("success", lang.gettext("The legal pack is saved."))
+    return htmx.redirect(request, f"/legal/packs/{country}")
 
 
 # Letter templates
