@@ -234,3 +234,70 @@ def test_detection_before_occurrence_is_refused_next_to_the_field(server: Any, c
     assert page.input_value("#input-title") == "Dreigement, titel aangepast"
     assert page.url.endswith("/edit")
     assert _api(server, "GET", f"incidents/{incident_id}")["detectedAt"] is None
+
+
+def test_the_reporter_corrects_their_report_without_handling_fields(server: Any, browser: Any) -> None:
+    employee = server.tenant["employee"]
+    me = httpx.get(f"{server.url}/api/v1/users/current", headers=employee.headers, timeout=10).json()
+    body = incident_body(occurredAt=_ago(1), affectedEmployees=[{"name": me["name"], "userId": me["id"]}])
+    created = httpx.post(f"{server.url}/api/v1/incidents", json=body, headers=employee.headers, timeout=10)
+    assert created.status_code == 201, created.text
+    incident_id = created.json()["id"]
+    context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    login(page, server.url, EMPLOYEE)
+    url = f"{server.url}/incidents/{incident_id}"
+    page.goto(f"{url}/edit")
+    for handler_only in (
+        "#input-confidentiality",
+        "#input-status",
+        "#input-perpetratorId",
+        "#input-politicalOfficeHolder",
+    ):
+        assert page.locator(handler_only).count() == 0, handler_only
+    page.select_option("#input-frequency", "several_times")
+    page.select_option("#input-perpetratorKnown", "no")
+    page.fill("#input-perpetratorHandles", "@anoniem_123")
+    page.select_option("#input-perpetratorRelation", "unknown")
+    page.fill("#input-affectedOthers", "P. de Groot")
+    _save(page, url)
+    context.close()
+    incident = _api(server, "GET", f"incidents/{incident_id}")
+    assert incident["frequency"] == "several_times"
+    assert incident["perpetrator"] == {
+        "known": False,
+        "name": None,
+        "accountHandles": ["@anoniem_123"],
+        "relation": "unknown",
+    }
+    assert [(e["name"], e["userId"]) for e in incident["affectedEmployees"]] == [
+        (me["name"], me["id"]),
+        ("P. de Groot", None),
+    ]
+
+
+def test_without_javascript_a_refused_edit_comes_back_filled_in(server: Any, browser: Any) -> None:
+    incident_id = _api(server, "POST", "incidents", json=incident_body(occurredAt=_ago(2)))["id"]
+    context = browser.new_context(locale="nl-NL", java_script_enabled=False)
+    page = context.new_page()
+    login(page, server.url, COORDINATOR)
+    page.goto(f"{server.url}/incidents/{incident_id}/edit")
+    page.fill("#input-title", "Zonder JavaScript aangepast")
+    page.fill("#input-detectedAt", (datetime.now() - timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"))
+    page.select_option("#input-perpetratorId", "new")  # without a name or account: refused as well
+    page.click("form.weerbaar-incident-form button[type=submit]")
+    page.locator("#error-perpetratorId p").wait_for()
+    assert page.input_value("#input-title") == "Zonder JavaScript aangepast"
+    page.fill("#input-perpetratorName", "M. Jansen")
+    page.click("form.weerbaar-incident-form button[type=submit]")
+    page.locator("#error-detectedAt p").wait_for()
+    assert page.input_value("#input-title") == "Zonder JavaScript aangepast"
+    assert "before" not in page.inner_text("#form-messages")
+    page.fill("#input-detectedAt", "")
+    page.click("form.weerbaar-incident-form button[type=submit]")
+    page.wait_for_url(f"{server.url}/incidents/{incident_id}")
+    context.close()
+    incident = _api(server, "GET", f"incidents/{incident_id}")
+    assert incident["title"] == "Zonder JavaScript aangepast"
+    records = _api(server, "GET", "perpetrators?q=M.%20Jansen")["items"]
+    assert [r["id"] for r in records] == [incident["perpetratorId"]]  # sent three times, recorded once

@@ -327,11 +327,11 @@ async def show_incident(request: Request, incident_id: str, api: UserApi) -> Res
     return htmx.render(request, "incidents/detail.html", context)
 
 
-def _edit_values(incident: Incident, etag: str, users: list[User]) -> dict[str, Any]:
+def _edit_values(incident: Incident, etag: str, *, handler: bool) -> dict[str, Any]:
     """The edit form filled in from the incident; `original` remembers the starting values."""
-    user_ids = {u.id for u in users}
-    chosen = [e for e in incident.affected_employees if e.user_id and e.user_id in user_ids]
-    others = [e.name for e in incident.affected_employees if e not in chosen]
+    # Users stay linked by id (that gives them access), also in an employee's form without the user list.
+    chosen = [e for e in incident.affected_employees if e.user_id]
+    others = [e.name for e in incident.affected_employees if not e.user_id]
     perpetrator = incident.perpetrator
     known = ""
     if perpetrator:
@@ -362,7 +362,7 @@ def _edit_values(incident: Incident, etag: str, users: list[User]) -> dict[str, 
         "hadOverride": bool(incident.classification_override),
         "etag": etag,
     }
-    if any(users):  # a handler's form (employees cannot list the users)
+    if handler:
         values |= {
             "caseHandlerId": incident.case_handler_id or "",
             "perpetratorId": incident.perpetrator_id or "",
@@ -395,6 +395,12 @@ async def _edit_context(api: Api, session: Any, incident: Incident) -> dict[str,
         "users": [u for u in users if u.is_active],
         "handlers": _handlers(users),
         "perpetrators": records,
+        # Users linked to the incident that the form cannot list (an employee's form): named only.
+        "linked_names": [
+            e.name
+            for e in incident.affected_employees
+            if e.user_id and e.user_id not in {u.id for u in users}
+        ],
     }
 
 
@@ -403,7 +409,7 @@ async def edit_incident(request: Request, incident_id: str, api: UserApi, sessio
     """The same form as the report, filled in, with the handling fields for handlers."""
     incident, etag = await api.get_incident(incident_id)
     context = await _edit_context(api, session, incident)
-    context["form"] = _edit_values(incident, etag, context["users"] if context["handler"] else [])
+    context["form"] = _edit_values(incident, etag, handler=context["handler"])
     return htmx.render(request, "incidents/new.html", context)
 
 
@@ -420,6 +426,17 @@ async def _new_perpetrator(api: Api, values: dict[str, Any]) -> str:
         body["name"] = values["perpetratorName"].strip()
     if values["perpetratorRelation"]:
         body["relation"] = values["perpetratorRelation"]
+    name = body.get("name", "")
+    if len(name) >= 2:
+        # A form sent again after a refusal must not add the same record twice.
+        same, _next = await api.list_perpetrators(q=name)
+        for found in same:
+            if (found.name, found.account_handles, found.relation) == (
+                name,
+                body["accountHandles"],
+                body.get("relation"),
+            ):
+                return found.id
     try:
         record = await api.create_perpetrator(body)
     except ApiError as exc:
