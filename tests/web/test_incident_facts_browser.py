@@ -301,3 +301,25 @@ def test_without_javascript_a_refused_edit_comes_back_filled_in(server: Any, bro
     assert incident["title"] == "Zonder JavaScript aangepast"
     records = _api(server, "GET", "perpetrators?q=M.%20Jansen")["items"]
     assert [r["id"] for r in records] == [incident["perpetratorId"]]  # sent three times, recorded once
+
+
+def test_a_perpetrator_without_name_or_account_is_refused_in_dutch(server: Any, coordinator: Any) -> None:
+    page = coordinator
+    before = len(_api(server, "GET", "perpetrators?limit=100")["items"])
+    page.goto(f"{server.url}/perpetrators/new")
+    page.select_option("#input-relation", "former_employee")
+    page.fill("#input-notes", "Belt regelmatig de balie")
+    page.click("main form button[type=submit]")
+    error = page.locator("#error-name p")
+    error.wait_for()
+    assert "account" in error.inner_text() and "give a name" not in error.inner_text()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'form-messages'")
+    assert page.input_value("#input-notes") == "Belt regelmatig de balie"
+    if violations := axe_violations(page):
+        pytest.fail(f"perpetrator form with errors: {violations}")
+    page.fill("#input-accountHandles", "@balie_beller")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/perpetrators/[0-9a-f-]{36}$"))
+    items = _api(server, "GET", "perpetrators?limit=100")["items"]
+    assert len(items) == before + 1
+    assert (items[0]["accountHandles"], items[0]["relation"]) == (["@balie_beller"], "former_employee")
