@@ -159,10 +159,10 @@ async def _edit_page(api: Api, country: str, section: str, values: dict[str, Any
 
 
 @router.get("/legal/packs/{country}/rules/{section}")
-async def edit_rule(request: Request, country: str, section: str, api: UserApi) -> Response:
+async def edit_rule(request: Request, country: str, section: str, api: UserApi, session: Session) -> Response:
     """Edit one rule of the pack (legal staff): a behaviour, or the political office holder rule."""
     country = _country(country)
-    if section != POLITICAL and section not in BEHAVIOURS:
+    if (section != POLITICAL and section not in BEHAVIOURS) or not session.has_role("legal"):
         return htmx.redirect(request, f"/legal/packs/{country}")
     return htmx.render(request, "legal/rule_edit.html", await _edit_page(api, country, section, None))
 
@@ -212,9 +212,11 @@ async def save_rule(
 
 
 @router.get("/legal/packs/{country}/json")
-async def edit_json(request: Request, country: str, api: UserApi) -> Response:
+async def edit_json(request: Request, country: str, api: UserApi, session: Session) -> Response:
     """The whole pack as JSON, for what the rule editor does not cover (name, source, many rules at once)."""
     country = _country(country)
+    if not session.has_role("legal"):
+        return htmx.redirect(request, f"/legal/packs/{country}")
     found, raw, etag = await api.get_legal_pack(country)
     content = {k: v for k, v in raw.items() if k not in READ_ONLY}
     context = {
