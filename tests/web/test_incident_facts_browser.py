@@ -162,19 +162,24 @@ def test_recurring_insults_by_a_known_citizen(server: Any, coordinator: Any, art
     assert _api(server, "GET", f"perpetrators/{record_id}")["incidentCount"] == 3
 
 
-def test_every_frequency_and_confidentiality_is_saved(server: Any, coordinator: Any) -> None:
+def test_every_frequency_confidentiality_severity_and_place_is_saved(server: Any, coordinator: Any) -> None:
     page = coordinator
     incident_id = _api(server, "POST", "incidents", json=incident_body(occurredAt=_ago(1)))["id"]
     url = f"{server.url}/incidents/{incident_id}"
-    pairs = zip(SCHEMAS["Frequency"]["enum"], SCHEMAS["Confidentiality"]["enum"], strict=True)
-    for frequency, confidentiality in pairs:
+    enums = {name: SCHEMAS[schema]["enum"] for name, schema in (
+        ("frequency", "Frequency"), ("confidentiality", "Confidentiality"),
+        ("severity", "Severity"), ("locationKind", "LocationKind"),
+    )}  # fmt: skip
+    for round_ in range(max(len(values) for values in enums.values())):
+        chosen = {name: values[round_ % len(values)] for name, values in enums.items()}
         page.goto(f"{url}/edit")
-        page.select_option("#input-frequency", frequency)
-        page.select_option("#input-confidentiality", confidentiality)
-        page.check("#input-politicalOfficeHolder")
+        for name, value in chosen.items():
+            page.select_option(f"#input-{name}", value)
+        if round_ == 0:
+            page.check("#input-politicalOfficeHolder")
         _save(page, url)
         incident = _api(server, "GET", f"incidents/{incident_id}")
-        assert (incident["frequency"], incident["confidentiality"]) == (frequency, confidentiality)
+        assert {name: incident[name] for name in chosen} == chosen
     assert incident["politicalOfficeHolder"] is True
     assert incident["protocolNotApplicable"] is True
 
@@ -323,3 +328,57 @@ def test_a_perpetrator_without_name_or_account_is_refused_in_dutch(server: Any, 
     items = _api(server, "GET", "perpetrators?limit=100")["items"]
     assert len(items) == before + 1
     assert (items[0]["accountHandles"], items[0]["relation"]) == (["@balie_beller"], "former_employee")
+
+
+def test_an_error_in_the_folded_details_of_the_report_is_reachable(server: Any, coordinator: Any) -> None:
+    page = coordinator
+    page.goto(f"{server.url}/incidents/new")
+    page.fill("#input-title", "Melding met te vroege ontdekking")
+    page.fill("#input-occurredAt", (datetime.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.select_option("#input-platform", "x")
+    page.check("#behaviours-intimidation")
+    page.click("summary.weerbaar-more__summary")
+    page.fill("#input-detectedAt", (datetime.now() - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"))
+    page.click("summary.weerbaar-more__summary")  # folded again before sending
+    page.click("form.weerbaar-incident-form button[type=submit]")
+    link = page.locator("#form-messages a[href='#error-detectedAt']")
+    link.wait_for()
+    link.click()
+    page.locator("#error-detectedAt p").wait_for(state="visible")
+    assert page.locator("details.weerbaar-more").get_attribute("open") is not None
+
+
+def test_the_labels_of_the_facts_match_the_contract() -> None:
+    from web.vocabulary import CONFIDENTIALITIES, FREQUENCIES, RELATIONS, TARGETS
+
+    for schema, labels in (
+        ("Frequency", FREQUENCIES),
+        ("Target", TARGETS),
+        ("Confidentiality", CONFIDENTIALITIES),
+        ("PerpetratorRelation", RELATIONS),
+    ):
+        assert set(SCHEMAS[schema]["enum"]) == set(labels), schema
+
+
+def test_the_edit_form_and_facts_in_danish(server: Any, coordinator: Any, artifacts: Path) -> None:
+    page = coordinator
+    incident_id = _api(server, "POST", "incidents", json=incident_body(
+        occurredAt=_ago(3), frequency="several_times", confidentiality="strictly_confidential",
+        perpetrator={"known": True, "name": "A. Hansen", "relation": "relative_of_client"},
+    ))["id"]  # fmt: skip
+    url = f"{server.url}/incidents/{incident_id}"
+    page.goto(f"{server.url}/language/da?next=/incidents/{incident_id}")
+    try:
+        facts = page.inner_text("#facts-heading + dl")
+        for label in ("Flere gange", "Strengt fortroligt", "Pårørende til en borger med sag"):
+            assert label in facts, facts
+        page.goto(f"{url}/edit")
+        page.set_viewport_size({"width": 390, "height": 844})
+        shoot(page, artifacts, "facts-08-edit-form-da-390")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        text = page.inner_text("form.weerbaar-incident-form")
+        for english in ("How often", "Perpetrator record", "Who was targeted", "Confidentiality", "Handling"):
+            assert english not in text, english
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{server.url}/language/nl?next=/")
