@@ -186,27 +186,6 @@ ACTION_WARNINGS = {
         "channel (e-mail, letter or phone)."
     ),
 }
-RESPONSE_CHANNELS = {
-    "email": N_("E-mail"),
-    "letter": N_("Letter"),
-    "phone": N_("Phone call"),
-    "meeting": N_("Meeting in person"),
-    "sms": N_("Text message"),
-    "same_platform": N_("On the platform of the aggression"),
-}
-RESTRICTION_FORMS = {
-    "no_contact": N_("No contact at all"),
-    "phone_only": N_("Contact by phone only"),
-    "appointment_only": N_("Visits by appointment only"),
-    "limited_hours": N_("Contact at set hours only"),
-    "no_replies": N_("Messages are not answered"),
-}
-ACTION_WARNINGS = {
-    "same_channel": N_(
-        "The response went through the channel of the aggression; the protocol prefers another "
-        "channel (e-mail, letter or phone)."
-    ),
-}
 RECIPIENT_KINDS = {
     "sender": N_("The sender"),
     "platform": N_("The platform or host"),
@@ -240,9 +219,6 @@ TAKEDOWN_RESPONSES = ("acknowledged", "removed", "partially_removed", "refused",
 VOCABULARIES |= {
     "action_kinds": ACTION_KINDS,
     "action_statuses": ACTION_STATUSES,
-    "response_channels": RESPONSE_CHANNELS,
-    "restriction_forms": RESTRICTION_FORMS,
-    "action_warnings": ACTION_WARNINGS,
     "response_channels": RESPONSE_CHANNELS,
     "restriction_forms": RESTRICTION_FORMS,
     "action_warnings": ACTION_WARNINGS,
