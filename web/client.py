@@ -231,7 +231,9 @@ class Api:
         response = await self._send("POST", "perpetrators", body=body)
         return PerpetratorRecord.model_validate(response.json())
 
-    async def update_perpetrator(self, perpetrator_id: str, body: dict[str, Any], *, etag: str) -> PerpetratorRecord:
+    async def update_perpetrator(
+        self, perpetrator_id: str, body: dict[str, Any], *, etag: str
+    ) -> PerpetratorRecord:
         """Correct a perpetrator record (If-Match)."""
         return await self._merge_patch(f"perpetrators/{perpetrator_id}", PerpetratorRecord, body, etag=etag)
 

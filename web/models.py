@@ -380,6 +380,7 @@ class LetterTemplate(View):
     version: int = 1
     updated_at: datetime | None = None
 
+
 class Requester(View):
     name: str
     contact: str | None = None

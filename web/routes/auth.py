@@ -17,7 +17,7 @@ from web.session import SessionUser
 
 router = APIRouter(include_in_schema=False)
 # Where a user goes whose password an administrator reset.
-PASSWORD_CHANGE_URL = "/account/password"
+PASSWORD_CHANGE_URL = "/account/password"  # noqa: S105 (a page address)
 
 
 def safe_next(value: str | None) -> str:
