@@ -75,5 +75,5 @@ def next_step(
         )
     due = sorted(open_actions, key=lambda a: (a.due_at is None, a.due_at or now))
     if due:
-        return NextStep(N_("Next action: %(kind)s"), "#actions", due[0].due_at, {"kind": due[0].kind})
+        return NextStep(N_("Carry out: %(kind)s"), "#actions", due[0].due_at, {"kind": due[0].kind})
     return NextStep(N_("Nothing is open: consider closing the incident"), f"/incidents/{incident.id}/edit")

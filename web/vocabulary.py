@@ -54,7 +54,7 @@ SEVERITIES = {
 }
 CLASSIFICATIONS = {
     "criminal": N_("Criminal offence"),
-    "actionable": N_("Actionable (civil or employment law)"),
+    "actionable": N_("Not criminal, but to be handled"),
     "privacy": N_("Privacy breach"),
 }
 LOCATION_KINDS = {

@@ -44,8 +44,7 @@ def test_the_whole_flow(server, page, artifacts: Path, tmp_path: Path) -> None:
     shoot(page, artifacts, "03-report-form-filled")
     page.click("text=Melding versturen")
     page.wait_for_url(re.compile(r".*/incidents/[0-9a-f-]{36}$"))
-    heading = page.inner_text("h1")
-    reference = heading.split(":")[0]
+    reference = page.inner_text(".weerbaar-casefile__reference strong")
     assert re.match(r"[A-Z]+-\d{4}-\d{4}", reference)
     expected = hashlib.sha256(screenshot.read_bytes()).hexdigest()
     assert expected in page.inner_text("#evidence")
@@ -84,7 +83,7 @@ def test_the_whole_flow(server, page, artifacts: Path, tmp_path: Path) -> None:
     page.locator("[data-testid=takedown] button:has-text('Markeren als verzonden')").first.click()
     refusal = page.locator("[data-testid=takedown] [role=alert]").first
     refusal.wait_for()
-    assert "nog geen bewijs vastgelegd voor https://example.org/zonder-bewijs" in refusal.inner_text()
+    assert "Voor https://example.org/zonder-bewijs is nog geen bewijs veiliggesteld" in refusal.inner_text()
     shoot(page, artifacts, "06-takedown-refused")
 
     # Export the dossier.
