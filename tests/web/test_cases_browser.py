@@ -147,10 +147,12 @@ def test_case_1_death_threat_with_doxxing_on_facebook(
     page.click("form.weerbaar-incident-form button[type=submit]")
     page.wait_for_url(f"{server.url}/incidents/{incident_id}")
     incident = api.get(f"/incidents/{incident_id}")
-    assert incident["caseHandlerId"] and incident["severity"] == "high" and incident["status"] == "in_progress"
+    assert incident["caseHandlerId"] and incident["severity"] == "high"
+    assert incident["status"] == "in_progress"
 
     # The police report that the death threat requires, done with its reference.
-    [police] = [a for a in api.get(f"/incidents/{incident_id}/actions")["items"] if a["kind"] == "police_report"]
+    actions = api.get(f"/incidents/{incident_id}/actions")["items"]
+    [police] = [a for a in actions if a["kind"] == "police_report"]
     _mark_done(
         page,
         police["id"],
@@ -292,9 +294,8 @@ def test_case_3_secret_video_on_youtube(server: Any, coordinator: Any, api: Api)
     [violation] = api.get(f"/recording-permissions/{permission_id}/violations")["items"]
     assert violation["incidentId"] == incident_id
     # Evidence of the video page, then the notice to YouTube.
-    page.set_input_files(
-        "#evidence-input-file", files=[{"name": "youtube.png", "mimeType": "image/png", "buffer": png(shade=60)}]
-    )
+    screenshot = {"name": "youtube.png", "mimeType": "image/png", "buffer": png(shade=60)}
+    page.set_input_files("#evidence-input-file", files=[screenshot])
     page.fill("#evidence-input-sourceUrl", url)
     _submit(page, f"form[action='/incidents/{incident_id}/evidence']")
     page.locator("#takedowns summary", has_text="Verwijderverzoek opstellen").click()
