@@ -21,6 +21,15 @@ PAGES = (
     "/admin/api-clients",
     "/admin/webhooks",
     "/audit",
+    "/account",
+    "/perpetrators",
+    "/perpetrators/new",
+    "/queues/unassigned",
+    "/queues/police",
+    "/legal/packs/nl",
+    "/legal/packs/dk",
+    "/admin/letter-templates/nl",
+    "/recording-rules",
 )
 
 
@@ -62,4 +71,17 @@ def test_main_pages_have_no_violations(server, axe_page, artifacts: Path) -> Non
     shoot(axe_page, artifacts, "10-report-errors")
     if violations := axe_violations(axe_page):
         found["/incidents/new (errors)"] = violations
+    assert found == {}
+
+
+@pytest.mark.parametrize("code", ["da", "en"])
+def test_every_page_in_danish_and_english_has_no_violations(server, axe_page, code: str) -> None:
+    login(axe_page, server.url, "coordinator@utrecht.example")
+    axe_page.goto(f"{server.url}/language/{code}?next=/")
+    found = {}
+    for path in PAGES:
+        axe_page.goto(f"{server.url}{path}")
+        assert axe_page.evaluate("document.documentElement.lang") == code, path
+        if violations := axe_violations(axe_page):
+            found[path] = violations
     assert found == {}
