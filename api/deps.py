@@ -14,6 +14,7 @@ from sqlmodel import Session
 from app.auth import service as auth
 from app.auth.actor import Actor, Scope
 from app.config import Settings
+from app.db import reading
 from app.errors import DomainError, Forbidden, Unauthenticated
 from app.incident import service as incidents
 from app.incident.models import Incident
@@ -32,9 +33,29 @@ def get_engine(request: Request) -> Engine:
     return engine
 
 
+# GET operations that record something (custody and audit events of evidence access, exports):
+# they take the write lock like any change.
+WRITING_READS = (
+    "/evidence/{evidenceId}/content",
+    "/incidents/{incidentId}/dossier",
+    "/exports/gir",
+    "/exports/safetynet",
+    "/recording-permissions/{recordingPermissionId}/receipt",
+    "/takedown-requests/{takedownRequestId}/letter",
+)
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed before the response is sent, rolled back on error."""
-    with Session(get_engine(request), expire_on_commit=False) as session:
+    """One transaction per request: committed before the response is sent, rolled back on error.
+
+    A GET reads in a snapshot without the write lock, unless its route records an access.
+    """
+    engine = get_engine(request)
+    route = request.scope.get("route")
+    path = str(getattr(route, "path", ""))
+    if request.method in ("GET", "HEAD") and not path.endswith(WRITING_READS):
+        engine = reading(engine)
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -38,6 +38,29 @@ def insert_unless_present(session: Session, table: Any, *, values: dict[str, Any
     )
 
 
+def is_reading(session: Session) -> bool:
+    """Whether the session's transaction is a read (a GET), which may not write."""
+    bind = session.get_bind()
+    return isinstance(bind, Engine) and bool(bind.get_execution_options().get(READ_ONLY))
+
+
+def seed_unless_present(session: Session, table: Any, *, values: dict[str, Any], key: list[str]) -> bool:
+    """insert_unless_present for rows seeded on first use (legal packs, letter templates).
+
+    In a read, the row is written in a short transaction of its own, which the reader's snapshot
+    does not see: the caller then uses `values` itself. True when it was written that way.
+    """
+    if not is_reading(session):
+        insert_unless_present(session, table, values=values, key=key)
+        return False
+    bind = session.get_bind()
+    assert isinstance(bind, Engine)
+    with Session(bind.execution_options(**{READ_ONLY: False})) as writer:
+        insert_unless_present(writer, table, values=values, key=key)
+        writer.commit()
+    return True
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores naive UTC, returns aware UTC: the same on SQLite and PostgreSQL."""
 
@@ -63,6 +86,19 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
     return url.startswith("sqlite")
 
 
+READ_ONLY = "weerbaar_read_only"
+WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLAC"})
+
+
+class ReadOnlyViolation(RuntimeError):
+    """Code that only reads (a GET) tried to write: it must be declared as writing."""
+
+
+def reading(engine: Engine) -> Engine:
+    """The engine for a transaction that only reads (on SQLite it takes no write lock)."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for the URL; SQLite gets WAL, foreign keys and serialised write transactions."""
     if not is_sqlite(url):
@@ -82,9 +118,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            # A reader takes no lock: WAL gives it a snapshot, so readers never queue behind
+            # each other or behind a writer.
+            conn.exec_driver_sql("BEGIN")
+            return
         # IMMEDIATE takes the write lock up front: two requests can never both read the
         # audit chain head or a reference counter and then fail to write (SQLITE_BUSY_SNAPSHOT).
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _no_writes_when_reading(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        # A write inside a reader's snapshot could not take the lock safely: refuse it loudly.
+        if conn.get_execution_options().get(READ_ONLY) and statement.lstrip()[:6].upper() in WRITES:
+            raise ReadOnlyViolation(f"a write in a read-only transaction: {statement[:80]}")
 
     return engine
 

@@ -74,9 +74,10 @@ TRANSITIONS: dict[ActionStatus, frozenset[ActionStatus]] = {
 
 def visible_statement(actor: Actor) -> Any:
     """Actions of incidents the actor may see."""
-    visible = incidents.visible_statement(actor).with_only_columns(col(Incident.id))
-    return select(Action).where(
-        Action.organisation_id == actor.organisation_id, col(Action.incident_id).in_(visible)
+    return (
+        select(Action)
+        .join(Incident, col(Incident.id) == col(Action.incident_id))
+        .where(Action.organisation_id == actor.organisation_id, incidents.visible_clause(actor))
     )
 
 

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
@@ -14,7 +15,7 @@ from app.auth import tokens
 from app.auth.actor import ALL_SCOPES, Actor, Scope
 from app.auth.models import ApiClient, AuthSession, LoginThrottle
 from app.auth.passwords import hash_password, verify_password
-from app.db import utcnow
+from app.db import READ_ONLY, utcnow
 from app.errors import (
     DomainError,
     FieldError,
@@ -237,6 +238,19 @@ def logout(session: Session, *, actor: Actor) -> None:
     )
 
 
+def _note_use(session: Session, client: ApiClient, now: datetime) -> None:
+    """Record when a client was last seen. A read holds no write lock (and may not write), so
+    there it is a short transaction of its own; a write request records it in its own."""
+    engine = session.get_bind()
+    if not (isinstance(engine, Engine) and engine.get_execution_options().get(READ_ONLY)):
+        client.last_used_at = now
+        session.add(client)
+        return
+    with Session(engine.execution_options(**{READ_ONLY: False})) as writer:
+        writer.exec(update(ApiClient).where(col(ApiClient.id) == client.id).values(last_used_at=now))
+        writer.commit()
+
+
 def authenticate(session: Session, *, token: str, key: str, origin: str | None) -> Actor:
     """The actor behind a bearer token, or Unauthenticated (expired, revoked, unknown, forged)."""
     token_digest = tokens.digest(token, key)
@@ -267,8 +281,7 @@ def authenticate(session: Session, *, token: str, key: str, origin: str | None) 
         if client is None or client.revoked_at is not None:
             raise Unauthenticated("The token is not valid.")
         if client.last_used_at is None or now - client.last_used_at > LAST_USED_GRANULARITY:
-            client.last_used_at = now  # coarse, so that not every request writes
-            session.add(client)
+            _note_use(session, client, now)  # coarse, so that not every request writes
         return Actor(
             kind="apiClient",
             organisation_id=client.organisation_id,

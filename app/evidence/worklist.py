@@ -27,9 +27,10 @@ def list_page(
 ) -> tuple[list[Evidence], str | None]:
     """Evidence of the incidents the actor may see, newest upload first."""
     require_scope(actor, Scope.evidence_read)
-    visible = incidents.visible_statement(actor).with_only_columns(col(Incident.id))
-    stmt = select(Evidence).where(
-        Evidence.organisation_id == actor.organisation_id, col(Evidence.incident_id).in_(visible)
+    stmt = (
+        select(Evidence)
+        .join(Incident, col(Incident.id) == col(Evidence.incident_id))
+        .where(Evidence.organisation_id == actor.organisation_id, incidents.visible_clause(actor))
     )
     if filters.verification:
         stmt = stmt.where(col(Evidence.last_verification_result).in_([v.value for v in filters.verification]))

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from app import concurrency
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.db import insert_unless_present, utcnow
+from app.db import seed_unless_present, utcnow
 from app.errors import FieldError, Invalid
 from app.incident.models import Behaviour, Incident
 from app.legal.models import IncidentHandling, LegalPack
@@ -70,19 +70,21 @@ def get_pack(session: Session, *, organisation_id: uuid.UUID, country: PackCount
     if pack is not None:
         return pack
     # Two first reads at once must not both insert: the unique key decides, the loser re-reads.
-    insert_unless_present(
+    values: dict[str, Any] = {
+        "id": uuid.uuid4(),
+        "organisation_id": organisation_id,
+        "country": country.value,
+        "content": default_content(country.value),
+        "version": 1,
+        "updated_at": utcnow(),
+    }
+    if seed_unless_present(
         session,
         LegalPack.__table__,  # type: ignore[attr-defined]
-        values={
-            "id": uuid.uuid4(),
-            "organisation_id": organisation_id,
-            "country": country.value,
-            "content": default_content(country.value),
-            "version": 1,
-            "updated_at": utcnow(),
-        },
+        values=values,
         key=["organisation_id", "country"],
-    )
+    ):
+        return LegalPack(**values)  # stored aside; this read's snapshot does not see it
     pack = session.exec(stmt).one()
     return pack
 

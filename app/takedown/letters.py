@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from app import concurrency, pdf
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.db import insert_unless_present, utcnow
+from app.db import seed_unless_present, utcnow
 from app.errors import Conflict, FieldError, Invalid
 from app.incident.models import Incident
 from app.legal import service as legal
@@ -40,19 +40,21 @@ def get_template(session: Session, *, organisation_id: uuid.UUID, language: Lett
     if found is not None:
         return found
     # Two first reads at once must not both insert: the unique key decides, the loser re-reads.
-    insert_unless_present(
+    values: dict[str, Any] = {
+        "id": uuid.uuid4(),
+        "organisation_id": organisation_id,
+        "language": language.value,
+        "body": default_body(language),
+        "version": 1,
+        "updated_at": utcnow(),
+    }
+    if seed_unless_present(
         session,
         LetterTemplate.__table__,  # type: ignore[attr-defined]
-        values={
-            "id": uuid.uuid4(),
-            "organisation_id": organisation_id,
-            "language": language.value,
-            "body": default_body(language),
-            "version": 1,
-            "updated_at": utcnow(),
-        },
+        values=values,
         key=["organisation_id", "language"],
-    )
+    ):
+        return LetterTemplate(**values)  # stored aside; this read's snapshot does not see it
     return session.exec(stmt).one()
 
 

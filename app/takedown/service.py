@@ -95,10 +95,10 @@ class HandlingOrderViolation(DomainError):
 
 def visible_statement(actor: Actor) -> Any:
     """Takedown requests of incidents the actor may see."""
-    visible = incidents.visible_statement(actor).with_only_columns(col(Incident.id))
-    return select(TakedownRequest).where(
-        TakedownRequest.organisation_id == actor.organisation_id,
-        col(TakedownRequest.incident_id).in_(visible),
+    return (
+        select(TakedownRequest)
+        .join(Incident, col(Incident.id) == col(TakedownRequest.incident_id))
+        .where(TakedownRequest.organisation_id == actor.organisation_id, incidents.visible_clause(actor))
     )
 
 
