@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from api.routes.actions import ACTION_WRITE
 from api.routes.takedown_requests import TAKEDOWN_WRITE
+from app.action import service as actions
 from app.auth.actor import Actor, Scope
 from app.errors import Forbidden
 from app.evidence import service as evidence
@@ -22,6 +23,11 @@ def _passes(check: Callable[[], object]) -> bool:
     return True
 
 
+def _both(first: Callable[[], object], second: Callable[[], object]) -> None:
+    first()
+    second()
+
+
 def allowed_actions(incident: Incident, actor: Actor) -> list[AllowedAction]:
     """The operations on this incident that the caller's role or scopes and its state allow."""
     closable = Status.closed in incidents.TRANSITIONS[Status(incident.status)]
@@ -31,6 +37,9 @@ def allowed_actions(incident: Incident, actor: Actor) -> list[AllowedAction]:
         AllowedAction.update_handling: lambda: incidents._may_update(incident, actor, {"status"}),
         AllowedAction.add_evidence: lambda: evidence.may_upload(actor),
         AllowedAction.add_action: lambda: ACTION_WRITE(actor),
+        AllowedAction.waive_action: lambda: _both(
+            lambda: ACTION_WRITE(actor), lambda: actions.may_waive(actor)
+        ),
         AllowedAction.add_takedown: lambda: TAKEDOWN_WRITE(actor),
         AllowedAction.export_dossier: lambda: evidence.require_scope(actor, Scope.evidence_read),
     }

@@ -32,6 +32,12 @@ from app.organisation.models import Role, User
 
 WAIVER_ROLES = (Role.case_handler, Role.legal)
 
+
+def may_waive(actor: Actor) -> None:
+    """Skipping a step of the protocol is for a case handler or legal staff, in person."""
+    if not (actor.kind == "user" and actor.has_role(*WAIVER_ROLES)):
+        raise Forbidden("Only a case handler or legal staff may waive an action.")
+
 # Fields that only some kinds carry, and which of them a kind needs.
 KIND_FIELDS: dict[ActionKind, frozenset[str]] = {
     ActionKind.police_report: frozenset({"police_reference", "reported_at"}),
@@ -367,8 +373,8 @@ def update(
                 f"An action cannot go from {current.value} to {target.value}; allowed: {allowed}.",
                 [FieldError("status", f"allowed from {current.value}: {allowed}", code="not_allowed_now")],
             )
-        if target == ActionStatus.waived and not (actor.kind == "user" and actor.has_role(*WAIVER_ROLES)):
-            raise Forbidden("Only a case handler or legal staff may waive an action.")
+        if target == ActionStatus.waived:
+            may_waive(actor)
         transition = f"{current.value}->{target.value}"
         _apply_status(action, target, data, actor)
     for name in ("description", "assignee_id", "due_at", "outcome", *TYPE_FIELDS):

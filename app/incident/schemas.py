@@ -140,6 +140,7 @@ class AllowedAction(StrEnum):
     close = "close"
     add_evidence = "addEvidence"
     add_action = "addAction"
+    waive_action = "waiveAction"
     add_takedown = "addTakedown"
     export_dossier = "exportDossier"
 

@@ -156,9 +156,12 @@ def test_allowed_actions_follow_the_rules_of_the_operations(client, org, engine)
         "close",
         "addEvidence",
         "addAction",
+        "waiveAction",
         "addTakedown",
         "exportDossier",
     ]
+    as_privacy = client.get(url, headers=org["privacy_officer"].headers).json()["allowedActions"]
+    assert "addAction" in as_privacy and "waiveAction" not in as_privacy
     as_manager = client.get(url, headers=org["manager"].headers).json()["allowedActions"]
     assert "update" not in as_manager and "addAction" not in as_manager
     # Picked up: the reporter may no longer change the facts; closed: nothing to close.
