@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from web.i18n import TIMEZONE
+from web.i18n import current_zone
 
 # Colour-blind-safe palette (Okabe-Ito, darkened where needed for 3:1 contrast on white).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8A6D00", "#56B4E9", "#444444", "#E69F00")
@@ -69,7 +69,7 @@ def monthly(
     index = {m: i for i, m in enumerate(months)}
     counts: Counter[tuple[date, str]] = Counter()
     for when, categories in points:
-        local = when.astimezone(TIMEZONE)
+        local = when.astimezone(current_zone())
         first = date(local.year, local.month, 1)
         if first in index:
             for category in categories:

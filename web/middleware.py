@@ -44,11 +44,12 @@ class WebSessionMiddleware:
         session = self.codec.loads(raw) or WebSession()
         before = session.model_dump_json()
         # The switch used in this session wins, then the user's stored preference, then the
-        # browser's preference for Dutch or Danish, then Dutch.
+        # browser's preference for Dutch or Danish, then the organisation's language, then Dutch.
         code = (
             session_language(session)
             or user_language(session)
             or browser_language(conn.headers.get("accept-language"))
+            or organisation_language(session)
             or "nl"
         )
         scope.setdefault("state", {})
@@ -95,6 +96,12 @@ def session_language(session: WebSession) -> str | None:
 def user_language(session: WebSession) -> str | None:
     """The logged-in user's stored language preference, if any."""
     locale = session.user.locale if session.user else None
+    return locale if locale in LOCALES else None
+
+
+def organisation_language(session: WebSession) -> str | None:
+    """The language of the logged-in user's organisation (Danish for a Danish municipality)."""
+    locale = session.user.organisation_locale if session.user else None
     return locale if locale in LOCALES else None
 
 

@@ -24,6 +24,8 @@ class SessionUser(BaseModel):
     roles: list[str]
     # The stored language preference (used unless the language switch was used in this session).
     locale: str | None = None
+    # The organisation's language: what a user without a preference sees.
+    organisation_locale: str | None = None
     # After an admin reset the password: the user is sent to change it before anything else.
     must_change_password: bool = False
     # The organisation's time zone: dates are shown, and local times read, in it.

@@ -38,6 +38,7 @@ def may_waive(actor: Actor) -> None:
     if not (actor.kind == "user" and actor.has_role(*WAIVER_ROLES)):
         raise Forbidden("Only a case handler or legal staff may waive an action.")
 
+
 # Fields that only some kinds carry, and which of them a kind needs.
 KIND_FIELDS: dict[ActionKind, frozenset[str]] = {
     ActionKind.police_report: frozenset({"police_reference", "reported_at"}),

@@ -331,11 +331,13 @@ def test_case_4_a_danish_municipality_in_danish(server: Any, browser: Any, artif
     incident_id = page.url.rsplit("/", 1)[1]
     context.close()
 
-    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
+    # The coordinator's browser asks for English only: the organisation's language (Danish) is used.
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     login(page, server.url, "koordinator@silkeborg.example")
+    assert page.evaluate("document.documentElement.lang") == "da"
     page.goto(f"{server.url}/incidents/{incident_id}/edit")
     page.select_option("#input-caseHandlerId", label="Koordinator")
     page.click("form.weerbaar-incident-form button[type=submit]")

@@ -72,8 +72,10 @@ async def login(
             session.token = issued.token
             session.expires_at = issued.expires_at
             zone = "Europe/Amsterdam"  # if the organisation cannot be read now; the login stands
+            organisation_locale = None
             with contextlib.suppress(ApiError):
-                zone = (await api.as_user(issued.token).current_user()).organisation.time_zone
+                organisation = (await api.as_user(issued.token).current_user()).organisation
+                zone, organisation_locale = organisation.time_zone, organisation.default_locale
             session.user = SessionUser(
                 id=issued.user.id,
                 email=issued.user.email,
@@ -81,6 +83,7 @@ async def login(
                 roles=issued.user.roles,
                 time_zone=zone,
                 locale=issued.user.locale,
+                organisation_locale=organisation_locale,
                 must_change_password=issued.user.must_change_password,
             )
             session.expired = False

@@ -18,6 +18,7 @@ from starlette.datastructures import FormData, UploadFile
 from web import casefile, htmx
 from web.client import Api, ApiError, FieldProblem
 from web.deps import Lang, LoggedIn, Session, UserApi
+from web.errors import describe
 from web.forms import lines, local_to_utc, utc_to_local_input
 from web.models import Incident, PerpetratorRecord, User
 from web.refusal import refuse
@@ -93,7 +94,7 @@ async def list_incidents(request: Request, api: UserApi, lang: Lang) -> Response
     except ApiError as exc:
         if exc.status != 400:
             raise
-        error = exc.detail
+        error = describe(lang.gettext, exc)
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor" and v]
     context = {
         "items": items,
