@@ -44,21 +44,32 @@ def is_reading(session: Session) -> bool:
     return isinstance(bind, Engine) and bool(bind.get_execution_options().get(READ_ONLY))
 
 
-def seed_unless_present(session: Session, table: Any, *, values: dict[str, Any], key: list[str]) -> bool:
-    """insert_unless_present for rows seeded on first use (legal packs, letter templates).
+@contextmanager
+def beside(session: Session) -> Iterator[Session]:
+    """A session for a small write that must not wait for the request's own transaction.
 
-    In a read, the row is written in a short transaction of its own, which the reader's snapshot
-    does not see: the caller then uses `values` itself. True when it was written that way.
+    A read holds no write lock and may not write: the write then goes in a short transaction of
+    its own (which the reader's snapshot does not see). Otherwise the request's session itself.
     """
     if not is_reading(session):
-        insert_unless_present(session, table, values=values, key=key)
-        return False
+        yield session
+        return
     bind = session.get_bind()
     assert isinstance(bind, Engine)
     with Session(bind.execution_options(**{READ_ONLY: False})) as writer:
-        insert_unless_present(writer, table, values=values, key=key)
+        yield writer
         writer.commit()
-    return True
+
+
+def seed_unless_present(session: Session, table: Any, *, values: dict[str, Any], key: list[str]) -> bool:
+    """insert_unless_present for rows seeded on first use (legal packs, letter templates).
+
+    True when it was written beside a read, whose snapshot does not see it: the caller then uses
+    `values` itself.
+    """
+    with beside(session) as writer:
+        insert_unless_present(writer, table, values=values, key=key)
+    return writer is not session
 
 
 class UTCDateTime(TypeDecorator[datetime]):

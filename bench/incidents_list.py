@@ -541,11 +541,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def server(url: str, workdir: Path) -> Iterator[str]:
-    """The real server (uvicorn, one process) on this database; yields its base URL."""
-    port = _free_port()
-    env = {
+def server_env(url: str, workdir: Path) -> dict[str, str]:
+    """The environment of a benchmark server on this database (no jobs, no demo data)."""
+    return {
         **os.environ,
         "WEERBAAR_DATABASE_URL": url,
         "WEERBAAR_DATA_DIR": str(workdir / "var"),
@@ -553,22 +551,11 @@ def server(url: str, workdir: Path) -> Iterator[str]:
         "WEERBAAR_RUN_JOBS_IN_PROCESS": "false",
         "WEERBAAR_CREATE_DEMO": "false",
     }
-    cmd = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "api.main:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    process = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def running(process: subprocess.Popen[bytes], base: str) -> Iterator[str]:
+    """Wait until the started server answers /healthz; stop it when the block ends."""
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -585,6 +572,29 @@ def server(url: str, workdir: Path) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextmanager
+def server(url: str, workdir: Path) -> Iterator[str]:
+    """The real server (uvicorn, one process) on this database; yields its base URL."""
+    port = _free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    process = subprocess.Popen(cmd, cwd=ROOT, env=server_env(url, workdir))
+    with running(process, f"http://127.0.0.1:{port}") as base:
+        yield base
 
 
 # --- measuring -------------------------------------------------------------------------------

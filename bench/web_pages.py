@@ -12,7 +12,6 @@ through the login form, and times each page (time to the full response on loopba
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import subprocess
@@ -21,7 +20,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,8 +31,8 @@ from app.action.models import Action
 from app.db import make_engine
 from app.incident.models import Incident
 from app.takedown.models import TakedownRequest
-from bench.incidents_list import ROOT, Target, _free_port, machine, seed
-from tests.fixtures.factories import PASSWORD, SECRET
+from bench.incidents_list import ROOT, Target, _free_port, machine, running, seed, server_env
+from tests.fixtures.factories import PASSWORD
 from tests.fixtures.postgres import postgres_server
 
 README = Path(__file__).resolve().parent / "README.md"
@@ -102,42 +101,18 @@ def add_handling(target: Target) -> int:
 def web_server(url: str, workdir: Path) -> Iterator[str]:
     """`weerbaar serve` (API and web UI in one uvicorn process) on this database; its base URL."""
     port = _free_port()
-    env = {
-        **os.environ,
-        "WEERBAAR_DATABASE_URL": url,
-        "WEERBAAR_DATA_DIR": str(workdir / "var"),
-        "WEERBAAR_SECRET_KEY": SECRET,
-        "WEERBAAR_RUN_JOBS_IN_PROCESS": "false",
-        "WEERBAAR_CREATE_DEMO": "false",
-        "WEERBAAR_LOG_LEVEL": "warning",
-    }
+    env = {**server_env(url, workdir), "WEERBAAR_LOG_LEVEL": "warning"}
     weerbaar = str(Path(sys.executable).with_name("weerbaar"))
-    log = (workdir / "server.log").open("ab")
-    process = subprocess.Popen(
-        [weerbaar, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    with (workdir / "server.log").open("ab") as log:
+        process = subprocess.Popen(
+            [weerbaar, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
+        with running(process, f"http://127.0.0.1:{port}") as base:
+            yield base
 
 
 def log_in(client: httpx.Client, email: str) -> None:

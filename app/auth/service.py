@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
@@ -15,7 +15,7 @@ from app.auth import tokens
 from app.auth.actor import ALL_SCOPES, Actor, Scope
 from app.auth.models import ApiClient, AuthSession, LoginThrottle
 from app.auth.passwords import hash_password, verify_password
-from app.db import READ_ONLY, utcnow
+from app.db import beside, utcnow
 from app.errors import (
     DomainError,
     FieldError,
@@ -239,16 +239,9 @@ def logout(session: Session, *, actor: Actor) -> None:
 
 
 def _note_use(session: Session, client: ApiClient, now: datetime) -> None:
-    """Record when a client was last seen. A read holds no write lock (and may not write), so
-    there it is a short transaction of its own; a write request records it in its own."""
-    engine = session.get_bind()
-    if not (isinstance(engine, Engine) and engine.get_execution_options().get(READ_ONLY)):
-        client.last_used_at = now
-        session.add(client)
-        return
-    with Session(engine.execution_options(**{READ_ONLY: False})) as writer:
+    """Record when a client was last seen (beside a read, which may not write)."""
+    with beside(session) as writer:
         writer.exec(update(ApiClient).where(col(ApiClient.id) == client.id).values(last_used_at=now))
-        writer.commit()
 
 
 def authenticate(session: Session, *, token: str, key: str, origin: str | None) -> Actor:

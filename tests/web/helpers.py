@@ -48,6 +48,16 @@ def shoot(page: Any, artifacts: Path, name: str) -> Path:
     return path
 
 
+def at_both_widths(page: Any, artifacts: Path, name: str) -> None:
+    """Screenshots at desktop and phone width; nothing may be wider than the phone's window."""
+    shoot(page, artifacts, f"{name}-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    shoot(page, artifacts, f"{name}-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert width <= 390, f"{name}: the page is {width}px wide at 390px"
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core (WCAG 2.1 A and AA rules) on the current page."""
     page.add_script_tag(path=str(AXE))

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from app.db import utcnow
 from app.webhook.models import WebhookAttempt, WebhookDelivery
 from tests.fixtures.factories import add_member, incident_body
-from tests.web.helpers import axe_violations, log_in, login, shoot
+from tests.web.helpers import at_both_widths, axe_violations, log_in, login, shoot
 from tests.web.server import LiveServer
 from web.vocabulary import DELIVERY_STATUSES, EVENT_TYPES, SCOPES, SUBSCRIPTION_STATUSES
 
@@ -50,15 +50,6 @@ def api(server: LiveServer) -> httpx.Client:
 
 def no_axe_violations(page) -> None:
     assert axe_violations(page) == [], page.url
-
-
-def at_both_widths(page, artifacts: Path, name: str) -> None:
-    """Screenshots at desktop and phone width; nothing may be wider than the phone's window."""
-    shoot(page, artifacts, f"{name}-1280")
-    page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
-    shoot(page, artifacts, f"{name}-390")
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_the_integration_vocabularies_match_the_contract() -> None:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.fixtures.factories import PASSWORD, add_member
-from tests.web.helpers import axe_violations, login, shoot
+from tests.web.helpers import at_both_widths, axe_violations, login, shoot
 
 pytestmark = pytest.mark.slow
 
@@ -54,12 +54,7 @@ def submit_login(page: Any, base: str, email: str, password: str) -> None:
 
 def both_widths(page: Any, artifacts: Path, name: str) -> None:
     """Screenshots at desktop and phone width; nothing may stick out sideways at 390 px."""
-    shoot(page, artifacts, f"users-{name}-1280")
-    page.set_viewport_size({"width": 390, "height": 844})
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    shoot(page, artifacts, f"users-{name}-390")
-    page.set_viewport_size({"width": 1280, "height": 900})
-    assert overflow <= 0, f"{name} scrolls sideways at 390 px"
+    at_both_widths(page, artifacts, f"users-{name}")
 
 
 def test_admin_changes_roles_deactivates_and_resets_a_password(server, page, browser, artifacts) -> None:
