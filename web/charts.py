@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-
-from web.i18n import current_zone
+from datetime import date
 
 # Colour-blind-safe palette (Okabe-Ito, darkened where needed for 3:1 contrast on white).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8A6D00", "#56B4E9", "#444444", "#E69F00")
@@ -52,37 +50,6 @@ def last_months(today: date, count: int = 12) -> list[date]:
         if month == 0:
             year, month = year - 1, 12
     return list(reversed(found))
-
-
-def monthly(
-    points: Iterable[tuple[datetime, list[str]]],
-    *,
-    today: date,
-    label: Callable[[str], str],
-    month_label: Callable[[date], str],
-    short_month: Callable[[date], str] = lambda m: m.strftime("%m"),
-    top: int = 6,
-    other: str = "",
-) -> Chart:
-    """Counts per month and category (the top categories; the rest grouped as other)."""
-    months = last_months(today)
-    index = {m: i for i, m in enumerate(months)}
-    counts: Counter[tuple[date, str]] = Counter()
-    for when, categories in points:
-        local = when.astimezone(current_zone())
-        first = date(local.year, local.month, 1)
-        if first in index:
-            for category in categories:
-                counts[(first, category)] += 1
-    return from_counts(
-        counts,
-        today=today,
-        label=label,
-        month_label=month_label,
-        short_month=short_month,
-        top=top,
-        other=other,
-    )
 
 
 def from_counts(

@@ -22,7 +22,6 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 # The default zone (Dutch organisations); a user's dates are shown in their organisation's zone.
 DEFAULT_TIME_ZONE = "Europe/Amsterdam"
 TIME_ZONES = ("Europe/Amsterdam", "Europe/Copenhagen")
-TIMEZONE = ZoneInfo(DEFAULT_TIME_ZONE)
 # One date format across the UI: Babel's medium date and short time of the user's language.
 DATE_FORMAT = "medium"
 TIME_FORMAT = "short"
