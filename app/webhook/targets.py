@@ -30,11 +30,50 @@ class Target:
     address: str
 
 
+# IPv6 ranges that carry an IPv4 address in their last 32 bits (RFC 4291 compatible and mapped,
+# RFC 2765 translated, RFC 6052 NAT64 well-known prefix): a gateway or the host's own stack may
+# turn them into a connection to that IPv4 address, so it must pass the same check.
+_LAST_32_BITS = tuple(
+    ipaddress.IPv6Network(net) for net in ("::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96")
+)
+# Transition ranges whose embedded address cannot be checked reliably: never a webhook target.
+_NEVER = tuple(ipaddress.IPv6Network(net) for net in ("64:ff9b:1::/48",))
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 transition address leads to (6to4, Teredo, NAT64, mapped ...)."""
+    found: list[ipaddress.IPv4Address] = []
+    if any(ip in net for net in _LAST_32_BITS):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)  # (server, client); the client address is de-obfuscated
+    return found
+
+
+def _is_public_v4(ip: ipaddress.IPv4Address) -> bool:
+    return bool(ip.is_global) and not ip.is_multicast
+
+
 def is_public(address: str) -> bool:
-    """Whether an IP address is globally routable (not private, loopback, link-local, reserved ...)."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    """Whether an IP address is globally routable (not private, loopback, link-local, reserved ...).
+
+    An IPv6 address that embeds an IPv4 address is public only when that IPv4 address is, too.
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv4Address):
+        return _is_public_v4(ip)
+    if any(ip in net for net in _NEVER):
+        return False
+    embedded = embedded_ipv4(ip)
+    if embedded:
+        # Mapped and compatible forms count as the IPv4 address itself (Python calls ::ffff:0:0/96
+        # not global); the other forms must be global IPv6 addresses as well.
+        plain = ip.ipv4_mapped is not None or ip in _LAST_32_BITS[0]
+        return all(_is_public_v4(v4) for v4 in embedded) and (
+            plain or (bool(ip.is_global) and not ip.is_multicast)
+        )
     return bool(ip.is_global) and not ip.is_multicast
 
 
