@@ -37,7 +37,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.jobs import service as jobs
 from app.jobs.handlers import register_all
-from app.storage import make_store
+from app.storage import clean_stale_uploads, make_store
 
 log = logging.getLogger("weerbaar")
 
@@ -77,12 +77,17 @@ def create_app(settings: Settings | None = None, *, web: ASGIApp | None = None) 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        clean_stale_uploads(store)
         stop = threading.Event()
         runner = None
         if settings.run_jobs_in_process:
             register_all()
             runner = threading.Thread(
-                target=jobs.run_forever, args=(engine, stop), name="weerbaar-jobs", daemon=True
+                target=jobs.run_forever,
+                args=(engine, stop, settings.job_poll_seconds),
+                kwargs={"lease_seconds": settings.job_lease_seconds},
+                name="weerbaar-jobs",
+                daemon=True,
             )
             runner.start()
         try:

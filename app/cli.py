@@ -280,18 +280,21 @@ def worker(
     """Run background jobs from the job table until stopped."""
     from app.jobs import service as jobs
     from app.jobs.handlers import register_all
+    from app.storage import clean_stale_uploads, make_store
 
     register_all()
-    engine = make_engine(_settings().effective_database_url)
+    settings = _settings()
+    clean_stale_uploads(make_store(settings))
+    engine = make_engine(settings.effective_database_url)
     if once:
-        while jobs.run_one(engine, jobs.worker_id()):
+        while jobs.run_one(engine, jobs.worker_id(), lease_seconds=settings.job_lease_seconds):
             pass
         return
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     typer.echo(f"Worker {jobs.worker_id()} started.")
-    jobs.run_forever(engine, stop)
+    jobs.run_forever(engine, stop, settings.job_poll_seconds, lease_seconds=settings.job_lease_seconds)
 
 
 def main() -> None:

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     max_json_body_bytes: int = 1_048_576
     max_evidence_bytes: int = 2 * 1024**3
     run_jobs_in_process: bool = True
+    # A claimed job is run again by another worker once its worker stops renewing this lease.
+    job_lease_seconds: float = 60.0
+    job_poll_seconds: float = 1.0
     create_demo: bool = True
     log_level: str = "info"
     # Handling: a repeat perpetrator is one in >= threshold incidents within the window (Sr 285b).
