@@ -33,6 +33,8 @@ from api.routes import (
     worklists,
 )
 from app import API_VERSION
+from app.audit import anchors as audit_anchors
+from app.audit import keys as audit_keys
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.jobs import service as jobs
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None, *, web: ASGIApp | None = None) 
     engine = make_engine(settings.effective_database_url)
     store = make_store(settings)
     secret_key = settings.resolved_secret_key()
+    audit_keys.configure(settings)  # a missing audit key in production stops the start here
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -82,6 +85,7 @@ def create_app(settings: Settings | None = None, *, web: ASGIApp | None = None) 
         runner = None
         if settings.run_jobs_in_process:
             register_all()
+            audit_anchors.schedule(engine)
             runner = threading.Thread(
                 target=jobs.run_forever,
                 args=(engine, stop, settings.job_poll_seconds),

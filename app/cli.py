@@ -33,6 +33,9 @@ def _settings() -> Settings:
     try:
         settings = get_settings()
         settings.resolved_secret_key()
+        from app.audit import keys as audit_keys
+
+        audit_keys.configure(settings)
         return settings
     except (ConfigurationError, ValueError) as exc:
         typer.echo(f"Configuration error: {exc}", err=True)
@@ -168,21 +171,55 @@ def _uuid(raw: str) -> uuid.UUID:
 
 
 @cli.command("verify-audit")
-def verify_audit() -> None:
-    """Verify the audit log's hash chains; exit 1 and name the first broken link if any."""
-    from app.audit import service as audit
+def verify_audit(
+    anchors: Annotated[
+        bool, typer.Option("--anchors/--no-anchors", help="Compare with the newest anchor in the store.")
+    ] = True,
+) -> None:
+    """Verify the audit chains' keyed hashes and compare them with the newest anchor.
 
-    engine = make_engine(_settings().effective_database_url)
-    with Session(engine) as session:
-        result = audit.verify(session)
-    if result.first_break:
-        brk = result.first_break
-        typer.echo(
-            f"BROKEN: chain {brk.chain} at event #{brk.seq} (id {brk.event_id}): {brk.reason}",
-            err=True,
-        )
+    Names every edited or re-hashed event, deleted events, tail or chain; exit 1 if any.
+    """
+    from app.audit import verification
+    from app.storage import make_store
+
+    settings = _settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with Session(engine) as session:
+            result = verification.verify(session, store=make_store(settings) if anchors else None)
+            names = {str(o.id): o.slug for o in session.exec(select(Organisation)).all()}
+    finally:
+        engine.dispose()
+    if result.anchor:
+        at = result.anchor.at.isoformat(timespec="seconds")
+        typer.echo(f"Newest anchor: {result.anchor.key} of {at} ({result.anchor.chains} chain(s)).")
+    elif result.anchors_checked and verification.Tamper.anchors_unreadable not in result.kinds:
+        typer.echo("No anchor yet: a deleted tail or chain cannot be detected (run `weerbaar anchor-audit`).")
+    for finding in result.findings:
+        chain = finding.chain if finding.chain == "-" else f"{names.get(finding.chain, finding.chain)}"
+        event = f" (event id {finding.event_id})" if finding.event_id else ""
+        typer.echo(f"BROKEN [{finding.kind.value}] chain {chain}: {finding.detail}{event}", err=True)
+    if not result.ok:
+        typer.echo(f"FAILED: {len(result.findings)} finding(s) in {result.events} events.", err=True)
         raise typer.Exit(1)
     typer.echo(f"OK: {result.events} events in {result.chains} chain(s) verified.")
+
+
+@cli.command("anchor-audit")
+def anchor_audit() -> None:
+    """Write the audit chains' heads, sealed, to the evidence store now (also a recurring job)."""
+    from app.audit import anchors
+    from app.storage import make_store
+
+    settings = _settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with session_scope(engine) as session:
+            anchor = anchors.write_anchor(session, make_store(settings))
+    finally:
+        engine.dispose()
+    typer.echo(f"Anchored {len(anchor.chains)} chain(s) in {anchor.key}.")
 
 
 def ensure_demo(settings: Settings) -> str | None:
@@ -286,6 +323,9 @@ def worker(
     settings = _settings()
     clean_stale_uploads(make_store(settings))
     engine = make_engine(settings.effective_database_url)
+    from app.audit import anchors
+
+    anchors.schedule(engine)
     if once:
         while jobs.run_one(engine, jobs.worker_id(), lease_seconds=settings.job_lease_seconds):
             pass

@@ -65,6 +65,13 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 10.0
     webhook_max_attempts: int = 10
     webhook_retry_base_seconds: float = 10.0
+    # Audit chain: the HMAC key that seals each event (kept outside the database: set the key or a
+    # file holding it; generated once under the data dir in development), earlier keys that only
+    # verify (comma-separated, after a rotation), and how often chain heads are anchored in the store.
+    audit_key: SecretStr | None = None
+    audit_key_file: Path | None = None
+    audit_previous_keys: SecretStr | None = None
+    audit_anchor_interval_minutes: int = 60
 
     @model_validator(mode="after")
     def _production_needs_real_secret(self) -> Settings:
@@ -98,6 +105,35 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip()
+
+    def resolved_audit_key(self) -> str:
+        """The audit HMAC key; in development generated once and kept in the data dir."""
+        if self.audit_key and self.audit_key.get_secret_value():
+            value = self.audit_key.get_secret_value().strip()
+        elif self.audit_key_file is not None:
+            try:
+                value = self.audit_key_file.read_text().strip()
+            except OSError as exc:
+                raise ConfigurationError(f"WEERBAAR_AUDIT_KEY_FILE cannot be read: {exc}") from exc
+        elif self.environment == "production":
+            raise ConfigurationError(
+                "WEERBAAR_AUDIT_KEY or WEERBAAR_AUDIT_KEY_FILE is required in production"
+            )
+        else:
+            path = self.data_dir / "audit_key"
+            if not path.exists():
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+                path.write_text(secrets.token_urlsafe(48))
+                path.chmod(0o600)
+            value = path.read_text().strip()
+        if value.lower() in KNOWN_DEFAULT_SECRETS or len(value) < 32:
+            raise ConfigurationError("the audit key must be a random value of at least 32 characters")
+        return value
+
+    def resolved_previous_audit_keys(self) -> list[str]:
+        """Earlier audit keys, kept to verify the events they sealed."""
+        raw = self.audit_previous_keys.get_secret_value() if self.audit_previous_keys else ""
+        return [key.strip() for key in raw.split(",") if key.strip()]
 
 
 @lru_cache

@@ -1,4 +1,4 @@
-"""The append-only, hash-chained audit log (one chain per organisation)."""
+"""The append-only audit log, hash-chained with a keyed HMAC (one chain per organisation)."""
 
 from __future__ import annotations
 
@@ -35,4 +35,7 @@ class AuditEvent(SQLModel, table=True):
     origin: str | None = Field(default=None, max_length=100)
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     prev_hash: str = Field(max_length=64)
+    # HMAC-SHA256 under the key named by key_id; a plain SHA-256 on events written before keying
+    # (key_id NULL), which are accepted only before a chain's first keyed event.
     hash: str = Field(max_length=64)
+    key_id: str | None = Field(default=None, max_length=16)

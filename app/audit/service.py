@@ -1,49 +1,33 @@
-"""Recording and verifying the hash-chained audit log."""
+"""Recording and listing the keyed, hash-chained audit log (verification: app.audit.verification)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from app.audit import keys as audit_keys
+from app.audit.chain import GENESIS, seal
 from app.audit.models import AuditEvent
+from app.audit.verification import ChainBreak, Finding, Tamper, VerifyResult, verify
 from app.auth.actor import Actor
 from app.db import utcnow
 
-GENESIS = "0" * 64
+__all__ = [
+    "SYSTEM_CHAIN",
+    "ChainBreak",
+    "Finding",
+    "Tamper",
+    "VerifyResult",
+    "list_statement",
+    "record",
+    "verify",
+]
+
 SYSTEM_CHAIN = "system"
-
-
-def _canonical(event: AuditEvent) -> bytes:
-    payload = {
-        "chain": event.chain,
-        "seq": event.seq,
-        "organisationId": str(event.organisation_id) if event.organisation_id else None,
-        "at": event.at.isoformat(timespec="microseconds"),
-        "actorKind": event.actor_kind,
-        "actorId": event.actor_id,
-        "actorLabel": event.actor_label,
-        "action": event.action,
-        "objectType": event.object_type,
-        "objectId": event.object_id,
-        "result": event.result,
-        "origin": event.origin,
-        "details": event.details,
-        "prevHash": event.prev_hash,
-    }
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
-
-
-def compute_hash(event: AuditEvent) -> str:
-    """The SHA-256 that seals the event together with the hash of its predecessor."""
-    return hashlib.sha256(_canonical(event)).hexdigest()
 
 
 def _lock_chain(session: Session, chain: str) -> None:
@@ -93,71 +77,10 @@ def record(
         prev_hash=prev_hash,
         hash="",
     )
-    event.hash = compute_hash(event)
+    seal(event, audit_keys.active())
     session.add(event)
     session.flush()
     return event
-
-
-@dataclass(frozen=True)
-class ChainBreak:
-    """The first event at which a chain no longer verifies."""
-
-    chain: str
-    seq: int
-    event_id: uuid.UUID
-    reason: str
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    """What verifying the audit log found."""
-
-    chains: int
-    events: int
-    first_break: ChainBreak | None
-
-    @property
-    def ok(self) -> bool:
-        """True when every chain verifies."""
-        return self.first_break is None
-
-
-def _events_in_order(session: Session, chain: str, batch: int = 1000) -> Iterator[AuditEvent]:
-    last_seq = 0
-    while True:
-        rows = session.exec(
-            select(AuditEvent)
-            .where(AuditEvent.chain == chain, AuditEvent.seq > last_seq)
-            .order_by(col(AuditEvent.seq))
-            .limit(batch)
-        ).all()
-        if not rows:
-            return
-        yield from rows
-        last_seq = rows[-1].seq
-        session.expunge_all()
-
-
-def verify(session: Session) -> VerifyResult:
-    """Recompute every chain from its genesis and report the first broken link."""
-    chains = sorted(session.exec(select(AuditEvent.chain).distinct()).all())
-    total = 0
-    for chain in chains:
-        prev_hash, expected_seq = GENESIS, 1
-        for event in _events_in_order(session, chain):
-            total += 1
-            reason = None
-            if event.seq != expected_seq:
-                reason = f"sequence gap: expected {expected_seq}, found {event.seq}"
-            elif event.prev_hash != prev_hash:
-                reason = "prevHash does not match the hash of the previous event"
-            elif compute_hash(event) != event.hash:
-                reason = "hash does not match the event's content"
-            if reason:
-                return VerifyResult(len(chains), total, ChainBreak(chain, event.seq, event.id, reason))
-            prev_hash, expected_seq = event.hash, expected_seq + 1
-    return VerifyResult(len(chains), total, None)
 
 
 def list_statement(

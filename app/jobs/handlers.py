@@ -6,6 +6,7 @@ from __future__ import annotations
 def register_all() -> None:
     """Import the modules whose @handler decorators fill the job registry."""
     from app.action import reminders  # noqa: F401
+    from app.audit import anchors  # noqa: F401
     from app.evidence import jobs  # noqa: F401
     from app.idempotency import service  # noqa: F401
     from app.webhook import delivery  # noqa: F401
