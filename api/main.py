@@ -21,6 +21,7 @@ from api.routes import (
     health,
     incidents,
     legal_packs,
+    notifications,
     perpetrators,
     public,
     recording_permissions,
@@ -61,7 +62,7 @@ def create_api(settings: Settings) -> FastAPI:
         api.include_router(module.router)
     for module in (legal_packs, actions, takedown_requests, perpetrators, timeline):
         api.include_router(module.router)
-    for module in (api_clients, webhook_subscriptions, exports, statistics, worklists):
+    for module in (api_clients, webhook_subscriptions, exports, statistics, worklists, notifications):
         api.include_router(module.router)
     problems.install(api)
     integration.install(api)

@@ -65,6 +65,22 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 10.0
     webhook_max_attempts: int = 10
     webhook_retry_base_seconds: float = 10.0
+    # Notifications and e-mail: no mail at all while smtp_host is empty (the embedded default).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_from: str = "weerbaar@localhost"
+    smtp_timeout_seconds: float = 30.0
+    mail_max_attempts: int = 6
+    mail_lease_seconds: int = 300
+    # Links in mails point here (the web UI); empty: public_url.
+    public_web_url: str = ""
+    # Shown to affected employees in the mail about a report (the organisation's help and support page).
+    help_contacts_url: str = ""
+    # The daily digest goes out at this hour in the organisation's time zone.
+    digest_hour: int = 8
     # Audit chain: the HMAC key that seals each event (kept outside the database: set the key or a
     # file holding it; generated once under the data dir in development), earlier keys that only
     # verify (comma-separated, after a rotation), and how often chain heads are anchored in the store.

@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from app.action.models import Action, HandlingNotification
+from app.action.models import Action
 from app.audit.models import AuditEvent
 from app.auth.models import ApiClient, AuthSession, LoginThrottle
 from app.evidence.models import CustodyEvent, Evidence
@@ -11,6 +11,7 @@ from app.incident.models import Incident, IncidentBehaviour, IncidentPerson, Ref
 from app.integration.models import IncidentExternalReference
 from app.jobs.models import Job
 from app.legal.models import IncidentHandling, LegalPack
+from app.notification.models import MailOutbox, Notification, NotificationPreference
 from app.organisation.models import Organisation, User
 from app.perpetrator.models import Perpetrator
 from app.recording_permission.models import (
@@ -31,7 +32,6 @@ __all__ = [
     "AuthSession",
     "CustodyEvent",
     "Evidence",
-    "HandlingNotification",
     "IdempotencyKey",
     "Incident",
     "IncidentBehaviour",
@@ -42,6 +42,9 @@ __all__ = [
     "LegalPack",
     "LetterTemplate",
     "LoginThrottle",
+    "MailOutbox",
+    "Notification",
+    "NotificationPreference",
     "Organisation",
     "Perpetrator",
     "RecordingPermission",

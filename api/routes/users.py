@@ -35,6 +35,10 @@ class UserPublic(ApiModel):
     name: str
     roles: list[Role]
     locale: Locale | None = Field(description="Language preference; null: the organisation's default.")
+    manager_id: uuid.UUID | None = Field(
+        default=None,
+        description="The user's manager (a user of the same organisation), told of their reports.",
+    )
     is_active: bool = Field(description="A deactivated user cannot log in.")
     must_change_password: bool = Field(
         description="The password was reset: the user must choose a new one before anything else."
@@ -58,6 +62,9 @@ class UserCreate(ApiModel):
         max_length=1024, description="At least 12 characters, not only spaces, not the e-mail address."
     )
     roles: list[Role] = Field(max_length=len(Role))
+    manager_id: uuid.UUID | None = Field(
+        default=None, description="The user's manager, told of their reports."
+    )
 
 
 class UserUpdate(ApiModel):
@@ -69,6 +76,7 @@ class UserUpdate(ApiModel):
         default=None, description="false deactivates: the user cannot log in and their sessions end."
     )
     locale: Locale | None = None
+    manager_id: uuid.UUID | None = Field(default=None, description="null: no manager.")
 
 
 class CurrentUserUpdate(ApiModel):
@@ -99,7 +107,7 @@ def _public(user: User) -> UserPublic:
 
 
 def _camel_fields(body: ApiModel) -> set[str]:
-    names = {"is_active": "isActive"}
+    names = {"is_active": "isActive", "manager_id": "managerId"}
     return {names.get(f, f) for f in body.model_fields_set}
 
 
@@ -190,6 +198,7 @@ def create_user(body: UserCreate, actor: Admin, session: SessionDep, response: R
         roles=[r.value for r in body.roles],
         name=body.name,
         actor=actor,
+        manager_id=body.manager_id,
     )
     response.headers["Location"] = f"/api/v1/users/{user.id}"
     response.headers["ETag"] = organisations.etag(user)
@@ -213,7 +222,7 @@ def update_user(
     response: Response,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> UserPublic:
-    """Change name, roles, language or active state; needs If-Match.
+    """Change name, roles, language, manager or active state; needs If-Match.
 
     Deactivating ends the user's sessions. You cannot deactivate yourself or remove your own
     admin role (409, codes self_deactivation and self_demotion).
@@ -228,6 +237,7 @@ def update_user(
         roles=[r.value for r in body.roles] if body.roles is not None else None,
         is_active=body.is_active,
         locale=body.locale.value if body.locale else None,
+        manager_id=body.manager_id,
         fields=_camel_fields(body),
     )
     response.headers["ETag"] = organisations.etag(updated)

@@ -1,4 +1,4 @@
-"""Actions (the handling steps of an incident) and the notifications they raise."""
+"""Actions (the handling steps of an incident)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, new_id, utcnow
+from app.notification.models import Notification as HandlingNotification  # noqa: F401 - older name
 
 
 class ActionKind(StrEnum):
@@ -91,21 +92,3 @@ class Action(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = 1
-
-
-class HandlingNotification(SQLModel, table=True):
-    """A message for one user (reminders, repeat-perpetrator signals); no e-mail is sent yet."""
-
-    __tablename__ = "handling_notification"
-    __table_args__ = (Index("ix_handling_notification_user", "user_id", "created_at"),)
-
-    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
-    organisation_id: uuid.UUID = Field(foreign_key="organisation.id")
-    user_id: uuid.UUID = Field(foreign_key="user_account.id")
-    kind: str = Field(max_length=40)
-    incident_id: uuid.UUID | None = Field(default=None, foreign_key="incident.id")
-    object_type: str | None = Field(default=None, max_length=40)
-    object_id: str | None = Field(default=None, max_length=64)
-    message: str = Field(max_length=1000)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -64,3 +64,5 @@ class User(SQLModel, table=True):
     # Set when an admin resets the password: the user must choose a new one before anything else.
     must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # The user's manager, told when the user reports an incident.
+    manager_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")

@@ -115,6 +115,7 @@ def create_user(
     roles: list[str],
     name: str | None = None,
     actor: Actor | None = None,
+    manager_id: uuid.UUID | None = None,
 ) -> User:
     """A new staff user with an argon2id password hash."""
     address = normalise_email(email)
@@ -124,6 +125,7 @@ def create_user(
     elif not EMAIL_RE.match(address):
         errors.append(FieldError("email", "must be an e-mail address", code="not_email"))
     errors += password_errors(password, email=address)
+    errors += manager_errors(session, organisation_id=organisation_id, manager_id=manager_id, user_id=None)
     try:
         parsed = parse_roles(roles)
     except Invalid as exc:
@@ -144,6 +146,7 @@ def create_user(
         name=(name or address.split("@")[0]).strip(),
         password_hash=hash_password(password),
         roles=[r.value for r in parsed],
+        manager_id=manager_id,
     )
     session.add(user)
     session.flush()
@@ -158,6 +161,20 @@ def create_user(
         details={"roles": user.roles},
     )
     return user
+
+
+def manager_errors(
+    session: Session, *, organisation_id: uuid.UUID, manager_id: uuid.UUID | None, user_id: uuid.UUID | None
+) -> list[FieldError]:
+    """A manager must be another user of the same organisation."""
+    if manager_id is None:
+        return []
+    if manager_id == user_id:
+        return [FieldError("managerId", "a user cannot be their own manager", code="not_allowed")]
+    manager = session.get(User, manager_id)
+    if manager is None or manager.organisation_id != organisation_id:
+        return [FieldError("managerId", "no such user in this organisation", code="unknown_user")]
+    return []
 
 
 def get_user(session: Session, *, organisation_id: uuid.UUID, user_id: uuid.UUID) -> User:
@@ -208,9 +225,10 @@ def update_user(
     roles: list[str] | None = None,
     is_active: bool | None = None,
     locale: str | None = None,
+    manager_id: uuid.UUID | None = None,
     fields: set[str],
 ) -> User:
-    """An admin changes a user's name, roles, language or active state (optimistic locking).
+    """An admin changes a user's name, roles, language, manager or active state (optimistic locking).
 
     `fields` names what the request contained (camelCase). An admin cannot lock themselves out:
     deactivating themselves or dropping their own admin role is refused.
@@ -228,6 +246,10 @@ def update_user(
             errors += exc.errors
     if "isActive" in fields and is_active is None:
         errors.append(FieldError("isActive", "must be true or false", code="required"))
+    if "managerId" in fields:
+        errors += manager_errors(
+            session, organisation_id=user.organisation_id, manager_id=manager_id, user_id=user.id
+        )
     if errors:
         raise Invalid("The change is not valid.", errors)
     concurrency.check_if_match(current=etag(user), if_match=if_match, what="the user")
@@ -250,6 +272,8 @@ def update_user(
         user.roles = [r.value for r in parsed]
     if "locale" in fields:
         user.locale = Locale(locale).value if locale else None
+    if "managerId" in fields:
+        user.manager_id = manager_id
     action = "user.update"
     if "isActive" in fields and is_active is not None and is_active != user.is_active:
         user.is_active = is_active

@@ -22,6 +22,8 @@ from app.errors import FieldError, Invalid, NotFound
 from app.incident import service as incidents
 from app.incident.models import Incident
 from app.legal.models import IncidentHandling
+from app.notification import service as notifications
+from app.notification.models import NotificationKind, SubjectType
 from app.perpetrator.models import Perpetrator
 from app.perpetrator.schemas import PerpetratorCreate, PerpetratorPublic, PerpetratorUpdate
 
@@ -251,15 +253,16 @@ def _signal(
         f"incidents within {window.days} days ({', '.join(sorted(references))})."
     )
     recipients = reminders.handlers_of(session, organisation_id)
-    reminders.notify(
+    notifications.notify(
         session,
         organisation_id=organisation_id,
         user_ids=recipients,
-        kind="perpetrator.systematic",
-        message=message,
+        kind=NotificationKind.repeat_perpetrator,
+        subject_type=SubjectType.perpetrator,
+        subject_id=perpetrator_id,
         incident_id=new[-1],
-        object_type="perpetrator",
-        object_id=perpetrator_id,
+        params={"count": str(len(all_flagged)), "windowDays": str(window.days)},
+        message=message,
     )
     audit.record(
         session,

@@ -344,7 +344,7 @@ def test_reminder_job_notifies_the_assignee_before_the_due_date(client, org, eng
     with Session(engine) as session:
         [note] = session.exec(select(HandlingNotification)).all()
         assert note.user_id == org["manager"].user_id
-        assert note.kind == "action.reminder"
+        assert note.kind == "action_due"
         assert incident["reference"] in note.message
         assert session.exec(select(AuditEvent).where(AuditEvent.action == "action.reminder")).one()
         assert session.get(Job, job.id).status == "done"

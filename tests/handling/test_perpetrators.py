@@ -147,7 +147,7 @@ def test_three_incidents_within_ninety_days_carry_the_systematic_signal(client, 
     with Session(engine) as session:
         [note] = session.exec(select(HandlingNotification)).all()
         assert note.user_id == org["case_handler"].user_id
-        assert note.kind == "perpetrator.systematic"
+        assert note.kind == "repeat_perpetrator"
         event = session.exec(
             select(AuditEvent).where(AuditEvent.action == "perpetrator.systematic_signal")
         ).one()
