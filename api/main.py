@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from api import integration, openapi, problems
+from api.body_timeout import BodyTimeoutMiddleware, BodyTimeouts
 from api.middleware import ApiHeadersMiddleware, RequestGuardMiddleware
 from api.routes import (
     actions,
@@ -45,6 +46,17 @@ from app.storage import clean_stale_uploads, make_store
 log = logging.getLogger("weerbaar")
 
 UPLOAD_PATHS = (r"^/api/v1/incidents/[^/]+/evidence$",)
+# The web UI's evidence upload, when it is mounted at / beside the API.
+WEB_UPLOAD_PATHS = (r"^/incidents/[^/]+/evidence$",)
+
+
+def body_timeouts(settings: Settings) -> BodyTimeouts:
+    """The request body timeouts from the settings."""
+    return BodyTimeouts(
+        idle=settings.body_idle_timeout_seconds,
+        total=settings.body_timeout_seconds,
+        upload_total=settings.upload_body_timeout_seconds,
+    )
 
 
 def create_api(settings: Settings) -> FastAPI:
@@ -122,6 +134,12 @@ def create_app(settings: Settings | None = None, *, web: ASGIApp | None = None) 
         json_limit=settings.max_json_body_bytes,
         upload_limit=settings.max_evidence_bytes + 1024 * 1024,
         upload_paths=UPLOAD_PATHS,
+    )
+    # On the root: times out slow bodies of the API and of the web UI mounted beside it.
+    root.add_middleware(
+        BodyTimeoutMiddleware,
+        timeouts=body_timeouts(settings),
+        upload_paths=(*UPLOAD_PATHS, *WEB_UPLOAD_PATHS),
     )
     root.add_middleware(ApiHeadersMiddleware, production=settings.environment == "production")
     return root

@@ -299,6 +299,7 @@ def web_command(
     """Serve the staff web UI on its own, talking to the API at --api-url."""
     import uvicorn
 
+    from api.main import body_timeouts
     from web.main import create_web
 
     settings = _settings()
@@ -306,6 +307,7 @@ def web_command(
         api_url=api_url,
         secret_key=settings.resolved_secret_key(),
         max_upload_bytes=settings.max_evidence_bytes,
+        body_timeouts=body_timeouts(settings),
     )
     uvicorn.run(web, host=host, port=port, proxy_headers=True)
 

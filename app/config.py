@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
     max_json_body_bytes: int = 1_048_576
+    # A request body that stalls longer than the idle timeout between chunks, or takes longer
+    # than the total (uploads: upload total) is answered 408 and dropped (slowloris).
+    body_idle_timeout_seconds: float = 30.0
+    body_timeout_seconds: float = 120.0
+    upload_body_timeout_seconds: float = 3600.0
     max_evidence_bytes: int = 2 * 1024**3
     run_jobs_in_process: bool = True
     # A claimed job is run again by another worker once its worker stops renewing this lease.

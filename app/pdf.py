@@ -5,6 +5,7 @@ Templates are Jinja2 HTML with autoescaping; rendering never fetches anything fr
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from jinja2 import BaseLoader, Environment, select_autoescape
@@ -22,8 +23,30 @@ table { border-collapse: collapse; width: 100%; } td, th { border: 0.5pt solid #
 """
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    raise ValueError(f"PDF rendering does not fetch resources ({url})")
+@cache
+def _fetcher_class() -> type:
+    # WeasyPrint is imported lazily (slow to import); its 70.x fetcher interface is a URLFetcher
+    # subclass whose fetch(url, headers) returns a URLFetcherResponse (a plain function fails).
+    from weasyprint.urls import URLFetcher
+
+    class DataOnlyFetcher(URLFetcher):  # type: ignore[misc]
+        """Refuses every URL but an embedded data: URI: no network, no file://. A refused image or
+        stylesheet is left out with a warning; the document still renders."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("data",), allow_redirects=False, fail_on_errors=False)
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url[:5].lower() != "data:":
+                raise ValueError(f"PDF rendering fetches no resources ({url[:100]})")
+            return super().fetch(url, headers)
+
+    return DataOnlyFetcher
+
+
+def data_only_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that only decodes data: URIs."""
+    return _fetcher_class()()
 
 
 def render_template(source: str, context: dict[str, Any]) -> str:
@@ -35,5 +58,7 @@ def html_to_pdf(html: str, *, css: str = BASE_CSS) -> bytes:
     """The HTML as a PDF document (A4)."""
     from weasyprint import CSS, HTML
 
-    pdf: bytes = HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[CSS(string=css)])
+    fetcher = data_only_fetcher()
+    document = HTML(string=html, url_fetcher=fetcher)
+    pdf: bytes = document.write_pdf(stylesheets=[CSS(string=css, url_fetcher=fetcher)])
     return pdf

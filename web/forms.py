@@ -128,6 +128,8 @@ FIELD_MESSAGES: dict[str, str] = {
     "target_not_public": N_("Webhooks can only go to public internet addresses."),
     "template_syntax": N_("The template contains an error."),
     "template_render": N_("The template cannot be filled in."),
+    "template_include": N_("A letter template cannot include, import or extend another template."),
+    "template_unsafe": N_("The template uses something that is not allowed in a letter template."),
     "too_large": N_("The file is too large."),
     "unsupported_type": N_("This type of file is not accepted."),
     "malformed": N_("The upload could not be read; send it again."),

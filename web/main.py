@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.body_timeout import BodyTimeoutMiddleware, BodyTimeouts
 from web import htmx
 from web.assets import Assets
 from web.client import ApiError
@@ -46,6 +47,8 @@ from web.vocabulary import VOCABULARIES
 
 log = logging.getLogger("weerbaar.web")
 TEMPLATES = Path(__file__).parent / "templates"
+# Evidence uploads through the UI get the longer body timeout.
+WEB_UPLOAD_PATHS = (r"^/incidents/[^/]+/evidence$",)
 
 
 def create_web(
@@ -54,6 +57,7 @@ def create_web(
     secret_key: str,
     max_upload_bytes: int = 2 * 1024**3,
     transport: httpx.AsyncBaseTransport | None = None,
+    body_timeouts: BodyTimeouts | None = None,
 ) -> FastAPI:
     """The web UI application, consuming the API at api_url; secret_key encrypts its cookie."""
     web = FastAPI(
@@ -92,6 +96,8 @@ def create_web(
         web.include_router(module.router)
     _install_error_pages(web)
     web.add_middleware(WebSessionMiddleware, codec=SessionCodec(secret_key))
+    if body_timeouts is not None:  # served on its own; mounted in the API app, that times out
+        web.add_middleware(BodyTimeoutMiddleware, timeouts=body_timeouts, upload_paths=WEB_UPLOAD_PATHS)
 
     return web
 

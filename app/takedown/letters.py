@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from sqlmodel import Session, select
 
 from app import concurrency, pdf
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.db import seed_unless_present, utcnow
-from app.errors import Conflict, FieldError, Invalid
+from app.errors import DomainError, FieldError, Invalid
 from app.incident.models import Incident
 from app.legal import service as legal
 from app.organisation.models import Organisation
@@ -22,8 +24,108 @@ from app.takedown.models import LetterLanguage, LetterTemplate, RecipientKind, T
 from app.takedown.service import DUE_DAYS
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-# Admins edit these templates: render them sandboxed (no attribute escapes), always autoescaped.
-_sandbox = SandboxedEnvironment(autoescape=True)
+# Repetition (`'x' * n`) and powers (`n ** m`) beyond these is refused: a template must not exhaust memory.
+MAX_REPEAT = 100_000
+MAX_POWER_BITS = 4096
+
+
+class LetterSandbox(ImmutableSandboxedEnvironment):
+    """Legal staff edit the templates: no loader (no include, import or extends), no access to
+    internals (an unsafe attribute is an error, not a silent blank), no mutation, bounded repetition."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        raise SecurityError(f"access to attribute {attribute!r} of a {type(obj).__name__} is not allowed")
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        numbers = isinstance(left, int | float) and isinstance(right, int | float)
+        if operator == "**" and numbers and abs(left) > 1 and right * math.log2(abs(left)) > MAX_POWER_BITS:
+            raise SecurityError("numbers this large are not allowed")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                repeat = isinstance(seq, str | list | tuple) and isinstance(count, int)
+                if repeat and len(seq) * count > MAX_REPEAT:
+                    raise SecurityError(f"repetition beyond {MAX_REPEAT} items is not allowed")
+        return super().call_binop(context, operator, left, right)
+
+
+_sandbox = LetterSandbox(autoescape=True)
+del _sandbox.globals["lipsum"]  # generates text of any size
+
+_LOADING_TAGS = {
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "from ... import",
+    nodes.Extends: "extends",
+}
+
+
+class LetterTemplateUnusable(DomainError):
+    """The stored template cannot be rendered safely (400): an admin must fix it."""
+
+    def __init__(self, language: LetterLanguage, error: FieldError) -> None:
+        super().__init__(
+            f"The {language.value} letter template cannot be rendered ({error.detail}); "
+            "an admin must fix it.",
+            [FieldError("language", error.detail, code=error.code, location="query")],
+            400,
+            "Letter template cannot be rendered",
+            "letter-template-invalid",
+        )
+
+
+def template_problems(body: str) -> list[FieldError]:
+    """What is wrong with a template body: syntax, loading other templates, access to internals."""
+    try:
+        tree = _sandbox.parse(body)
+    except TemplateSyntaxError as exc:
+        return [FieldError("body", f"line {exc.lineno}: {exc.message}", code="template_syntax")]
+    for node in tree.find_all(tuple(_LOADING_TAGS)):
+        tag = _LOADING_TAGS[type(node)]
+        return [
+            FieldError(
+                "body",
+                f"line {node.lineno}: {{% {tag} %}} is not allowed; a letter template stands alone",
+                code="template_include",
+            )
+        ]
+    for access in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        if isinstance(access, nodes.Getattr):
+            name: object = access.attr
+        else:
+            assert isinstance(access, nodes.Getitem)
+            name = getattr(access.arg, "value", None)
+        if isinstance(name, str) and name.startswith("_"):
+            return [_unsafe(f"line {access.lineno}: access to {name!r} is not allowed")]
+    for applied in tree.find_all(nodes.Filter):
+        if applied.name == "attr":
+            return [_unsafe(f"line {applied.lineno}: the attr filter is not allowed")]
+    return []
+
+
+def _unsafe(detail: str) -> FieldError:
+    return FieldError("body", detail, code="template_unsafe")
+
+
+def render_html(body: str, values: dict[str, Any]) -> str:
+    """Render a template body in the sandbox; every failure is a FieldError, never a crash."""
+    problems = template_problems(body)
+    if problems:
+        raise _Refused(problems[0])
+    try:
+        return _sandbox.from_string(body).render(**values)
+    except SecurityError as exc:
+        raise _Refused(_unsafe(str(exc)[:500])) from exc
+    except Exception as exc:  # any error (also 1/0, a range too big) is the template's, not a 500
+        detail = f"{type(exc).__name__}: {exc}"[:500]
+        raise _Refused(FieldError("body", detail, code="template_render")) from exc
+
+
+class _Refused(Exception):
+    def __init__(self, error: FieldError) -> None:
+        super().__init__(error.detail)
+        self.error = error
 
 
 def default_body(language: LetterLanguage) -> str:
@@ -70,18 +172,9 @@ def replace_template(
     template = get_template(session, organisation_id=actor.organisation_id, language=language)
     concurrency.check_if_match(current=etag(template), if_match=if_match, what="the letter template")
     try:
-        compiled = _sandbox.from_string(body)
-        compiled.render(**_sample_context())
-    except TemplateSyntaxError as exc:
-        raise Invalid(
-            "The template does not compile.",
-            [FieldError("body", f"line {exc.lineno}: {exc.message}", code="template_syntax")],
-        ) from exc
-    except TemplateError as exc:
-        raise Invalid(
-            "The template cannot be rendered.",
-            [FieldError("body", str(exc)[:500], code="template_render")],
-        ) from exc
+        render_html(body, _sample_context())
+    except _Refused as exc:
+        raise Invalid(f"The template cannot be used: {exc.error.detail}", [exc.error]) from exc
     template.body = body
     template.version += 1
     template.updated_at = utcnow()
@@ -162,14 +255,9 @@ def render(session: Session, *, request: TakedownRequest, language: LetterLangua
     """The letter as PDF; audited (a letter discloses incident facts)."""
     template = get_template(session, organisation_id=request.organisation_id, language=language)
     try:
-        html = _sandbox.from_string(template.body).render(
-            **context(session, request=request, language=language)
-        )
-    except TemplateError as exc:
-        raise Conflict(
-            f"The {language.value} letter template cannot be rendered ({str(exc)[:300]}); "
-            "an admin must fix it."
-        ) from exc
+        html = render_html(template.body, context(session, request=request, language=language))
+    except _Refused as exc:
+        raise LetterTemplateUnusable(language, exc.error) from exc
     document = pdf.html_to_pdf(html)
     audit.record(
         session,

@@ -105,7 +105,7 @@ def test_admin_replaces_a_template_and_letters_use_it(client, org, engine):
     ("body", "code"),
     [
         ("<html><body>{% if request.recipientName %}unclosed</body></html>", "template_syntax"),
-        ("<html><body>{{ request.__class__.__mro__[1].__subclasses__() }}</body></html>", "template_render"),
+        ("<html><body>{{ request.__class__.__mro__[1].__subclasses__() }}</body></html>", "template_unsafe"),
     ],
 )
 def test_broken_or_unsafe_templates_are_refused(client, org, body, code):

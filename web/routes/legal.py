@@ -291,6 +291,23 @@ def _letter_errors(exc: ApiError, lang: Language) -> dict[str, str]:
                     line=match.group(1) if match else "?",
                 )
             }
+        if problem.name == "body" and problem.code == "template_include":
+            match = re.match(r"line (\d+)", problem.detail)
+            return {
+                "body": lang.gettext(
+                    "Line %(line)s: a letter template stands alone; include, import and extends "
+                    "are not allowed. Copy the text into this template instead.",
+                    line=match.group(1) if match else "?",
+                )
+            }
+        if problem.name == "body" and problem.code == "template_unsafe":
+            return {
+                "body": lang.gettext(
+                    "The template reaches for something that is not allowed in a letter (a name "
+                    "starting with an underscore, the attr filter, or a trick with format). Use only "
+                    "the placeholders listed below."
+                )
+            }
         if problem.name == "body" and problem.code == "template_render":
             return {
                 "body": lang.gettext(
