@@ -5,7 +5,7 @@ import binascii
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from app.errors import FieldError, Invalid
@@ -19,20 +19,48 @@ def encode_cursor(at: datetime, ident: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _refused() -> Invalid:
+    return Invalid(
+        "The cursor is not valid.",
+        [FieldError("cursor", "use the `next` link of the previous page", "invalid_cursor", "query")],
+    )
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    """The position a cursor points at; a field error when it was not made by this API."""
+    """The position a cursor points at; a field error when it was not made by this API.
+
+    A cursor comes from the client, so every part of it is checked for its type: a forged one
+    (a number or `true` for the id, a date without a zone or out of range) is a 400, never a 500.
+    """
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        at, ident = json.loads(raw)
-        moment = datetime.fromisoformat(at)
+        raw = base64.urlsafe_b64decode(cursor.encode("ascii") + b"=" * (-len(cursor) % 4))
+        parts = json.loads(raw)
+        if not (isinstance(parts, list) and len(parts) == 2 and all(isinstance(p, str) for p in parts)):
+            raise ValueError("not a pair of strings")
+        moment = datetime.fromisoformat(parts[0])
         if moment.tzinfo is None:
-            raise ValueError
-        return moment, uuid.UUID(ident)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
-        raise Invalid(
-            "The cursor is not valid.",
-            [FieldError("cursor", "use the `next` link of the previous page", "invalid_cursor", "query")],
-        ) from exc
+            raise ValueError("no time zone")
+        return moment.astimezone(UTC), uuid.UUID(parts[1])
+    except (ValueError, TypeError, OverflowError, binascii.Error, RecursionError) as exc:
+        raise _refused() from exc
+
+
+def decode_id_cursor(cursor: str) -> uuid.UUID:
+    """A cursor that is the id of the last row of the previous page."""
+    try:
+        return uuid.UUID(cursor)
+    except ValueError as exc:
+        raise _refused() from exc
+
+
+MAX_SEQUENCE = 2**63 - 1  # a BIGINT column
+
+
+def decode_sequence_cursor(cursor: str) -> int:
+    """A cursor that is the sequence number of the last row of the previous page."""
+    if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > MAX_SEQUENCE:
+        raise _refused()
+    return int(cursor)
 
 
 def page_of(

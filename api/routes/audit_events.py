@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query, Request
 from pydantic import AwareDatetime
 
 from api.deps import AuditReader, SessionDep
+from app import pagination
 from app.audit import service as audit
 from app.audit.models import AuditEvent
-from app.errors import FieldError, Invalid
 from app.schemas import ApiModel, Page
 
 router = APIRouter(tags=["audit"])
@@ -46,18 +46,11 @@ def list_audit_events(
     object_id: Annotated[str | None, Query(alias="objectId", max_length=64)] = None,
     at_from: Annotated[AwareDatetime | None, Query(alias="from")] = None,
     at_to: Annotated[AwareDatetime | None, Query(alias="to")] = None,
-    cursor: Annotated[str | None, Query(max_length=20)] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[AuditEventPublic]:
     """The organisation's audit events, newest first."""
-    after_seq = None
-    if cursor is not None:
-        if not cursor.isdigit():
-            raise Invalid(
-                "The cursor is not valid.",
-                [FieldError("cursor", "use the `next` link of the previous page", location="query")],
-            )
-        after_seq = int(cursor)
+    after_seq = pagination.decode_sequence_cursor(cursor) if cursor is not None else None
     stmt = audit.list_statement(
         organisation_id=actor.organisation_id,
         action=action,

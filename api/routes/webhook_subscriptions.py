@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from api.access import access_text, documented_access
 from api.deps import CurrentActor, Permission, SessionDep, SettingsDep
+from app import pagination
 from app.auth.actor import Actor, Scope
 from app.organisation.models import Role
 from app.schemas import Page
@@ -164,10 +165,15 @@ def list_webhook_deliveries(
     actor: Reader,
     subscription: CurrentSubscription,
     session: SessionDep,
-    cursor: Annotated[uuid.UUID | None, Query(description="From the `next` link.")] = None,
+    cursor: Annotated[str | None, Query(max_length=200, description="From the `next` link.")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
 ) -> Page[WebhookDeliveryPublic]:
     """The delivery log."""
-    rows, after = webhooks.deliveries(session, subscription=subscription, limit=limit, before=cursor)
+    rows, after = webhooks.deliveries(
+        session,
+        subscription=subscription,
+        limit=limit,
+        before=pagination.decode_id_cursor(cursor) if cursor else None,
+    )
     next_url = str(request.url.include_query_params(cursor=str(after))) if after else None
     return Page[WebhookDeliveryPublic](items=[_delivery(d, a) for d, a in rows], next=next_url)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -205,6 +207,32 @@ def rows(session: Session, *, register: Register, actor: Actor, span: Range) -> 
     return result
 
 
+# A spreadsheet runs a cell as a formula when its text starts with one of these, also after
+# spaces and in the full-width forms (U+FF1D and the like, folded by NFKC). Dutch and Danish
+# Excel split a CSV line at ";" (their list separator), and any program may at a line break:
+# each fragment between them is a cell of its own there, so every fragment is guarded.
+FORMULA_STARTS = frozenset("=+-@|")
+_FRAGMENTS = re.compile(r"([;\r\n])")
+
+
+def _starts_formula(fragment: str) -> bool:
+    if fragment[:1] in ("\t", "\r"):
+        return True
+    folded = unicodedata.normalize("NFKC", fragment)
+    visible = "".join(c for c in folded if unicodedata.category(c) != "Cf").strip()
+    return visible[:1] in FORMULA_STARTS
+
+
+def neutralise(text: str) -> str:
+    """The text with a "'" before every fragment a spreadsheet would run as a formula."""
+    parts = _FRAGMENTS.split(text)
+    for index in range(0, len(parts), 2):  # the odd ones are the separators themselves
+        if _starts_formula(parts[index]):
+            parts[index] = "'" + parts[index]
+    guarded = "".join(parts)
+    return "'" + guarded if _starts_formula(guarded) else guarded
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -212,9 +240,8 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         value = ";".join(str(v) for v in value)
-    text = str(value)
     # A spreadsheet must never run a cell as a formula (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return neutralise(str(value))
 
 
 def to_csv(items: Iterable[dict[str, Any]]) -> str:
