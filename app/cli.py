@@ -9,7 +9,8 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlmodel import Session, select
@@ -21,6 +22,9 @@ from app.db import make_engine, session_scope
 from app.errors import DomainError, FieldError, Invalid
 from app.organisation import service as organisations
 from app.organisation.models import Organisation
+
+if TYPE_CHECKING:
+    from app.backup.service import Report
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help="Weerbaar command line.")
 log = logging.getLogger("weerbaar")
@@ -220,6 +224,56 @@ def anchor_audit() -> None:
     finally:
         engine.dispose()
     typer.echo(f"Anchored {len(anchor.chains)} chain(s) in {anchor.key}.")
+
+
+def _report(report: Report) -> None:
+    """Print a backup or restore report; exit 1 when it names any problem."""
+    for line in report.lines:
+        typer.echo(line)
+    if report.problems:
+        typer.echo(f"FAILED: {len(report.problems)} problem(s):", err=True)
+        for problem in report.problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(1)
+    typer.echo("OK")
+
+
+@cli.command("backup")
+def backup_command(
+    to: Annotated[Path, typer.Option("--to", help="A new (or empty) directory for the backup.")],
+) -> None:
+    """Copy the database and the evidence into a new directory, with a manifest; safe while serving."""
+    from app.backup import service as backups
+    from app.storage import make_store
+
+    settings = _settings()
+    try:
+        report = backups.make_backup(settings, store=make_store(settings), target=to)
+    except backups.BackupError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    _report(report)
+
+
+@cli.command("restore")
+def restore_command(
+    source: Annotated[Path, typer.Option("--from", help="A directory made by `weerbaar backup`.")],
+    check: Annotated[bool, typer.Option("--check", help="Only check the backup; restore nothing.")] = False,
+) -> None:
+    """Restore a backup into an empty installation, migrate it, and verify evidence and audit chains."""
+    from app.backup import service as backups
+    from app.storage import make_store
+
+    try:
+        if check:
+            report = backups.check_backup(source)
+        else:
+            settings = _settings()
+            report = backups.restore(settings, store=make_store(settings), source=source)
+    except backups.BackupError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    _report(report)
 
 
 def ensure_demo(settings: Settings) -> str | None:
