@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     s3_secure: bool = True
     s3_object_lock: bool = True
     s3_retention_days: int = 0
+    # A stopped S3 service fails a request after this long (and two quick retries), not minutes.
+    s3_timeout_seconds: float = 30.0
 
     session_ttl_minutes: int = 480
     login_max_failures: int = 5

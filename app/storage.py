@@ -26,6 +26,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, cast
 
+import certifi
+import urllib3
 from minio import Minio
 from minio.commonconfig import GOVERNANCE
 from minio.error import MinioException, S3Error
@@ -66,6 +68,7 @@ class StorageUnavailable(Unavailable):
 
     def __init__(self, detail: str = "The evidence store is not reachable; try again later.") -> None:
         super().__init__(detail)
+        self.retry_after = 5
 
 
 class StorageFull(StorageUnavailable):
@@ -549,6 +552,21 @@ def clean_stale_uploads(store: ObjectStore) -> None:
         log.warning("could not clean up interrupted uploads", exc_info=True)
 
 
+def _s3_http(settings: Settings) -> urllib3.PoolManager:
+    """minio's HTTP pool with short timeouts and few retries: a stopped S3 service fails fast.
+
+    minio's own default waits five minutes per attempt and retries five times.
+    """
+    timeout = settings.s3_timeout_seconds
+    return urllib3.PoolManager(
+        timeout=urllib3.Timeout(connect=min(timeout, 10.0), read=timeout),
+        maxsize=10,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
+        retries=urllib3.Retry(total=2, backoff_factor=0.1, status_forcelist=[500, 502, 503, 504]),
+    )
+
+
 def make_store(settings: Settings) -> ObjectStore:
     """The store the settings choose."""
     if settings.storage_backend == "s3":
@@ -558,6 +576,7 @@ def make_store(settings: Settings) -> ObjectStore:
             secret_key=settings.s3_secret_key.get_secret_value(),
             secure=settings.s3_secure,
             region=settings.s3_region,
+            http_client=_s3_http(settings),
         )
         return S3Store(
             client,
