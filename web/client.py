@@ -36,6 +36,7 @@ from web.models import (
     WebhookDelivery,
     WebhookView,
 )
+from web.notifications import Notification, NotificationPage, OutboxMail, Preference
 from web.problems import ApiError, FieldProblem
 
 M = TypeVar("M", bound=BaseModel)
@@ -560,6 +561,52 @@ class Api:
         body = response.json()
         items = body["items"] if isinstance(body, dict) else body
         return TypeAdapter(list[ApiClientView]).validate_python(items)
+
+    # Notifications and mail
+
+    async def notifications(
+        self, *, unread: bool = False, cursor: str | None = None, limit: int = 25
+    ) -> tuple[NotificationPage, str | None]:
+        """One page of the user's notices (newest first), with the unread count and the next cursor."""
+        params = {"limit": str(limit), **({"unread": "true"} if unread else {})}
+        if cursor:
+            params["cursor"] = cursor
+        page = await self._get("notifications", NotificationPage, params=params)
+        return page, self._next_cursor(page)
+
+    async def unread_count(self) -> int:
+        """How many notices the user has not read (one small request)."""
+        page = await self._get("notifications", NotificationPage, params={"unread": "true", "limit": "1"})
+        return page.unread_count
+
+    async def mark_notification(self, notification_id: str, *, read: bool) -> Notification:
+        """Mark one notice read or unread."""
+        response = await self._send("PATCH", f"notifications/{notification_id}", body={"read": read})
+        return Notification.model_validate(response.json())
+
+    async def mark_all_notifications_read(self) -> None:
+        """Mark every unread notice of the user read."""
+        await self._send("POST", "notifications/read-all")
+
+    async def notification_preferences(self) -> list[Preference]:
+        """How the user hears of each kind of notice."""
+        response = await self._send("GET", "users/current/notification-preferences")
+        return TypeAdapter(list[Preference]).validate_python(response.json()["items"])
+
+    async def replace_notification_preferences(self, items: list[dict[str, str]]) -> list[Preference]:
+        """Save how the user hears of each kind; mandatory kinds cannot be turned off."""
+        response = await self._send("PUT", "users/current/notification-preferences", body={"items": items})
+        return TypeAdapter(list[Preference]).validate_python(response.json()["items"])
+
+    async def failed_mails(self, *, cursor: str | None = None) -> tuple[list[OutboxMail], str | None]:
+        """Mails that could not be sent after their retries (admins)."""
+        params = {"status": "failed", "limit": "50", **({"cursor": cursor} if cursor else {})}
+        page = await self._get("mail-outbox", Page[OutboxMail], params=params)
+        return page.items, self._next_cursor(page)
+
+    async def retry_mail(self, mail_id: str) -> None:
+        """Queue a failed mail again (admins)."""
+        await self._send("POST", f"mail-outbox/{mail_id}/retries")
 
     # Audit log
 

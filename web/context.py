@@ -24,4 +24,6 @@ def base_context(request: Request) -> dict[str, Any]:
         "errors": {},
         "form": {},
         "current_path": request.url.path,
+        # Set by the API dependency for whole pages (web/deps.py); None: the badge asks for itself.
+        "unread_count": getattr(request.state, "unread_count", None),
     }

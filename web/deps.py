@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from web.client import Api, make_http
+from web.client import Api, ApiError, make_http
 from web.i18n import Language
 from web.session import WebSession, tokens_match
 
@@ -93,7 +93,29 @@ async def user_api(request: Request) -> AsyncIterator[Api]:
         raise LoginRequired
     _check_password_change(request, session)
     async with make_http(request.app.state.api_url, request.app.state.transport) as http:
-        yield Api(http, token=session.token, language=get_language(request).code)
+        api = Api(http, token=session.token, language=get_language(request).code)
+        if _renders_page(request):
+            request.state.unread_count = await unread_count(api)
+        yield api
+
+
+def _renders_page(request: Request) -> bool:
+    """A whole page (with the header's unread count) rather than a fragment, a post or a badge."""
+    headers = request.headers
+    fragment = (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+    )
+    return request.method == "GET" and not fragment and not request.url.path.startswith("/notifications")
+
+
+async def unread_count(api: Api) -> int | None:
+    """The header's unread count; None when the API cannot tell now (the page shows without it)."""
+    try:
+        return await api.unread_count()
+    except ApiError:
+        return None
 
 
 def require_login(request: Request) -> WebSession:

@@ -136,6 +136,8 @@ FIELD_MESSAGES: dict[str, str] = {
     "truncated": N_("The upload was interrupted; send it again."),
     "one_file_only": N_("Send one file at a time."),
     "not_multipart": N_("The upload could not be read; send it again."),
+    "unknown_notification_kind": N_("This kind of notice does not exist."),
+    "notification_mandatory": N_("This kind of notice is always sent at once; it cannot be turned off."),
 }
 GENERIC_FIELD_MESSAGE = N_("This value is not accepted.")
 
@@ -200,6 +202,7 @@ FIELD_NAMES: dict[str, str] = {
     "incidentId": N_("Incident"),
     "occurredFrom": N_("From"),
     "occurredTo": N_("Until"),
+    "managerId": N_("Manager"),
 }
 
 

@@ -38,6 +38,7 @@ from web.routes import (
     incidents,
     integrations,
     legal,
+    notifications,
     perpetrators,
     recording_permissions,
     takedowns,
@@ -92,6 +93,7 @@ def create_web(
         integrations,
         legal,
         audit,
+        notifications,
     ):
         web.include_router(module.router)
     _install_error_pages(web)

@@ -32,6 +32,7 @@ class User(View):
     locale: str | None = None
     is_active: bool = True
     must_change_password: bool = False
+    manager_id: str | None = None
     version: int = 1
     created_at: datetime | None = None
 

@@ -1,4 +1,5 @@
-"""Administration of users: add, edit (name, roles, language, active) and reset passwords."""
+"""Administration of users (add, edit name, roles, language, manager and active; reset passwords)
+and of mail that could not be sent."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from fastapi.responses import Response
 from web import htmx
 from web.client import Api, ApiError
 from web.deps import Lang, Session, UserApi
+from web.notifications import DELIVERIES, NOTIFICATION_KINDS
 from web.refusal import refuse
 
 router = APIRouter(include_in_schema=False)
-USER_FIELDS = ("email", "name", "password", "roles")
-EDIT_FIELDS = ("name", "roles", "isActive", "locale")
+USER_FIELDS = ("email", "name", "password", "roles", "managerId")
+EDIT_FIELDS = ("name", "roles", "isActive", "locale", "managerId")
 
 
 def edit_prefix(user_id: str) -> str:
@@ -23,7 +25,10 @@ def edit_prefix(user_id: str) -> str:
 
 
 async def _users_context(api: Api) -> dict[str, Any]:
-    return {"users": await api.list_users()}
+    users = await api.list_users()
+    # Who can be someone's manager: the active users with the manager role (told of their reports).
+    managers = sorted((u for u in users if "manager" in u.roles and u.is_active), key=lambda u: u.name)
+    return {"users": users, "managers": managers, "names": {u.id: u.name for u in users}}
 
 
 def _whole_page(response: Response) -> Response:
@@ -43,9 +48,9 @@ async def users(request: Request, api: UserApi) -> Response:
 async def create_user(request: Request, api: UserApi, lang: Lang, session: Session) -> Response:
     """Add a user with roles; the admin passes the first password on safely."""
     form = await request.form()
-    values: dict[str, Any] = {k: str(form.get(k) or "") for k in ("email", "name", "password")}
+    values: dict[str, Any] = {k: str(form.get(k) or "") for k in ("email", "name", "password", "managerId")}
     values["roles"] = [str(r) for r in form.getlist("roles")]
-    body = {**values, "name": values["name"] or None}
+    body = {**values, "name": values["name"] or None, "managerId": values["managerId"] or None}
     try:
         created = await api.create_user(body)
     except ApiError as exc:
@@ -68,9 +73,13 @@ async def update_user(request: Request, user_id: str, api: UserApi, lang: Lang, 
         "roles": [str(r) for r in form.getlist("roles")],
         "isActive": form.get("isActive") == "true",
         "locale": str(form.get("locale") or ""),
+        "managerId": str(form.get("managerId") or ""),
         "etag": str(form.get("etag") or ""),
     }
-    body = {k: values[k] for k in ("name", "roles", "isActive")} | {"locale": values["locale"] or None}
+    body = {k: values[k] for k in ("name", "roles", "isActive")} | {
+        "locale": values["locale"] or None,
+        "managerId": values["managerId"] or None,
+    }
     try:
         updated = await api.update_user(user_id, body, etag=values["etag"])
     except ApiError as exc:
@@ -105,3 +114,25 @@ async def reset_password(request: Request, user_id: str, api: UserApi, lang: Lan
         return await refuse(request, lang, exc, fields=(), form={}, prefix=f"reset-{user_id}-", page=page)
     context = {"reset_user": user, "secret": password}
     return _whole_page(htmx.render(request, "admin/user_password.html", context))
+
+
+@router.get("/admin/mail")
+async def mail(request: Request, api: UserApi) -> Response:
+    """Mail that could not be sent after its retries, with a button to send each again."""
+    cursor = request.query_params.get("cursor") or None
+    items, next_cursor = await api.failed_mails(cursor=cursor)
+    context = {
+        "mails": items,
+        "next_cursor": next_cursor,
+        "paged": bool(cursor),
+        "notice_kinds": {**NOTIFICATION_KINDS, "daily_digest": DELIVERIES["daily_digest"]},
+    }
+    return htmx.render(request, "admin/mail.html", context)
+
+
+@router.post("/admin/mail/{mail_id}/retry")
+async def retry_mail(request: Request, mail_id: str, api: UserApi, lang: Lang, session: Session) -> Response:
+    """Queue a failed mail again; the job runner sends it."""
+    await api.retry_mail(mail_id)
+    session.flash("success", lang.gettext("The mail is queued to be sent again."))
+    return htmx.redirect(request, "/admin/mail")
