@@ -185,12 +185,14 @@ def verify_audit(
     Names every edited or re-hashed event, deleted events, tail or chain; exit 1 if any.
     """
     from app.audit import verification
+    from app.db import reading
     from app.storage import make_store
 
     settings = _settings()
     engine = make_engine(settings.effective_database_url)
     try:
-        with Session(engine) as session:
+        # A read snapshot: on SQLite the walk holds no write lock while the server runs.
+        with Session(reading(engine)) as session:
             result = verification.verify(session, store=make_store(settings) if anchors else None)
             names = {str(o.id): o.slug for o in session.exec(select(Organisation)).all()}
     finally:

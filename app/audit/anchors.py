@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from app.audit.keys import AuditKeys, active
 from app.audit.models import AuditEvent
 from app.config import get_settings
-from app.db import session_scope, utcnow
+from app.db import reading, session_scope, utcnow
 from app.jobs import service as jobs
 from app.jobs.models import Job, JobStatus
 from app.storage import FilesystemStore, ObjectStore, S3Store, StorageError, StorageUnavailable, make_store
@@ -197,8 +197,11 @@ def write_anchor(session: Session, store: ObjectStore, keys: AuditKeys | None = 
     """Seal the chain heads and write them to the store as a new anchor object."""
     keys = keys or active()
     previous, _ = newest(store, keys)
-    chains = _carry_forward(session, previous, current_heads(session))
-    session.commit()  # no transaction stays open while the store is written
+    bind = session.get_bind()
+    # A snapshot: on SQLite reading the heads takes no write lock, and none is held while the store
+    # is written.
+    with Session(reading(bind) if isinstance(bind, Engine) else bind) as reader:
+        chains = _carry_forward(reader, previous, current_heads(reader))
     at = utcnow()
     payload = _payload(
         at=at, key_id=keys.current_id, chains=chains, previous=previous.key if previous else None
