@@ -38,6 +38,7 @@ PROBLEMS = {
     "429": "Too many attempts; see Retry-After.",
     "500": "An unexpected error; it has been logged.",
     "503": "A dependency (database or storage) is not reachable.",
+    "507": "The evidence store is full; nothing was kept.",
 }
 
 TAG_DESCRIPTIONS = {
@@ -196,6 +197,8 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
         codes.append("404")
     if "requestBody" in operation:
         codes += ["413", "415"]
+    if operation.get("operationId") == "uploadEvidence":
+        codes.append("507")
     if "if-match" in header_names:
         codes += ["409", "412", "428"]
     if operation.get("operationId") == "createSession":
