@@ -259,6 +259,10 @@ def _disposition(filename: str) -> str:
             "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
         },
         **GONE,
+        409: _problem(
+            "The content failed its last verification (another SHA-256 than stored): not served "
+            "unless acceptTampered=true (type urn:weerbaar:problem:evidence-integrity-failed)."
+        ),
         416: _problem("The range is outside the content."),
     },
 )
@@ -270,35 +274,55 @@ def get_evidence_content(
     store: StoreDep,
     range_: Annotated[str | None, Header(alias="Range", max_length=200)] = None,
     reason: ReasonQuery = None,
+    accept_tampered: Annotated[
+        bool,
+        Query(
+            alias="acceptTampered",
+            description="Serve content that failed its last verification anyway (e.g. for forensic "
+            "examination); recorded in the custody log. Without it such content is a 409.",
+        ),
+    ] = False,
 ) -> Response:
-    """Stream the content (Range supported); every access is a custody event."""
+    """Stream the content (Range supported), every access a custody event; failed verification: 409."""
     key = evidence.content_key(item)
-    byte_range = _byte_range(range_, item.size)
+    tampered = evidence.check_servable(item, accept_tampered=accept_tampered)
+    size = item.size
+    if tampered:
+        try:
+            size = store.size(key)  # the bytes that are there now, not the ones that were stored
+        except ObjectMissing as exc:
+            raise Unavailable("The stored content is missing.") from exc
+    byte_range = _byte_range(range_, size)
     if byte_range == "unsatisfiable":
         return problem_response(
             request,
             status=416,
-            detail=f"The range is outside the content of {item.size} bytes.",
+            detail=f"The range is outside the content of {size} bytes.",
             slug="range-not-satisfiable",
-            headers={"Content-Range": f"bytes */{item.size}"},
+            headers={"Content-Range": f"bytes */{size}"},
         )
     assert not isinstance(byte_range, str)
-    start, end = byte_range if byte_range else (0, item.size - 1)
+    start, end = byte_range if byte_range else (0, size - 1)
     try:
         chunks = store.read(key, start=start, end=end)
     except ObjectMissing as exc:
         raise Unavailable("The stored content is missing; verify the item to record and report it.") from exc
-    evidence.record_access(session, item=item, actor=actor, byte_range=byte_range, reason=reason)
+    evidence.record_access(
+        session, item=item, actor=actor, byte_range=byte_range, reason=reason, tampered=tampered
+    )
     session.commit()
     headers = {
-        "Content-Disposition": _disposition(item.filename),
+        "Content-Disposition": _disposition(
+            f"integrity-failed-{item.filename}" if tampered else item.filename
+        ),
         "Content-Length": str(end - start + 1),
         "Accept-Ranges": "bytes",
-        "ETag": f'"{item.sha256}"',
         "X-Content-Type-Options": "nosniff",
     }
+    if not tampered:  # the stored hash is no tag for other bytes
+        headers["ETag"] = f'"{item.sha256}"'
     if byte_range:
-        headers["Content-Range"] = f"bytes {start}-{end}/{item.size}"
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     return StreamingResponse(
         chunks,
         status_code=206 if byte_range else 200,

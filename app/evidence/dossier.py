@@ -43,6 +43,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unknown": "unknown", "occurred": "Occurred", "detected": "Detected", "reported": "Reported",
         "verify": "Verify the files after unzipping with: sha256sum -c SHA256SUMS",
         "file": "File", "captured": "Captured", "source": "Source", "removed": "removed",
+        "failed": "FAILED VERIFICATION: the stored content no longer matches this SHA-256; "
+        "it is not in this dossier",
     },
     "nl": {
         "title": "Incidentdossier", "who": "Wie", "what": "Wat", "where": "Waar",
@@ -53,6 +55,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unknown": "onbekend", "occurred": "Voorgevallen", "detected": "Ontdekt", "reported": "Gemeld",
         "verify": "Controleer de bestanden na uitpakken met: sha256sum -c SHA256SUMS",
         "file": "Bestand", "captured": "Vastgelegd", "source": "Bron", "removed": "verwijderd",
+        "failed": "VERIFICATIE MISLUKT: de opgeslagen inhoud klopt niet meer met deze SHA-256; "
+        "hij zit niet in dit dossier",
     },
     "da": {
         "title": "Hændelsesdossier", "who": "Hvem", "what": "Hvad", "where": "Hvor",
@@ -63,6 +67,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unknown": "ukendt", "occurred": "Sket", "detected": "Opdaget", "reported": "Anmeldt",
         "verify": "Kontrollér filerne efter udpakning med: sha256sum -c SHA256SUMS",
         "file": "Fil", "captured": "Optaget", "source": "Kilde", "removed": "slettet",
+        "failed": "VERIFIKATION MISLYKKEDES: det gemte indhold svarer ikke længere til denne SHA-256; "
+        "det er ikke med i dette dossier",
     },
 }  # fmt: skip
 
@@ -96,7 +102,9 @@ REPORT = """<!doctype html><html><head><meta charset="utf-8"><title>{{ t.title }
 <td>{{ f.filename }}<br>{{ f.kind }}, {{ f.contentType }}</td><td>{{ f.capturedAt or "-" }}</td>
 <td class="mono">{{ f.sourceUrl or "-" }}{% if f.accountHandle %}<br>{{ f.accountHandle }}{% endif %}</td>
 <td class="mono">{{ f.sha256 }}<br>{{ f.size }} bytes
-{% if f.removedAt %}<br>{{ t.removed }} {{ f.removedAt }}{% endif %}</td></tr>{% endfor %}</table>
+{% if f.removedAt %}<br>{{ t.removed }} {{ f.removedAt }}{% endif %}
+{% if f.integrityFailed %}<br><strong>{{ t.failed }} ({{ f.lastVerifiedAt }})</strong>{% endif %}</td></tr>
+{% endfor %}</table>
 <p>{{ t.verify }}</p>
 <h2>{{ t.timeline }}</h2><table>{% for e in timeline %}<tr><td class="mono">{{ e.at }}</td>
 <td>{{ e.action }}</td><td>{{ e.actor }}</td></tr>{% endfor %}</table>
@@ -121,6 +129,8 @@ class Package:
     manifest: bytes
     report: bytes
     sums: list[tuple[str, str]] = field(default_factory=list)
+    # Comment lines for SHA256SUMS: items whose content failed verification and is withheld.
+    withheld: list[str] = field(default_factory=list)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -154,7 +164,8 @@ def _reporter(session: Session, incident: Incident) -> str:
 def prepare(session: Session, *, incident: Incident, actor: Actor, reason: str | None) -> Package:
     """Record the export (custody per file, audit) and build the manifest and report."""
     items = service.live_items(session, incident=incident)
-    live = [i for i in items if i.storage_key is not None]
+    # Content whose last verification found other bytes is not evidence: withheld, and said so.
+    live = [i for i in items if i.storage_key is not None and not service.integrity_failed(i)]
     for item in live:
         service.custody(session, item=item, kind=CustodyKind.exported, actor=actor, reason=reason)
     audit.record(
@@ -167,6 +178,7 @@ def prepare(session: Session, *, incident: Incident, actor: Actor, reason: str |
         details={"files": len(live)} | ({"reason": reason} if reason else {}),
     )
     entries: list[Entry] = []
+    withheld: list[str] = []
     files: list[dict[str, Any]] = []
     for number, item in enumerate(items, start=1):
         record = evidence_public(item).model_dump(mode="json", by_alias=True)
@@ -174,7 +186,15 @@ def prepare(session: Session, *, incident: Incident, actor: Actor, reason: str |
             custody_public(e).model_dump(mode="json", by_alias=True)
             for e in service.all_custody(session, item=item)
         ]
-        if item.storage_key is not None:
+        record["integrityFailed"] = service.integrity_failed(item)
+        if item.storage_key is not None and record["integrityFailed"]:
+            path = f"evidence/{number:03d}-{safe_filename(item.filename)}"
+            record["contentWithheld"] = "failed verification: the stored content differs from sha256"
+            withheld.append(
+                f"FAILED VERIFICATION at {_iso(item.last_verified_at)}, content withheld: "
+                f"{item.sha256}  {path}"
+            )
+        elif item.storage_key is not None:
             path = f"evidence/{number:03d}-{safe_filename(item.filename)}"
             entries.append(Entry(path=path, key=item.storage_key, sha256=item.sha256))
             record["path"] = path
@@ -221,6 +241,7 @@ def prepare(session: Session, *, incident: Incident, actor: Actor, reason: str |
         entries=entries,
         manifest=manifest_bytes,
         report=report,
+        withheld=withheld,
     )
 
 
@@ -263,6 +284,8 @@ def stream(store: ObjectStore, package: Package) -> Iterator[bytes]:
             archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
             sums.append((hashlib.sha256(data).hexdigest(), name))
             yield sink.drain()
-        text = "".join(f"{digest}  {path}\n" for digest, path in sums)
+        # sha256sum -c skips lines starting with #: the withheld items are named, never checked.
+        text = "".join(f"# {line}\n" for line in package.withheld)
+        text += "".join(f"{digest}  {path}\n" for digest, path in sums)
         archive.writestr("SHA256SUMS", text, compress_type=zipfile.ZIP_DEFLATED)
     yield sink.drain()

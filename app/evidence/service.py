@@ -302,6 +302,36 @@ def record_upload(
 # --- reading ---------------------------------------------------------------------------------
 
 
+class IntegrityFailed(DomainError):
+    """The last verification found other content than was stored (409): not served as evidence."""
+
+    def __init__(self, item: Evidence) -> None:
+        at = item.last_verified_at.isoformat().replace("+00:00", "Z") if item.last_verified_at else "?"
+        super().__init__(
+            f"The stored content failed verification at {at}: it no longer matches its SHA-256, "
+            "so it is not served as evidence. To examine it anyway, ask with acceptTampered=true "
+            "(recorded in the custody log).",
+            [],
+            409,
+            "Evidence integrity failed",
+            "evidence-integrity-failed",
+        )
+
+
+def integrity_failed(item: Evidence) -> bool:
+    """Whether the item's last verification found content other than what was stored."""
+    return item.last_verification_result == VerificationResult.mismatch.value
+
+
+def check_servable(item: Evidence, *, accept_tampered: bool) -> bool:
+    """Refuse content that failed verification unless the caller explicitly accepts it; True if it did."""
+    if not integrity_failed(item):
+        return False
+    if not accept_tampered:
+        raise IntegrityFailed(item)
+    return True
+
+
 def content_key(item: Evidence) -> str:
     """The object key of a live item; Gone after removal."""
     if item.removed_at is not None or item.storage_key is None:
@@ -316,10 +346,15 @@ def record_access(
     actor: Actor,
     byte_range: tuple[int, int] | None,
     reason: str | None,
+    tampered: bool = False,
 ) -> None:
     """A download (whole content) or a view (a byte range, e.g. video playback)."""
+    # Content that failed verification, served on explicit request: the custody event says so.
+    flag: dict[str, Any] = {"integrity": "failed", "acceptedTampered": True} if tampered else {}
     if byte_range is None:
-        custody(session, item=item, kind=CustodyKind.downloaded, actor=actor, reason=reason)
+        custody(
+            session, item=item, kind=CustodyKind.downloaded, actor=actor, reason=reason, details=flag or None
+        )
     else:
         custody(
             session,
@@ -327,7 +362,7 @@ def record_access(
             kind=CustodyKind.viewed,
             actor=actor,
             reason=reason,
-            details={"range": f"bytes={byte_range[0]}-{byte_range[1]}"},
+            details={"range": f"bytes={byte_range[0]}-{byte_range[1]}", **flag},
         )
 
 
