@@ -193,7 +193,7 @@ def copy_in(kind: str, source: Path, url: str) -> None:
         schema.drop_all(conn)
     conninfo, env = _libpq(url)
     # Objects belong to the restoring role; no comments, since COMMENT ON EXTENSION needs the
-    # extension's owner (a superuser) and would fail the whole restore for an application role.
+    # extension's owner (a superuser) and can fail the whole restore for an application role.
     _run(
         "pg_restore",
         [

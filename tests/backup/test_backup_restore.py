@@ -21,7 +21,7 @@ from app.db import make_engine
 from app.evidence.models import Evidence
 from app.incident.models import Incident
 from app.migrate import upgrade
-from app.storage import make_store
+from app.storage import S3Store, make_store
 from tests.evidence.helpers import create_incident, png, upload
 
 # A backup of one store kind restores into the other: filesystem -> S3 and S3 -> filesystem.
@@ -32,12 +32,22 @@ LEGS = pytest.mark.parametrize(
 )
 
 
-def _furnish(client, org) -> None:
-    """Incidents, evidence (one under legal hold) and the audit events they leave."""
+def _furnish(client, org) -> str:
+    """Incidents, evidence (one item under legal hold) and the audit events they leave; the held item's id."""
+    held = ""
     for n in range(3):
         incident = create_incident(client, org["employee"], title=f"Threat {n}")
         for seed in range(2):
-            assert upload(client, incident["id"], org["employee"], png(seed=10 * n + seed)).status_code == 201
+            response = upload(client, incident["id"], org["employee"], png(seed=10 * n + seed))
+            assert response.status_code == 201, response.text
+            held = held or response.json()["id"]
+    hold = client.put(
+        f"/api/v1/evidence/{held}/legal-hold",
+        json={"active": True, "reason": "summary proceedings"},
+        headers=org["legal"].headers,
+    )
+    assert hold.status_code == 200, hold.text
+    return held
 
 
 def _write_while(client, org, stop: threading.Event, started: threading.Event, failures: list[str]) -> None:
@@ -73,7 +83,7 @@ def _chain_rows(engine) -> set[tuple[str, int, str]]:
 def test_backup_while_serving_restores_into_an_empty_installation(
     client, org, app, engine, settings, empty_installation, tmp_path, target_store
 ):
-    _furnish(client, org)
+    held = _furnish(client, org)
     store = app.state.store
     with Session(engine) as session:
         audit_anchors.write_anchor(session, store, audit_keys.from_settings(settings))
@@ -119,6 +129,10 @@ def test_backup_while_serving_restores_into_an_empty_installation(
                 data = b"".join(target_store_.read(item.storage_key))
                 assert hashlib.sha256(data).hexdigest() == item.sha256
             incidents = session.exec(select(Incident)).all()
+            on_hold = [i for i in items if i.legal_hold]
+            assert [str(i.id) for i in on_hold] == [held]
+            if isinstance(target_store_, S3Store):  # the store's own hold follows the row's
+                assert target_store_.legal_hold(on_hold[0].storage_key)
             result = audit.verify(session, keys=audit_keys.from_settings(target), store=target_store_)
             assert result.ok and result.anchor is not None, result.findings
         restored_chains = _chain_rows(restored_engine)
