@@ -33,6 +33,10 @@ def create_incident(
     An external reference ({system, id}) belongs to one incident per organisation: pushing an
     incident whose reference is already registered creates nothing and answers 409
     (`urn:weerbaar:problem:duplicate-external-reference`) with `Location` of the existing incident.
+
+    The same field rule as for an update: staff who are not case handlers, privacy officers or
+    legal counsel set only the facts of the report and its confidentiality; any other field
+    (severity, caseHandlerId, categories, externalReferences, perpetratorId, ...) answers 403.
     """
     incident = incidents.create(session, data=body, actor=actor)
     response.headers["Location"] = f"/api/v1/incidents/{incident.id}"
@@ -118,7 +122,11 @@ def update_incident(
     response: Response,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> IncidentPublic:
-    """Change facts, status, case handler or classification; needs If-Match with the ETag."""
+    """Change facts, status, case handler or classification; needs If-Match with the ETag.
+
+    Case handlers, privacy officers and legal counsel change any field; the reporter, while the
+    incident is still reported, only the facts of the report and its confidentiality (403 otherwise).
+    """
     updated = incidents.update(session, incident=incident, data=body, actor=actor, if_match=if_match)
     response.headers["ETag"] = incidents.etag(updated)
     return public(updated, actor)

@@ -48,7 +48,8 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.closed: frozenset({Status.in_progress}),
 }
 
-# What the reporter may still correct while the incident has not been picked up.
+# What a reporter may set when reporting, and still correct while the incident has not been
+# picked up (the one rule for POST and PATCH); everything else is the case handler's.
 REPORTER_FIELDS = frozenset(
     {
         "title",
@@ -63,6 +64,7 @@ REPORTER_FIELDS = frozenset(
         "targets",
         "affected_employees",
         "perpetrator",
+        "confidentiality",
     }
 )
 HANDLER_ROLES_FOR_ASSIGNMENT = frozenset({Role.case_handler, Role.privacy_officer, Role.legal})
@@ -284,8 +286,7 @@ def _dump(value: Any) -> Any:
 
 def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
     """Register a new incident with a fresh reference and its derived classification."""
-    if actor.kind == "apiClient" and not actor.has_scope(Scope.incidents_write):
-        raise Forbidden("This API client lacks the scope incidents:write.")
+    _may_set(actor, set(data.model_fields_set))
     errors = _check_people(session, organisation_id=actor.organisation_id, data=data)
     if data.detected_at is not None and data.detected_at < data.occurred_at:
         errors.append(FieldError("detectedAt", "must not be before occurredAt", "not_before_occurred"))
@@ -347,19 +348,25 @@ def etag(incident: Incident) -> str:
     return concurrency.etag(incident.version)
 
 
-def _may_update(incident: Incident, actor: Actor, fields: set[str]) -> None:
+def _may_set(actor: Actor, fields: set[str]) -> None:
+    """The fields the caller may set, on create and on update alike: API clients with
+    incidents:write and case handlers all of them, anyone else only the reporter's."""
     if actor.kind == "apiClient":
         if not actor.has_scope(Scope.incidents_write):
             raise Forbidden("This API client lacks the scope incidents:write.")
         return
     if actor.is_handler:
         return
-    if incident.reported_by_user_id == actor.user_id and incident.status == Status.reported.value:
-        extra = sorted(fields - REPORTER_FIELDS)
-        if extra:
-            raise Forbidden(f"Only the case handler may change: {', '.join(extra)}.")
-        return
-    raise Forbidden("Only the case handler may change this incident.")
+    extra = sorted(to_camel(f) for f in fields - REPORTER_FIELDS)
+    if extra:
+        raise Forbidden(f"Only the case handler may set: {', '.join(extra)}.")
+
+
+def _may_update(incident: Incident, actor: Actor, fields: set[str]) -> None:
+    reporting = incident.reported_by_user_id == actor.user_id and incident.status == Status.reported.value
+    if actor.kind != "apiClient" and not actor.is_handler and not reporting:
+        raise Forbidden("Only the case handler may change this incident.")
+    _may_set(actor, fields)
 
 
 def _apply_status(incident: Incident, data: IncidentUpdate, fields: set[str]) -> str | None:
