@@ -1,5 +1,6 @@
 """A worker killed mid-job: the job runs again once its lease has expired, and a webhook is
-redelivered under the same `webhook-id` (Standard Webhooks: receivers deduplicate on it)."""
+redelivered under the same `webhook-id` (Standard Webhooks: receivers deduplicate on it). A worker
+also removes the temp files of interrupted uploads as it starts."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from app.config import get_settings
 from app.db import session_scope, utcnow
 from app.jobs import service as jobs
 from app.jobs.models import Job
+from app.storage import TEMP_PREFIX
 from app.webhook.delivery import DELIVER_JOB
 from app.webhook.models import WebhookDelivery
 from tests.faults.processes import start_worker, wait_until, weerbaar_env
@@ -104,11 +106,16 @@ def test_webhook_job_of_a_killed_worker_is_redelivered_with_the_same_webhook_id(
         response = client.post("/api/v1/incidents", json=incident_body(), headers=org["case_handler"].headers)
         assert response.status_code == 201, response.text
 
+        # Left by an upload cut off earlier: a worker removes it as it starts.
+        abandoned = settings.data_dir / "evidence" / "org" / f"{TEMP_PREFIX}abandoned"
+        abandoned.parent.mkdir(parents=True)
+        abandoned.write_bytes(b"partial upload")
         first = start_worker(env, tmp_path / "worker-1.log")
         try:
             assert receiver.first_arrived.wait(30), first.output()
         finally:
             first.kill()
+        assert not abandoned.exists()
         job = _delivery_job(engine)
         assert (job.status, job.attempts) == ("running", 1)
         assert job.locked_by is not None and job.locked_by.endswith(f":{first.popen.pid}")
