@@ -434,6 +434,15 @@ def record_verification(
             result="failure",
             details={"incidentId": str(item.incident_id), "expectedSha256": item.sha256, **details},
         )
+        from app.notification import rules as notification_rules  # late: rules read incidents
+
+        notification_rules.evidence_integrity_alert(
+            session,
+            organisation_id=item.organisation_id,
+            evidence_id=item.id,
+            incident_id=item.incident_id,
+            result=check.result.value,
+        )
         webhooks.emit_for_incident(
             session,
             incident_id=item.incident_id,

@@ -9,5 +9,5 @@ def register_all() -> None:
     from app.audit import anchors  # noqa: F401
     from app.evidence import jobs  # noqa: F401
     from app.idempotency import service  # noqa: F401
-    from app.notification import mail  # noqa: F401
+    from app.notification import mail, rules  # noqa: F401
     from app.webhook import delivery  # noqa: F401

@@ -216,8 +216,8 @@ def _message(row: MailOutbox, settings: Settings) -> bytes:
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = row.message_id
     message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = row.locale
     message.set_content(row.body)
+    message["Content-Language"] = row.locale  # after set_content, which drops Content-* headers
     data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
     data = re.sub(rb"(?m)^\.", b"..", data)
     if not data.endswith(b"\r\n"):

@@ -14,6 +14,7 @@ from app.errors import FieldError, Invalid, InvalidState
 from app.incident import service as incidents
 from app.incident.models import Behaviour, PerpetratorRelation
 from app.incident.schemas import IncidentCreate
+from app.notification import rules as notification_rules
 from app.organisation.models import Locale, Organisation
 from app.recording_permission.models import (
     Decision,
@@ -142,7 +143,11 @@ def create(
     require_writer(actor)
     _check(permission, data)
     organisation = session.get(Organisation, permission.organisation_id)
-    incident = incidents.create(session, data=_incident_body(permission, data, organisation), actor=actor)
+    with notification_rules.registering_violation(session):
+        incident = incidents.create(session, data=_incident_body(permission, data, organisation), actor=actor)
+    notification_rules.recording_violation(
+        session, incident=incident, permission_id=permission.id, employees=permission.employees, actor=actor
+    )
     violation = RecordingViolation(
         organisation_id=permission.organisation_id,
         recording_permission_id=permission.id,

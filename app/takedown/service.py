@@ -321,6 +321,9 @@ def update(
             check_ready_to_send(session, request=request, incident=incident)
             request.sent_at = data.sent_at or utcnow()
             request.due_at = request.sent_at + timedelta(days=DUE_DAYS[RecipientKind(request.recipient_kind)])
+            from app.notification import rules as notification_rules  # late: rules read incidents
+
+            notification_rules.schedule_takedown_check(session, request_id=request.id, due_at=request.due_at)
         elif target == S.no_response:
             if request.due_at is not None and utcnow() < request.due_at:
                 raise InvalidState(

@@ -175,6 +175,11 @@ def deliver(session: Session, job_payload: dict[str, Any]) -> None:
             object_id=subscription.id,
             details={"reason": "410 Gone", "deliveryId": str(delivery.id)},
         )
+        from app.notification import rules as notification_rules  # late: rules read incidents
+
+        notification_rules.webhook_disabled(
+            session, organisation_id=subscription.organisation_id, subscription_id=subscription.id
+        )
         log.info("webhook subscription %s disabled: 410 Gone", subscription.id)
     elif number >= settings.webhook_max_attempts:
         _finish(delivery, DeliveryStatus.failed)

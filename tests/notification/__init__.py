@@ -1,0 +1,1 @@
+"""Notifications: inbox, who hears what, mail through a real SMTP server."""
