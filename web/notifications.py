@@ -68,7 +68,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
         N_("The police report of a death threat must be filed."),
     ),
     "takedown_overdue": (
-        N_("A takedown request to %(recipient)s has had no answer since %(due)s."),
+        N_("A takedown request had no answer by its due date, %(due)s (recipient: %(recipient)s)."),
         N_("A takedown request has had no answer by its due date."),
     ),
     "repeat_perpetrator": (
@@ -162,7 +162,7 @@ def sentence(lang: Language, notice: Notification) -> str:
         values["action"] = lang.gettext(label) if label else ""
     if "recipientKind" in params:
         label = RECIPIENT_KINDS.get(params["recipientKind"])
-        values["recipient"] = lang.gettext(label).lower() if label else ""
+        values["recipient"] = lang.gettext(label) if label else ""
     if params.get("count", "").isdigit():
         values["count"] = lang.number(int(params["count"]))
     needed = {name for name in ("due", "action", "recipient", "count") if f"%({name})s" in full}

@@ -13,6 +13,7 @@ from typing import Any
 
 from web import vocabulary as v
 from web.i18n import LANGUAGE_NAMES
+from web.notifications import DELIVERIES, NOTIFICATION_KINDS
 from web.routes.legal import COUNTRIES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,11 +30,13 @@ UI_ENUMS: dict[str, Any] = {
     "Consent": v.CONSENTS,
     "Country": {c.upper() for c in COUNTRIES},
     "Decision": v.DECISIONS,
+    "Delivery": DELIVERIES,
     "EventType": v.EVENT_TYPES,
     "EvidenceKind": v.EVIDENCE_KINDS,
     "Frequency": v.FREQUENCIES,
     "Locale": LANGUAGE_NAMES,
     "LocationKind": v.LOCATION_KINDS,
+    "NotificationKind": NOTIFICATION_KINDS,
     "PerpetratorRelation": v.RELATIONS,
     "Platform": v.PLATFORMS,
     "Punishable": v.PUNISHABLE,
