@@ -27,7 +27,9 @@ Reader = Annotated[Actor, Depends(Permission(*ROLES, scope=Scope.statistics_read
     summary="Incident statistics",
     description="Counts per month, behaviour, platform, classification and status, and the median "
     "hours to the first action and to removal, for incidents that occurred in [occurredFrom, "
-    "occurredTo). Every incident of the organisation counts; no personal data is returned."
+    "occurredTo). Only the incidents the caller may see count (the same need-to-know as the incident "
+    "list: e.g. strictly confidential incidents count only for those who may open them, API clients "
+    "never count them), so no window singles out an incident; no personal data is returned."
     + access_text(*ROLES, scope=Scope.statistics_read),
     openapi_extra=documented_access(*ROLES, scope=Scope.statistics_read),
 )
@@ -37,6 +39,6 @@ def get_statistics(
     occurred_from: Annotated[AwareDatetime | None, Query(alias="occurredFrom")] = None,
     occurred_to: Annotated[AwareDatetime | None, Query(alias="occurredTo")] = None,
 ) -> Statistics:
-    """The organisation's figures."""
+    """The figures about the incidents the caller may see."""
     span = check_range(occurred_from, occurred_to)
     return Statistics.model_validate(statistics.summary(session, actor=actor, span=span))

@@ -1,7 +1,8 @@
 """Counts and medians about the organisation's incidents: no names, no free text, no ids.
 
-Every incident of the organisation counts (also strictly confidential ones: a count reveals no
-one). Time to first action runs from the report to the first recorded handling step; time to
+Only the incidents the caller may see count (the need-to-know of the incident list): a count of
+incidents kept from someone, narrowed to a short enough window, would single them out. Time to
+first action runs from the report to the first recorded handling step; time to
 removal from the report to the first takedown request that ended in removal.
 """
 
@@ -20,6 +21,7 @@ from sqlmodel import Session, col
 from app.action.models import Action
 from app.auth.actor import Actor
 from app.export.service import Range
+from app.incident import service as incidents
 from app.incident.models import Incident
 from app.takedown.models import TakedownRequest, TakedownStatus
 
@@ -40,7 +42,7 @@ def _first_by_incident(
 
 
 def summary(session: Session, *, actor: Actor, span: Range) -> dict[str, Any]:
-    """The figures for the caller's organisation in the range (by occurredAt)."""
+    """The figures about the incidents the caller may see, in the range (by occurredAt)."""
     stmt = sql_select(
         col(Incident.id),
         col(Incident.occurred_at),
@@ -50,7 +52,7 @@ def summary(session: Session, *, actor: Actor, span: Range) -> dict[str, Any]:
         col(Incident.derived_classification),
         col(Incident.classification_override),
         col(Incident.status),
-    ).where(col(Incident.organisation_id) == actor.organisation_id)
+    ).where(incidents.need_to_know(actor))
     if span.occurred_from:
         stmt = stmt.where(col(Incident.occurred_at) >= span.occurred_from)
     if span.occurred_to:
