@@ -24,6 +24,7 @@ from tests.fixtures.factories import SECRET
 from tests.fixtures.postgres import _as_postgres, _bin_dir, unavailable
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -57,6 +58,8 @@ def weerbaar_env(data_dir: Path, database_url: str, **settings: object) -> dict[
         **settings,
     }
     env.update({f"WEERBAAR_{name.upper()}": str(value) for name, value in values.items()})
+    # The child runs the code under test, not whatever checkout the virtualenv was installed from.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 
 
