@@ -14,7 +14,7 @@ from sqlmodel import Session
 from app.auth import service as auth
 from app.auth.actor import Actor, Scope
 from app.config import Settings
-from app.db import reading
+from app.db import is_reading, reading
 from app.errors import DomainError, Forbidden, Unauthenticated
 from app.incident import service as incidents
 from app.incident.models import Incident
@@ -89,12 +89,23 @@ def get_actor(
     """The authenticated caller; 401 without a valid, unexpired bearer token."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("Send a bearer token: Authorization: Bearer <token>.")
-    actor = auth.authenticate(
-        session,
-        token=credentials.credentials,
-        key=request.app.state.secret_key,
-        origin=client_origin(request),
-    )
+    if is_reading(session):
+        actor = auth.authenticate(
+            session,
+            token=credentials.credentials,
+            key=request.app.state.secret_key,
+            origin=client_origin(request),
+        )
+    else:
+        # A change takes the write lock at its first statement: the token is checked before, in a
+        # read of its own, so that the lock is held only for the change itself.
+        with Session(reading(get_engine(request))) as reader:
+            actor = auth.authenticate(
+                reader,
+                token=credentials.credentials,
+                key=request.app.state.secret_key,
+                origin=client_origin(request),
+            )
     if actor.must_change_password and not request.url.path.endswith(PASSWORD_CHANGE_PATHS):
         raise auth.PasswordChangeRequired()
     return actor

@@ -10,7 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import DomainError, FieldError
@@ -94,6 +95,47 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
     return found
 
 
+# Seconds a client waits before trying again: a busy server (pool, SQLite write lock) frees up
+# in a moment; a database that went away (restart, failover) takes longer.
+RETRY_BUSY_SECONDS = 1
+RETRY_DOWN_SECONDS = 5
+
+
+def busy(request: Request) -> JSONResponse:
+    """503: no database connection or write lock could be had in time; retry shortly."""
+    return problem_response(
+        request,
+        status=503,
+        detail="The server is busy; try again in a moment.",
+        title="Service unavailable",
+        slug="unavailable",
+        headers={"Retry-After": str(RETRY_BUSY_SECONDS)},
+    )
+
+
+def database_unavailable(request: Request, exc: DBAPIError) -> JSONResponse:
+    """503 for a database that is locked (SQLite), restarting or unreachable; never a 500."""
+    reason = str(exc.orig) if exc.orig is not None else str(exc)
+    if "database is locked" in reason or "database table is locked" in reason:
+        log.warning("SQLite write lock not free within the busy timeout on %s", request.url.path)
+        return busy(request)
+    log.error("database unavailable: %s", type(exc.orig).__name__ if exc.orig else type(exc).__name__)
+    return problem_response(
+        request,
+        status=503,
+        detail="The database is not reachable; try again later.",
+        title="Service unavailable",
+        slug="unavailable",
+        headers={"Retry-After": str(RETRY_DOWN_SECONDS)},
+    )
+
+
+def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """500 for a bug: logged with its traceback, nothing of it shown to the client."""
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(request, status=500, detail="An unexpected error occurred; it has been logged.")
+
+
 def install(app: FastAPI) -> None:
     """Map every error to problem+json: domain errors, validation, HTTP errors, the unexpected."""
 
@@ -139,19 +181,21 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(OperationalError)
-    async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
-        log.error("database unavailable: %s", type(exc.orig).__name__ if exc.orig else exc)
-        return problem_response(
-            request,
-            status=503,
-            detail="The database is not reachable; try again later.",
-            slug="unavailable",
-            headers={"Retry-After": "5"},
-        )
+    @app.exception_handler(InterfaceError)
+    async def _database_down(request: Request, exc: DBAPIError) -> JSONResponse:
+        return database_unavailable(request, exc)
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated:
+            return database_unavailable(request, exc)
+        return unexpected(request, exc)
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_exhausted(request: Request, exc: PoolTimeout) -> JSONResponse:
+        log.warning("no database connection free within the pool timeout on %s", request.url.path)
+        return busy(request)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(
-            request, status=500, detail="An unexpected error occurred; it has been logged."
-        )
+        return unexpected(request, exc)

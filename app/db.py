@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import uuid
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -11,6 +14,7 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
@@ -110,11 +114,39 @@ def reading(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY: True})
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for the URL; SQLite gets WAL, foreign keys and serialised write transactions."""
+# Defaults of the engine's concurrency; the server passes its settings (request_threads,
+# db_pool_timeout_seconds, sqlite_busy_timeout_ms).
+THREADS = 40
+POOL_TIMEOUT_SECONDS = 5.0
+BUSY_TIMEOUT_MS = 5000
+
+
+def make_engine(
+    url: str,
+    *,
+    threads: int = THREADS,
+    pool_timeout: float = POOL_TIMEOUT_SECONDS,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    **kwargs: Any,
+) -> Engine:
+    """An engine for the URL; SQLite gets WAL, foreign keys and serialised write transactions.
+
+    The pool matches the server's concurrency: `threads` connections, as many again in overflow
+    (a write beside a read holds two), and a short `pool_timeout`, so that an exhausted pool or
+    a stuck SQLite write lock (`busy_timeout_ms`) gives a quick error (503) rather than a stall.
+    """
+    pool: dict[str, Any] = {"pool_size": threads, "max_overflow": threads, "pool_timeout": pool_timeout}
+    if "poolclass" in kwargs:
+        pool = {}  # the caller's own pool (e.g. NullPool for a short-lived command)
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True, **kwargs)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        return create_engine(url, pool_pre_ping=True, **(pool | kwargs))
+    if url in ("sqlite://", "sqlite:///:memory:"):
+        pool = {}  # one in-memory database per connection: no queue pool
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        **(pool | kwargs),
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -123,9 +155,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    writers = WriteQueue()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -134,9 +168,32 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             # each other or behind a writer.
             conn.exec_driver_sql("BEGIN")
             return
-        # IMMEDIATE takes the write lock up front: two requests can never both read the
-        # audit chain head or a reference counter and then fail to write (SQLITE_BUSY_SNAPSHOT).
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # This process's writers queue first come, first served (SQLite's own busy handler
+        # polls, and under load some waiters starve); a wait past the busy timeout is refused.
+        if not writers.acquire(busy_timeout_ms / 1000):
+            raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+        conn.info[_HOLDS_WRITE] = True
+        try:
+            # IMMEDIATE takes the write lock up front: two requests can never both read the
+            # audit chain head or a reference counter and then fail to write (SQLITE_BUSY_SNAPSHOT).
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(conn.info)
+            raise
+
+    def _release(info: dict[Any, Any]) -> None:
+        if info.pop(_HOLDS_WRITE, False):
+            writers.release()
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(conn: Any) -> None:
+        _release(conn.info)
+
+    @event.listens_for(engine.pool, "checkin")
+    @event.listens_for(engine.pool, "invalidate")
+    def _on_return(_dbapi_connection: Any, record: Any, *_args: Any) -> None:
+        _release(record.info)  # a transaction that ended without commit or rollback
 
     @event.listens_for(engine, "before_cursor_execute")
     def _no_writes_when_reading(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -145,6 +202,44 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             raise ReadOnlyViolation(f"a write in a read-only transaction: {statement[:80]}")
 
     return engine
+
+
+_HOLDS_WRITE = "weerbaar_holds_write_lock"
+
+
+class WriteQueue:
+    """A first-come, first-served lock for SQLite's one writer, handed from one holder to the next.
+
+    Acquired and released on different threads (a request's transaction begins in one worker
+    thread and commits in another), so it is not tied to a thread.
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._held = False
+        self._waiting: deque[threading.Event] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._waiting.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._mutex:
+            if turn.is_set():  # handed over just as the wait ended
+                return True
+            self._waiting.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiting:
+                self._waiting.popleft().set()  # stays held: the next in line has it now
+            else:
+                self._held = False
 
 
 @contextmanager

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import JSON, Column
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
 
 from app.db import UTCDateTime, new_id, utcnow
 
@@ -43,11 +43,15 @@ class ApiClient(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed logins per e-mail address, for throttling."""
+    """Failed logins per client address, and per client address and account, for throttling.
+
+    `key` is "address:<client address>" or "account:<SHA-256 of address and e-mail>" (see
+    app.auth.throttle); the column keeps its first name, email, from when only accounts counted.
+    """
 
     __tablename__ = "login_throttle"
 
-    email: str = Field(primary_key=True, max_length=254)
+    key: str = Field(sa_column=Column("email", AutoString(254), primary_key=True, nullable=False))
     failures: int = 0
     first_failure_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

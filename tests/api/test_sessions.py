@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
@@ -60,14 +61,43 @@ def test_unknown_email_is_the_same_401_and_audited(client, org, engine):
         assert session.exec(select(AuditEvent).where(AuditEvent.chain == "system")).first() is not None
 
 
-def test_repeated_failures_are_throttled_even_with_the_right_password(client, org):
+def test_repeated_failures_lock_the_address_for_that_account_not_the_account(app, client, org, engine):
+    email = org["employee"].email
     for _ in range(5):
-        assert login(client, org["employee"].email, "wrong password!").status_code == 401
-    throttled = login(client, org["employee"].email)
+        assert login(client, email, "wrong password!").status_code == 401
+    throttled = login(client, email)
     assert throttled.status_code == 429
+    assert throttled.headers["content-type"] == "application/problem+json"
     assert int(throttled.headers["Retry-After"]) > 0
-    # Another account is not affected.
+    # Another account from the same address is not affected ...
     assert login(client, org["manager"].email).status_code == 201
+    # ... nor is the user logging in from their own address: a stranger cannot lock them out.
+    own = TestClient(app, raise_server_exceptions=False, client=("198.51.100.7", 50000))
+    assert login(own, email).status_code == 201
+    with Session(engine) as session:
+        results = session.exec(
+            select(AuditEvent.result).where(
+                AuditEvent.action == "session.create", AuditEvent.actor_label == email
+            )
+        ).all()
+    assert sorted(results) == ["failure"] * 5 + ["success", "throttled"]
+
+
+def test_a_password_spray_from_one_address_locks_that_address(app, client, org, settings):
+    settings.login_max_address_failures = 3
+    for role in ("employee", "manager", "legal"):
+        assert login(client, org[role].email, "wrong password!").status_code == 401
+    # The address is locked, whichever account it tries next, even with the right password.
+    spray = login(client, org["admin"].email)
+    assert spray.status_code == 429
+    assert int(spray.headers["Retry-After"]) > 0
+    other = TestClient(app, raise_server_exceptions=False, client=("2001:db8:1:2::5", 50000))
+    assert login(other, org["admin"].email).status_code == 201
+    # IPv6 counts per /64: another address in the same prefix shares the counter.
+    neighbour = TestClient(app, raise_server_exceptions=False, client=("2001:db8:1:2::99", 50000))
+    for _ in range(3):
+        assert login(neighbour, "nobody@nowhere.example", "nope").status_code == 401
+    assert login(other, org["admin"].email).status_code == 429
 
 
 def test_missing_malformed_forged_and_expired_tokens_are_401(client, org, engine):

@@ -1,0 +1,344 @@
+"""Load benchmark: staff at work while failed logins arrive, on SQLite and PostgreSQL.
+
+A busy Monday morning (issue 11): STAFF case handlers work at once, each repeating ROUNDS times
+create an incident, upload an evidence file (multipart, random bytes behind a PNG header, so no
+two uploads are the same), PATCH the incident with If-Match and list the incidents; meanwhile
+LOGINS failed logins arrive (wrong passwords for staff accounts and unknown addresses, each from
+its own client address through X-Forwarded-For, which uvicorn trusts from 127.0.0.1, so each one
+costs a full argon2 verification and none is throttled away).
+
+The real server runs as `make run` runs it in production terms (one uvicorn process, or
+`--workers N`), on SQLite and on PostgreSQL (a throwaway cluster, as the tests use). Reported:
+requests in all, failures by status (a staff request that does not get its 2xx, a login that
+does not get its 401 or 429, or a dropped connection), requests per second over the wall time,
+staff latency p50/p95/max, and the load average (the machine is shared).
+
+    python -m bench.load [--staff 24] [--rounds 10] [--logins 40] [--databases sqlite,postgresql]
+                         [--workers 1] [--label after] [--json FILE]
+
+Goal (issue 11): 0 failed requests, staff p95 under 1 s, at least 40 requests/s on SQLite and
+80 on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+
+from app.db import make_engine
+from app.migrate import upgrade
+from bench.incidents_list import (
+    ROOT,
+    _free_port,
+    create_postgres_database,
+    machine,
+    percentile,
+    running,
+    server_env,
+)
+from tests.fixtures.factories import Member, add_member, incident_body, make_tenant
+from tests.fixtures.postgres import postgres_server
+
+GOAL_RPS = {"sqlite": 40, "postgresql": 80}
+GOAL_P95_S = 1.0
+UPLOAD_BYTES = 64 * 1024
+PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+BOUNDARY = "weerbaar-load-boundary"
+TIMEOUT_S = 120.0
+
+
+@dataclass
+class Sample:
+    """One request: what, its status (or the error's name) and how long it took."""
+
+    kind: str
+    status: int | str
+    seconds: float
+    ok: bool
+
+
+@dataclass
+class Run:
+    """The samples of one run against one database."""
+
+    database: str
+    workers: int
+    samples: list[Sample] = field(default_factory=list)
+    wall_seconds: float = 0.0
+    load_before: str = ""
+    load_after: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, sample: Sample) -> None:
+        with self.lock:
+            self.samples.append(sample)
+
+    def summary(self) -> dict[str, Any]:
+        staff = [s.seconds for s in self.samples if s.kind != "login"]
+        logins = [s.seconds for s in self.samples if s.kind == "login"]
+        failures = Counter(f"{s.kind} {s.status}" for s in self.samples if not s.ok)
+        return {
+            "database": self.database,
+            "workers": self.workers,
+            "requests": len(self.samples),
+            "failed": sum(failures.values()),
+            "failures": dict(sorted(failures.items())),
+            "statuses": dict(sorted(Counter(f"{s.kind} {s.status}" for s in self.samples).items())),
+            "wall_s": round(self.wall_seconds, 2),
+            "req_per_s": round(len(self.samples) / self.wall_seconds, 1) if self.wall_seconds else 0,
+            "staff_p50_s": round(percentile(staff, 50), 3) if staff else None,
+            "staff_p95_s": round(percentile(staff, 95), 3) if staff else None,
+            "staff_max_s": round(max(staff), 3) if staff else None,
+            "login_p50_s": round(percentile(logins, 50), 3) if logins else None,
+            "login_max_s": round(max(logins), 3) if logins else None,
+            "load_before": self.load_before,
+            "load_after": self.load_after,
+        }
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _timed(
+    run: Run, kind: str, expected: tuple[int, ...], call: Any, *args: Any, **kwargs: Any
+) -> httpx.Response | None:
+    began = time.perf_counter()
+    try:
+        response: httpx.Response = call(*args, **kwargs)
+    except httpx.HTTPError as exc:
+        run.add(Sample(kind, type(exc).__name__, time.perf_counter() - began, ok=False))
+        return None
+    elapsed = time.perf_counter() - began
+    run.add(Sample(kind, response.status_code, elapsed, ok=response.status_code in expected))
+    return response if response.status_code in expected else None
+
+
+def _upload_body(n: str) -> tuple[bytes, str]:
+    data = PNG_HEADER + os.urandom(UPLOAD_BYTES - len(PNG_HEADER))
+    body = (
+        (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nscreenshot\r\n'
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="shot-{n}.png"\r\n'
+            "Content-Type: image/png\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{BOUNDARY}--\r\n".encode()
+    )
+    return body, f"multipart/form-data; boundary={BOUNDARY}"
+
+
+def staff_client(base: str, member: Member, rounds: int, run: Run, start: threading.Event) -> None:
+    """Create, upload, patch and list, `rounds` times; a failed step ends that round."""
+    with httpx.Client(base_url=base, headers=member.headers, timeout=TIMEOUT_S) as client:
+        start.wait()
+        for n in range(rounds):
+            tag = f"{member.email.split('@')[0]}-{n}"
+            created = _timed(
+                run,
+                "create",
+                (201,),
+                client.post,
+                "/api/v1/incidents",
+                json=incident_body(title=f"Load {tag}"),
+            )
+            if created is None:
+                continue
+            incident_id, etag = created.json()["id"], created.headers["ETag"]
+            body, content_type = _upload_body(tag)
+            uploaded = _timed(
+                run,
+                "upload",
+                (201,),
+                client.post,
+                f"/api/v1/incidents/{incident_id}/evidence",
+                content=body,
+                headers={"Content-Type": content_type},
+            )
+            if uploaded is None:
+                continue
+            patched = _timed(
+                run,
+                "patch",
+                (200,),
+                client.patch,
+                f"/api/v1/incidents/{incident_id}",
+                json={"title": f"Load {tag} (checked)"},
+                headers={"If-Match": etag},
+            )
+            if patched is None:
+                continue
+            _timed(run, "list", (200,), client.get, "/api/v1/incidents", params={"limit": 25})
+
+
+def failed_login(base: str, email: str, address: str, delay: float, run: Run, start: threading.Event) -> None:
+    """One wrong password from its own address, after `delay` seconds."""
+    with httpx.Client(base_url=base, timeout=TIMEOUT_S) as client:
+        start.wait()
+        time.sleep(delay)
+        _timed(
+            run,
+            "login",
+            (401, 429),
+            client.post,
+            "/api/v1/sessions",
+            json={"email": email, "password": "not the password at all"},
+            headers={"X-Forwarded-For": address},
+        )
+
+
+@contextmanager
+def load_server(url: str, workdir: Path, workers: int) -> Iterator[str]:
+    """The real server (uvicorn, `workers` processes) on this database; its base URL."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory"]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    if workers > 1:
+        cmd += ["--workers", str(workers)]
+    env = {**server_env(url, workdir), "WEERBAAR_LOG_LEVEL": "warning"}
+    with (workdir / "server.log").open("ab") as log:
+        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
+        try:
+            with running(process, f"http://127.0.0.1:{port}") as base:
+                yield base
+        except RuntimeError:
+            print((workdir / "server.log").read_text()[-3000:], file=sys.stderr)
+            raise
+
+
+def prepare(database: str, workdir: Path, pg_admin: str | None, staff: int) -> tuple[str, list[Member]]:
+    """A fresh, migrated database with one municipality and `staff` case handlers."""
+    if database == "sqlite":
+        url = f"sqlite:///{workdir / 'load.sqlite3'}"
+    else:
+        assert pg_admin is not None
+        url = create_postgres_database(pg_admin, "bench_load")
+    upgrade(url)
+    engine = make_engine(url)
+    tenant = make_tenant(engine, slug="utrecht")
+    members = [add_member(engine, tenant, key=f"handler{n}", roles=["case_handler"]) for n in range(staff)]
+    engine.dispose()
+    return url, members
+
+
+def run_load(
+    database: str, url: str, members: list[Member], workdir: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Start the server, let everyone loose at once, and summarise."""
+    run = Run(database, args.workers)
+    with load_server(url, workdir, args.workers) as base:
+        start = threading.Event()
+        threads = [
+            threading.Thread(target=staff_client, args=(base, m, args.rounds, run, start)) for m in members
+        ]
+        for n in range(args.logins):
+            email = members[n % len(members)].email if n % 2 == 0 else f"nobody{n}@elsewhere.example"
+            address = f"203.0.113.{n % 250 + 1}" if n < 250 else f"198.51.100.{n % 250 + 1}"
+            delay = n * args.login_interval
+            threads.append(
+                threading.Thread(target=failed_login, args=(base, email, address, delay, run, start))
+            )
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)  # every client connected and waiting
+        run.load_before = _load()
+        began = time.perf_counter()
+        start.set()
+        for thread in threads:
+            thread.join()
+        run.wall_seconds = time.perf_counter() - began
+        run.load_after = _load()
+    return run.summary()
+
+
+def render(results: list[dict[str, Any]], info: dict[str, str], args: argparse.Namespace) -> str:
+    lines = [
+        f"Measured {info['date']} on {info['cpus']} CPUs ({info['cpu']}), {info['ram']} RAM, "
+        f"Python {info['python']}, SQLite {info['sqlite']}, PostgreSQL {info.get('postgresql', '-')}; "
+        f"{args.staff} staff x {args.rounds} rounds of 4 requests, {args.logins} failed logins "
+        f"(one every {args.login_interval} s); label: {args.label}.",
+        "",
+        "| database | workers | requests | failed | req/s | staff p50 s | staff p95 s | staff max s "
+        "| login p50 s | load avg before / after | failures by status |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        failures = ", ".join(f"{k}: {v}" for k, v in r["failures"].items()) or "none"
+        lines.append(
+            f"| {r['database']} | {r['workers']} | {r['requests']} | {r['failed']} | {r['req_per_s']} "
+            f"| {r['staff_p50_s']} | {r['staff_p95_s']} | {r['staff_max_s']} | {r['login_p50_s']} "
+            f"| {r['load_before']} / {r['load_after']} | {failures} |"
+        )
+    lines.append("")
+    for r in results:
+        rps_ok = r["req_per_s"] >= GOAL_RPS[r["database"]]
+        p95_ok = r["staff_p95_s"] is not None and r["staff_p95_s"] < GOAL_P95_S
+        met = "met" if (r["failed"] == 0 and rps_ok and p95_ok) else "NOT met"
+        goal = f"0 failed, p95 < {GOAL_P95_S} s, >= {GOAL_RPS[r['database']]} req/s"
+        lines.append(f"- {r['database']}: goal ({goal}) {met}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n")[0])
+    parser.add_argument("--staff", type=int, default=24)
+    parser.add_argument(
+        "--rounds", type=int, default=10, help="create/upload/patch/list rounds per staff client"
+    )
+    parser.add_argument("--logins", type=int, default=40)
+    parser.add_argument("--login-interval", type=float, default=0.1, help="seconds between failed logins")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--label", default="current")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    parser.add_argument("--server-log", type=Path, help="keep each server's log here (<database>.log)")
+    args = parser.parse_args(argv)
+    databases = [d.strip() for d in args.databases.split(",") if d.strip()]
+    info = machine()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="weerbaar-bench-load-") as tmp, postgres_server() as pg_admin:
+        if "postgresql" in databases:
+            if pg_admin is None:
+                print("PostgreSQL: no server; skipped")
+                databases.remove("postgresql")
+            else:
+                engine = make_engine(pg_admin)
+                with engine.connect() as conn:
+                    info["postgresql"] = str(conn.execute(text("SHOW server_version")).scalar()).split()[0]
+                engine.dispose()
+        for database in databases:
+            workdir = Path(tmp) / database
+            workdir.mkdir()
+            url, members = prepare(database, workdir, pg_admin, args.staff)
+            print(f"{database}: {args.staff} staff, {args.logins} failed logins ...", flush=True)
+            summary = run_load(database, url, members, workdir, args)
+            print(json.dumps(summary, indent=2), flush=True)
+            results.append(summary)
+            if args.server_log:
+                args.server_log.mkdir(parents=True, exist_ok=True)
+                shutil.copy(workdir / "server.log", args.server_log / f"{database}.log")
+    block = render(results, info, args)
+    print(block)
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "label": args.label, "runs": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
