@@ -1,10 +1,12 @@
 """Idempotency-Key on POST (IETF draft httpapi-idempotency-key-header), once for every route.
 
-The body is spooled (memory, then a temporary file) and hashed as it arrives, so uploads work
-too. The key is claimed before the route runs and the route's response is stored after it has
-been sent; a retry with the same key and body gets that response again (with
-`Idempotent-Replayed: true`); another body under the same key, or a retry while the first is
-still running, gets a 409 problem. A 5xx or a crash releases the key, so the retry runs again.
+The caller is authenticated first: without valid credentials the request goes on untouched and
+the route answers 401 before a byte of the body is read (an anonymous client cannot make the
+server spool 2 GiB). Then the body is spooled (memory, then a temporary file) and hashed as it
+arrives, so uploads work too. The key is claimed before the route runs and the route's response
+is stored after it has been sent; a retry with the same key and body gets that response again
+(with `Idempotent-Replayed: true`); another body under the same key, or a retry while the first
+is still running, gets a 409 problem. A 5xx or a crash releases the key, so the retry runs again.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import problem_response
 from app.auth import service as auth
+from app.db import session_scope
 from app.errors import DomainError
 from app.idempotency import service as keys
 
@@ -57,6 +60,10 @@ class IdempotencyMiddleware:
             )
             return
         state = scope["app"].state
+        who = await run_in_threadpool(_authenticated, state, headers)
+        if who is None:
+            await self.app(scope, receive, send)  # the route answers 401 without reading the body
+            return
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed below
         try:
             digest = await _spool_body(receive, spool, multipart_boundary(headers.get("content-type")))
@@ -66,7 +73,7 @@ class IdempotencyMiddleware:
             outcome = await run_in_threadpool(
                 keys.begin,
                 state.engine,
-                identify=lambda session: _identify(session, state, headers),
+                identify=lambda _session: who,
                 key=key,
                 method="POST",
                 path=scope["path"] + (f"?{query}" if query else ""),
@@ -184,6 +191,12 @@ class IdempotencyMiddleware:
 def _policy(state: Any) -> keys.Policy:
     settings = state.settings
     return keys.Policy(ttl=timedelta(hours=settings.idempotency_key_ttl_hours))
+
+
+def _authenticated(state: Any, headers: Headers) -> tuple[Any, str] | None:
+    """(organisation id, caller) of the bearer token, in a transaction of its own."""
+    with session_scope(state.engine) as session:
+        return _identify(session, state, headers)
 
 
 def _identify(session: Session, state: Any, headers: Headers) -> tuple[Any, str] | None:
