@@ -30,6 +30,9 @@ PAGES = (
     "/legal/packs/dk",
     "/admin/letter-templates/nl",
     "/recording-rules",
+    "/notifications",
+    "/account/notifications",
+    "/admin/mail",
 )
 
 

@@ -123,7 +123,16 @@ def test_dutch_and_danish_screens_show_no_english_or_codes(
     assert last["signals"][0]["code"] == "repeat_perpetrator"
 
     pages = {
-        path: client.get(path) for path in ("/", "/incidents", f"/incidents/{incident_ids[-1]}", "/audit")
+        path: client.get(path)
+        for path in (
+            "/",
+            "/incidents",
+            f"/incidents/{incident_ids[-1]}",
+            "/audit",
+            "/notifications",
+            "/account/notifications",
+            "/admin/mail",
+        )
     }
     htmx = {"HX-Request": "true", "X-CSRF-Token": token}
     refused = {
@@ -140,6 +149,10 @@ def test_dutch_and_danish_screens_show_no_english_or_codes(
         ),
         "user bad": client.post("/admin/users", data={"email": "nope", "password": "x"}, headers=htmx),
         "action empty": client.post(f"/incidents/{incident_ids[0]}/actions", data={}, headers=htmx),
+        "preference mandatory": client.post(
+            "/account/notifications",
+            data={"csrf_token": token, "delivery-incident_assigned": "off", "delivery-no_such_kind": "off"},
+        ),
     }
     for name, response in {**pages, **refused}.items():
         assert response.status_code < 500, name
@@ -147,6 +160,8 @@ def test_dutch_and_danish_screens_show_no_english_or_codes(
     for name, response in refused.items():
         assert response.status_code >= 400, name
 
+    told = {"nl": "Dezelfde dader komt voor in 3 incidenten", "da": "Den samme gerningsperson optræder i 3"}
+    assert told[locale] in visible_text(pages["/notifications"].text)
     detail = visible_text(pages[f"/incidents/{incident_ids[-1]}"].text)
     expected = {"nl": "Herhaalde dader", "da": "Gentagen gerningsperson"}[locale]
     assert expected in detail

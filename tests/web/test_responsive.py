@@ -23,6 +23,9 @@ PAGES = (
     "/admin/api-clients",
     "/admin/webhooks",
     "/audit",
+    "/notifications",
+    "/account/notifications",
+    "/admin/mail",
 )
 
 
