@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
@@ -13,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from api.deps import CurrentActor, CurrentIncident, SessionDep, SettingsDep
+from api.downloads import content_disposition
 from api.problems import problem_response
 from app.auth.actor import Scope
 from app.db import new_id
@@ -21,6 +21,7 @@ from app.evidence import dossier, upload
 from app.evidence import jobs as _evidence_jobs  # noqa: F401 - registers the verification job
 from app.evidence import service as evidence
 from app.evidence.models import Evidence
+from app.evidence.naming import download_name
 from app.evidence.schemas import (
     CustodyEventPublic,
     EvidencePublic,
@@ -238,11 +239,6 @@ def _byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:
     return start, end
 
 
-def _disposition(filename: str) -> str:
-    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 @router.get(
     "/evidence/{evidenceId}/content",
     operation_id="getEvidenceContent",
@@ -251,7 +247,8 @@ def _disposition(filename: str) -> str:
     responses={
         200: {
             "description": "The content, as an attachment, with its sniffed type "
-            "(HTML, SVG and MHTML as application/octet-stream).",
+            "(HTML, SVG and MHTML as application/octet-stream). The attachment is named after the "
+            "upload, without control or bidi characters and with the extension of the sniffed type.",
             "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
         },
         206: {
@@ -312,8 +309,11 @@ def get_evidence_content(
     )
     session.commit()
     headers = {
-        "Content-Disposition": _disposition(
-            f"integrity-failed-{item.filename}" if tampered else item.filename
+        # The client's name, safe to show, with the extension of the sniffed type.
+        "Content-Disposition": content_disposition(
+            download_name(
+                f"integrity-failed-{item.filename}" if tampered else item.filename, item.content_type
+            )
         ),
         "Content-Length": str(end - start + 1),
         "Accept-Ranges": "bytes",
@@ -442,5 +442,5 @@ def get_incident_dossier(
     return StreamingResponse(
         dossier.stream(store, package),
         media_type="application/zip",
-        headers={"Content-Disposition": _disposition(package.zip_name)},
+        headers={"Content-Disposition": content_disposition(package.zip_name)},
     )

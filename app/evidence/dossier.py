@@ -25,8 +25,8 @@ from app.auth.actor import Actor
 from app.db import utcnow
 from app.evidence import service
 from app.evidence.models import CustodyKind, Evidence
+from app.evidence.naming import download_name
 from app.evidence.schemas import custody_public, evidence_public
-from app.evidence.upload import safe_filename
 from app.incident.models import Incident
 from app.incident.schemas import to_public
 from app.legal import service as legal
@@ -188,14 +188,14 @@ def prepare(session: Session, *, incident: Incident, actor: Actor, reason: str |
         ]
         record["integrityFailed"] = service.integrity_failed(item)
         if item.storage_key is not None and record["integrityFailed"]:
-            path = f"evidence/{number:03d}-{safe_filename(item.filename)}"
+            path = f"evidence/{number:03d}-{download_name(item.filename, item.content_type)}"
             record["contentWithheld"] = "failed verification: the stored content differs from sha256"
             withheld.append(
                 f"FAILED VERIFICATION at {_iso(item.last_verified_at)}, content withheld: "
                 f"{item.sha256}  {path}"
             )
         elif item.storage_key is not None:
-            path = f"evidence/{number:03d}-{safe_filename(item.filename)}"
+            path = f"evidence/{number:03d}-{download_name(item.filename, item.content_type)}"
             entries.append(Entry(path=path, key=item.storage_key, sha256=item.sha256))
             record["path"] = path
         files.append(record)
