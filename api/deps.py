@@ -125,6 +125,14 @@ class Permission:
         self.roles = roles
         self.scope = scope
 
+    def allows(self, actor: Actor) -> bool:
+        """Whether the actor passes (for content built from what the same operation would give)."""
+        try:
+            self(actor)
+        except Forbidden:
+            return False
+        return True
+
     def __call__(self, actor: CurrentActor) -> Actor:
         if actor.kind == "apiClient":
             if self.scope is None or not actor.has_scope(self.scope):

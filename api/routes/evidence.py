@@ -14,6 +14,8 @@ from starlette.requests import ClientDisconnect
 from api.deps import CurrentActor, CurrentIncident, SessionDep, SettingsDep
 from api.downloads import content_disposition
 from api.problems import problem_response
+from api.routes.timeline import TIMELINE_READ
+from api.routes.users import USER_READ
 from app.auth.actor import Scope
 from app.db import new_id
 from app.errors import Invalid, Unavailable
@@ -339,6 +341,7 @@ def get_evidence_content(
 def list_custody_events(
     request: Request,
     item: CurrentEvidence,
+    actor: CurrentActor,
     session: SessionDep,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -346,7 +349,10 @@ def list_custody_events(
     """The chain of custody, oldest first: who handled the item, when, from where and why."""
     events, next_cursor = evidence.custody_page(session, item=item, cursor=cursor, limit=limit)
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
-    return Page[CustodyEventPublic](items=[custody_public(e) for e in events], next=next_url)
+    with_origin = evidence.sees_custody_origins(actor)
+    return Page[CustodyEventPublic](
+        items=[custody_public(e, with_origin=with_origin) for e in events], next=next_url
+    )
 
 
 @router.post(
@@ -429,7 +435,9 @@ def get_incident_dossier(
 ) -> Response:
     """The police-ready dossier, streamed; exporting is a custody event for every file in it."""
     evidence.require_scope(actor, Scope.evidence_read)
-    package = dossier.prepare(session, incident=incident, actor=actor, reason=reason)
+    # The dossier holds no more than the same caller would get from the API.
+    rights = dossier.Rights(timeline=TIMELINE_READ.allows(actor), people=USER_READ.allows(actor))
+    package = dossier.prepare(session, incident=incident, actor=actor, reason=reason, rights=rights)
     for entry in package.entries:
         try:
             store.size(entry.key)

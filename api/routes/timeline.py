@@ -13,14 +13,10 @@ from app.organisation.models import Role
 
 router = APIRouter(tags=["incidents"])
 
-TimelineReader = Annotated[
-    Actor,
-    Depends(
-        Permission(
-            Role.case_handler, Role.privacy_officer, Role.legal, Role.manager, scope=Scope.incidents_read
-        )
-    ),
-]
+TIMELINE_READ = Permission(
+    Role.case_handler, Role.privacy_officer, Role.legal, Role.manager, scope=Scope.incidents_read
+)
+TimelineReader = Annotated[Actor, Depends(TIMELINE_READ)]
 
 
 @router.get(

@@ -106,9 +106,19 @@ REPORT = """<!doctype html><html><head><meta charset="utf-8"><title>{{ t.title }
 {% if f.integrityFailed %}<br><strong>{{ t.failed }} ({{ f.lastVerifiedAt }})</strong>{% endif %}</td></tr>
 {% endfor %}</table>
 <p>{{ t.verify }}</p>
-<h2>{{ t.timeline }}</h2><table>{% for e in timeline %}<tr><td class="mono">{{ e.at }}</td>
-<td>{{ e.action }}</td><td>{{ e.actor }}</td></tr>{% endfor %}</table>
+{% if timeline is not none %}<h2>{{ t.timeline }}</h2><table>{% for e in timeline %}<tr>
+<td class="mono">{{ e.at }}</td><td>{{ e.action }}</td><td>{{ e.actor }}</td></tr>{% endfor %}</table>
+{% endif %}
 </body></html>"""
+
+
+@dataclass(frozen=True)
+class Rights:
+    """What the caller may read besides the incident and its evidence; the dossier holds no more
+    than the API would give the same caller."""
+
+    timeline: bool  # the incident's timeline
+    people: bool  # other users' names and e-mail addresses
 
 
 @dataclass
@@ -151,17 +161,19 @@ def _timeline(session: Session, incident: Incident, items: list[Evidence]) -> li
     ]
 
 
-def _reporter(session: Session, incident: Incident) -> str:
-    if incident.reported_by_user_id:
+def _reporter(session: Session, incident: Incident, actor: Actor, rights: Rights) -> str:
+    if incident.reported_by_user_id and (rights.people or incident.reported_by_user_id == actor.user_id):
         user = session.get(User, incident.reported_by_user_id)
         if user is not None:
             return f"{user.name} <{user.email}>"
     if incident.reported_by_client_id:
         return f"API client {incident.reported_by_client_id}"
-    return "system"
+    return "-" if incident.reported_by_user_id else "system"
 
 
-def prepare(session: Session, *, incident: Incident, actor: Actor, reason: str | None) -> Package:
+def prepare(
+    session: Session, *, incident: Incident, actor: Actor, reason: str | None, rights: Rights
+) -> Package:
     """Record the export (custody per file, audit) and build the manifest and report."""
     items = service.live_items(session, incident=incident)
     # Content whose last verification found other bytes is not evidence: withheld, and said so.
@@ -180,10 +192,11 @@ def prepare(session: Session, *, incident: Incident, actor: Actor, reason: str |
     entries: list[Entry] = []
     withheld: list[str] = []
     files: list[dict[str, Any]] = []
+    origins = service.sees_custody_origins(actor)
     for number, item in enumerate(items, start=1):
         record = evidence_public(item).model_dump(mode="json", by_alias=True)
         record["custodyEvents"] = [
-            custody_public(e).model_dump(mode="json", by_alias=True)
+            custody_public(e, with_origin=origins).model_dump(mode="json", by_alias=True)
             for e in service.all_custody(session, item=item)
         ]
         record["integrityFailed"] = service.integrity_failed(item)
@@ -228,11 +241,11 @@ def prepare(session: Session, *, incident: Incident, actor: Actor, reason: str |
             "org": org.name,
             "generated_at": _iso(generated_at),
             "generated_by": actor.label,
-            "reporter": _reporter(session, incident),
+            "reporter": _reporter(session, incident, actor, rights),
             "why": perpetrator.get("relation") or labels["unknown"],
             "articles": articles,
             "files": files,
-            "timeline": _timeline(session, incident, items),
+            "timeline": _timeline(session, incident, items) if rights.timeline else None,
         },
     )
     report = pdf.html_to_pdf(html)

@@ -94,7 +94,10 @@ class CustodyEventPublic(ApiModel):
     kind: CustodyKind
     at: datetime
     actor: CustodyActor
-    origin: str | None = Field(description="The caller's network address.")
+    origin: str | None = Field(
+        description="The caller's network address; null unless the reader is a case handler, privacy "
+        "officer, legal counsel, administrator, auditor or an API client."
+    )
     reason: str | None
     details: dict[str, Any]
 
@@ -136,15 +139,15 @@ def evidence_public(item: Evidence) -> EvidencePublic:
     return EvidencePublic.model_validate({**fields, "uploaded_by": uploader})
 
 
-def custody_public(event: CustodyEvent) -> CustodyEventPublic:
-    """The API view of a custody event."""
+def custody_public(event: CustodyEvent, *, with_origin: bool) -> CustodyEventPublic:
+    """The API view of a custody event (the network address only for those who may read it)."""
     return CustodyEventPublic(
         id=event.id,
         evidence_id=event.evidence_id,
         kind=CustodyKind(event.kind),
         at=event.at,
         actor=CustodyActor(kind=event.actor_kind, id=event.actor_id, label=event.actor_label),
-        origin=event.origin,
+        origin=event.origin if with_origin else None,
         reason=event.reason,
         details=event.details,
     )

@@ -61,6 +61,12 @@ def require_scope(actor: Actor, scope: Scope) -> None:
         raise Forbidden(f"This API client lacks the scope {scope.value}.")
 
 
+def sees_custody_origins(actor: Actor) -> bool:
+    """Network addresses in the custody log are personal data of colleagues: for case handling
+    staff, administrators and auditors (who read them in the audit log as well) and API clients."""
+    return actor.kind != "user" or actor.is_handler or actor.has_role(Role.admin, Role.auditor)
+
+
 def get(session: Session, *, evidence_id: uuid.UUID, actor: Actor) -> Evidence:
     """One evidence item whose incident the actor may see, or NotFound."""
     require_scope(actor, Scope.evidence_read)
