@@ -78,12 +78,13 @@ def test_anonymous_upload_with_idempotency_key_is_refused_before_the_body(
     stored_before = sorted(p for p in store_root.rglob("*") if p.is_file())
     large = _multipart(b"\0" * BODY_SIZE)
     content_type = f"multipart/form-data; boundary={BOUNDARY}"
-    for credentials in ({}, {"Authorization": "Bearer wbs_forged-token"}, {"Authorization": "Basic eDp5"}):
-        status, pulled, offered = _post(
-            app, path, {"Content-Type": content_type, "Idempotency-Key": "upload-1", **credentials}, large
-        )
-        assert status == 401, credentials
-        assert pulled == 0 and offered > 60, (credentials, pulled)
+    anonymous = ({}, {"Authorization": "Bearer wbs_forged-token"}, {"Authorization": "Basic eDp5"})
+    for key in ({"Idempotency-Key": "upload-1"}, {}):  # and the same without the header
+        for credentials in anonymous:
+            headers = {"Content-Type": content_type, **key, **credentials}
+            status, pulled, offered = _post(app, path, headers, large)
+            assert status == 401, headers
+            assert pulled == 0 and offered > 60, (headers, pulled)
     assert list(spool_dir.iterdir()) == []
     assert sorted(p for p in store_root.rglob("*") if p.is_file()) == stored_before
     with Session(engine) as session:
