@@ -140,9 +140,12 @@ class Api:
 
     # Sessions and users
 
-    async def login(self, *, email: str, password: str) -> Login:
+    async def login(self, *, email: str, password: str, organisation: str | None = None) -> Login:
         """Log in; the token is kept by the web session, never shown to the browser."""
-        response = await self._send("POST", "sessions", body={"email": email, "password": password})
+        body = {"email": email, "password": password}
+        if organisation:
+            body["organisation"] = organisation
+        response = await self._send("POST", "sessions", body=body)
         return Login.model_validate(response.json())
 
     async def logout(self) -> None:

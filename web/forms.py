@@ -130,6 +130,11 @@ FIELD_MESSAGES: dict[str, str] = {
     "template_render": N_("The template cannot be filled in."),
     "template_include": N_("A letter template cannot include, import or extend another template."),
     "template_unsafe": N_("The template uses something that is not allowed in a letter template."),
+    "password_padded": N_("Spaces and invisible characters do not count: use at least 12 other characters."),
+    "organisation_required": N_(
+        "This e-mail address and password fit accounts in several organisations. "
+        "Fill in the organisation you want to log in to."
+    ),
     "too_large": N_("The file is too large."),
     "unsupported_type": N_("This type of file is not accepted."),
     "malformed": N_("The upload could not be read; send it again."),

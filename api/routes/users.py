@@ -20,8 +20,10 @@ from app.schemas import ApiModel
 
 router = APIRouter(tags=["users"])
 
-USER_READ = Permission(Role.admin, Role.case_handler, Role.privacy_officer, Role.legal, Role.manager)
-UserReader = Annotated[Actor, Depends(USER_READ)]
+UserReader = Annotated[
+    Actor,
+    Depends(Permission(Role.admin, Role.case_handler, Role.privacy_officer, Role.legal, Role.manager)),
+]
 UserId = Annotated[uuid.UUID, Path(alias="userId")]
 
 
@@ -57,7 +59,9 @@ class UserCreate(ApiModel):
     email: str = Field(max_length=254)
     name: str | None = Field(default=None, max_length=200)
     password: str = Field(
-        max_length=1024, description="At least 12 characters, not only spaces, not the e-mail address."
+        max_length=1024,
+        description="At least 12 characters other than spaces and invisible characters; not the "
+        "e-mail address.",
     )
     roles: list[Role] = Field(max_length=len(Role))
     manager_id: uuid.UUID | None = Field(
@@ -89,7 +93,9 @@ class PasswordChange(ApiModel):
 
     current_password: str = Field(max_length=1024)
     new_password: str = Field(
-        max_length=1024, description="At least 12 characters, not only spaces, not the e-mail address."
+        max_length=1024,
+        description="At least 12 characters other than spaces and invisible characters; not the "
+        "e-mail address.",
     )
 
 

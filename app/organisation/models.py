@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
@@ -50,7 +50,12 @@ class Organisation(SQLModel, table=True):
 
 class User(SQLModel, table=True):
     __tablename__ = "user_account"
-    __table_args__ = (UniqueConstraint("email", name="uq_user_account_email"),)
+    # An address is unique within an organisation only: whether it is registered in another
+    # organisation must not show when an admin adds a user (login resolves it; see app.auth).
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "email", name="uq_user_account_organisation_email"),
+        Index("ix_user_account_email", "email"),
+    )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)

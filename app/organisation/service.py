@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 import uuid
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app import concurrency
@@ -85,19 +87,43 @@ def parse_roles(raw: list[str]) -> list[Role]:
     return [Role(r) for r in dict.fromkeys(raw)]
 
 
+def _blank(char: str) -> bool:
+    # Spaces of every kind, control and invisible format characters (zero-width space, joiners,
+    # bidi marks): they pad a password without making it any harder to guess.
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
 def password_errors(password: str, *, email: str, field: str = "password") -> list[FieldError]:
-    """The password policy: at least 12 characters, not all blank, not the e-mail address."""
+    """The password policy: at least 12 characters that are not spaces (or other blanks), not the
+    e-mail address."""
     if not password:
         return [FieldError(field, "required", code="required")]
-    if len(password) < MIN_PASSWORD_LENGTH:
+    visible = sum(1 for char in password if not _blank(char))
+    if visible == 0:
+        return [FieldError(field, "must not be only spaces", code="password_blank")]
+    if visible < MIN_PASSWORD_LENGTH <= len(password):
+        return [
+            FieldError(
+                field,
+                f"spaces and invisible characters do not count: needs at least {MIN_PASSWORD_LENGTH} "
+                "other characters",
+                code="password_padded",
+            )
+        ]
+    if visible < MIN_PASSWORD_LENGTH:
         return [
             FieldError(field, f"must be at least {MIN_PASSWORD_LENGTH} characters", code="password_too_short")
         ]
-    if not password.strip():
-        return [FieldError(field, "must not be only spaces", code="password_blank")]
     if normalise_email(password) == normalise_email(email):
         return [FieldError(field, "must not be the e-mail address", code="same_as_email")]
     return []
+
+
+def _email_taken() -> Conflict:
+    return Conflict(
+        "A user of this organisation already has this e-mail address.",
+        [FieldError("email", "already a user of this organisation", code="email_unavailable")],
+    )
 
 
 def _name_errors(name: str | None) -> list[FieldError]:
@@ -133,13 +159,11 @@ def create_user(
         parsed = []
     if errors:
         raise Invalid("The user is not valid.", errors)
-    if session.exec(select(User).where(col(User.email) == address)).first():
-        # The same answer whether the address is taken here or in another organisation: the
-        # admin of one municipality must not learn who works at another.
-        raise Conflict(
-            "This e-mail address cannot be used for a new user.",
-            [FieldError("email", "cannot be used for a new user", code="email_unavailable")],
-        )
+    # Addresses are unique per organisation: one registered in another organisation is no
+    # obstacle, so the admin of one municipality learns nothing about who works at another.
+    taken = select(User.id).where(User.organisation_id == organisation_id, col(User.email) == address)
+    if session.exec(taken).first() is not None:
+        raise _email_taken()
     user = User(
         organisation_id=organisation_id,
         email=address,
@@ -149,7 +173,10 @@ def create_user(
         manager_id=manager_id,
     )
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # the same address added at the same moment
+        raise _email_taken() from exc
     audit.record(
         session,
         action="user.create",

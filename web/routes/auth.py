@@ -12,6 +12,7 @@ from web import htmx
 from web.client import ApiError
 from web.deps import AnonymousApi, Lang, Session
 from web.errors import describe
+from web.forms import FIELD_MESSAGES
 from web.i18n import LOCALES
 from web.session import SessionUser
 
@@ -46,10 +47,11 @@ async def login(
     lang: Lang,
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
+    organisation_slug: Annotated[str, Form(alias="organisation")] = "",
     next_: Annotated[str, Form(alias="next")] = "/",
 ) -> Response:
     """Log in through the API; the token stays in the encrypted cookie."""
-    form = {"email": email}
+    form = {"email": email, "organisation": organisation_slug}
     errors: dict[str, str] = {}
     if not email.strip():
         errors["email"] = lang.gettext("Fill in your e-mail address.")
@@ -58,9 +60,15 @@ async def login(
     message = None
     if not errors:
         try:
-            issued = await api.login(email=email.strip(), password=password)
+            issued = await api.login(
+                email=email.strip(), password=password, organisation=organisation_slug.strip() or None
+            )
         except ApiError as exc:
-            if exc.status == 401:
+            if any(e.code == "organisation_required" for e in exc.errors):
+                # The address and password fit accounts in several organisations: ask which one.
+                which = FIELD_MESSAGES["organisation_required"]
+                errors["organisation"] = lang.gettext(which)
+            elif exc.status == 401:
                 message = lang.gettext("The e-mail address or password is not correct.")
             elif exc.status == 429:
                 message = lang.gettext(
