@@ -7,11 +7,14 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from api import integration, openapi, problems
+from api.admission import AdmissionMiddleware, route_pattern
 from api.body_timeout import BodyTimeoutMiddleware, BodyTimeouts
+from api.deps import WRITING_READS
 from api.middleware import ApiHeadersMiddleware, RequestGuardMiddleware
 from api.routes import (
     actions,
@@ -78,6 +81,13 @@ def create_api(settings: Settings) -> FastAPI:
         api.include_router(module.router)
     problems.install(api)
     integration.install(api)
+    api.add_middleware(
+        AdmissionMiddleware,
+        limit=settings.write_concurrency,
+        wait_seconds=settings.write_queue_seconds,
+        writing_reads=[route_pattern(path) for path in WRITING_READS],
+        passing=(r"/sessions$", *UPLOAD_PATHS),  # short transactions of their own
+    )
     openapi.install(api)
 
     return api
@@ -86,13 +96,20 @@ def create_api(settings: Settings) -> FastAPI:
 def create_app(settings: Settings | None = None, *, web: ASGIApp | None = None) -> FastAPI:
     """The whole server: API at /api/v1, /healthz and /readyz, and optionally the web UI at /."""
     settings = settings or get_settings()
-    engine = make_engine(settings.effective_database_url)
+    engine = make_engine(
+        settings.effective_database_url,
+        threads=settings.request_threads,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+    )
     store = make_store(settings)
     secret_key = settings.resolved_secret_key()
     audit_keys.configure(settings)  # a missing audit key in production stops the start here
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Sync endpoints run in anyio's thread pool: as many at once as the database pool serves.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         clean_stale_uploads(store)
         stop = threading.Event()
         runner = None

@@ -46,8 +46,22 @@ class Settings(BaseSettings):
     s3_timeout_seconds: float = 30.0
 
     session_ttl_minutes: int = 480
+    # Failed logins are counted per client address and account (max_failures) and per client
+    # address whatever the accounts (max_address_failures); either locks for lockout_seconds.
     login_max_failures: int = 5
+    login_max_address_failures: int = 20
     login_lockout_seconds: int = 900
+    # Requests one process handles at once (threads; each holds at most two database connections:
+    # the pool has request_threads, plus as many again in overflow for a write beside a read).
+    # A request that waits longer than db_pool_timeout_seconds for a connection, or longer than
+    # sqlite_busy_timeout_ms for SQLite's write lock, is answered 503 with Retry-After.
+    request_threads: int = 40
+    db_pool_timeout_seconds: float = 5.0
+    sqlite_busy_timeout_ms: int = 5000
+    # Changes (writing requests) in progress at once per process; the others wait their turn in
+    # the event loop, holding no thread or connection, for at most write_queue_seconds (then 503).
+    write_concurrency: int = 4
+    write_queue_seconds: float = 10.0
     max_json_body_bytes: int = 1_048_576
     # A request body that stalls longer than the idle timeout between chunks, or takes longer
     # than the total (uploads: upload total) is answered 408 and dropped (slowloris).

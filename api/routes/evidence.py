@@ -447,6 +447,7 @@ def get_incident_dossier(
                 f"The stored content of {entry.path} is missing; verify the evidence to report it."
             ) from exc
     session.commit()
+    dossier.render_report(package)
     return StreamingResponse(
         dossier.stream(store, package),
         media_type="application/zip",

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
-from app.auth import tokens
+from app.auth import throttle, tokens
 from app.auth.actor import ALL_SCOPES, Actor, Scope
-from app.auth.models import ApiClient, AuthSession, LoginThrottle
+from app.auth.models import ApiClient, AuthSession
 from app.auth.passwords import hash_password, verify_password
-from app.db import beside, utcnow
+from app.db import beside, reading, session_scope, utcnow
 from app.errors import (
     DomainError,
     FieldError,
@@ -80,79 +79,114 @@ class IssuedSession:
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    """Throttling and session lifetime."""
+    """Throttling (per client address and account, and per client address) and session lifetime."""
 
     max_failures: int = 5
+    max_address_failures: int = 20
     lockout_seconds: int = 900
     session_ttl: timedelta = timedelta(hours=8)
 
-
-def _throttle_check(session: Session, email: str, policy: LoginPolicy, origin: str | None) -> None:
-    row = session.get(LoginThrottle, email)
-    now = utcnow()
-    if row and row.locked_until and row.locked_until > now:
-        retry = math.ceil((row.locked_until - now).total_seconds())
-        audit.record(
-            session,
-            action="session.create",
-            organisation_id=None,
-            actor_label=email,
-            result="throttled",
-            origin=origin,
-        )
-        raise LoginThrottled("Too many failed logins; try again later.", retry_after=retry)
+    @property
+    def window(self) -> timedelta:
+        return timedelta(seconds=self.lockout_seconds)
 
 
-def _throttle_fail(session: Session, email: str, policy: LoginPolicy) -> None:
-    now = utcnow()
-    row = session.get(LoginThrottle, email)
-    window = timedelta(seconds=policy.lockout_seconds)
-    if row is None or now - row.first_failure_at > window:
-        row = row or LoginThrottle(email=email)
-        row.failures, row.first_failure_at, row.locked_until = 0, now, None
-    row.failures += 1
-    if row.failures >= policy.max_failures:
-        row.locked_until = now + window
-    session.add(row)
+def _count_failure(session: Session, keys: throttle.Keys, policy: LoginPolicy) -> None:
+    throttle.count_failure(
+        session,
+        keys,
+        max_failures=policy.max_failures,
+        max_address_failures=policy.max_address_failures,
+        window=policy.window,
+    )
 
 
-def login(
-    session: Session,
-    *,
-    email: str,
-    password: str,
-    key: str,
-    policy: LoginPolicy,
-    origin: str | None,
-) -> IssuedSession:
-    """Check the password and open a session; failures are throttled and audited."""
+def _throttled(session: Session, *, wait: int, label: str, origin: str | None) -> LoginThrottled:
+    audit.record(
+        session,
+        action="session.create",
+        organisation_id=None,
+        actor_label=label,
+        result="throttled",
+        origin=origin,
+    )
+    return LoginThrottled("Too many failed logins from this address; try again later.", retry_after=wait)
+
+
+@dataclass
+class LoginAttempt:
+    """What a login needs from the database before the password is checked (read-only)."""
+
+    address: str
+    origin: str | None
+    keys: throttle.Keys
+    user: User | None
+    wait: int | None
+
+
+def begin_login(engine: Engine, *, email: str, origin: str | None) -> LoginAttempt:
+    """Read the throttle and the user in a read-only transaction (no SQLite write lock)."""
     address = normalise_email(email)
-    _throttle_check(session, address, policy, origin)
-    user = session.exec(select(User).where(User.email == address)).first()
-    ok = verify_password(password, user.password_hash if user else None)
+    keys = throttle.keys_for(address, origin)
+    with Session(reading(engine), expire_on_commit=False) as reader:
+        wait = throttle.locked_for(reader, keys)
+        user = reader.exec(select(User).where(User.email == address)).first() if wait is None else None
+    return LoginAttempt(address=address, origin=origin, keys=keys, user=user, wait=wait)
+
+
+def check_password(attempt: LoginAttempt, password: str) -> bool:
+    """argon2: slow on purpose, so it runs outside any transaction (and as long without a user)."""
+    if attempt.wait is not None:
+        return False
+    return verify_password(password, attempt.user.password_hash if attempt.user else None)
+
+
+def finish_login(
+    engine: Engine, attempt: LoginAttempt, *, ok: bool, key: str, policy: LoginPolicy
+) -> IssuedSession:
+    """Write the outcome with its audit event in one short transaction; raise for a refusal."""
+    issued: IssuedSession | None = None
+    refused: DomainError = LoginFailed()
+    with session_scope(engine) as writer:
+        if attempt.wait is not None:
+            refused = _throttled(writer, wait=attempt.wait, label=attempt.address, origin=attempt.origin)
+        else:
+            issued = _record_login(writer, attempt, ok=ok, key=key, policy=policy)
+    if issued is None:
+        raise refused
+    return issued
+
+
+def _record_login(
+    session: Session, attempt: LoginAttempt, *, ok: bool, key: str, policy: LoginPolicy
+) -> IssuedSession | None:
+    user = attempt.user
+    if ok and user is not None:
+        # Read again in the write transaction: deactivated or changed while argon2 ran.
+        current = session.get(User, user.id)
+        ok = current is not None and current.is_active and current.password_hash == user.password_hash
+        user = current
     if not ok or user is None or not user.is_active:
-        _throttle_fail(session, address, policy)
+        _count_failure(session, attempt.keys, policy)
         audit.record(
             session,
             action="session.create",
             organisation_id=user.organisation_id if user else None,
-            actor_label=address,
+            actor_label=attempt.address,
             object_type="user" if user else None,
             object_id=user.id if user else None,
             result="failure",
-            origin=origin,
+            origin=attempt.origin,
         )
-        raise LoginFailed()
-    throttle = session.get(LoginThrottle, address)
-    if throttle:
-        session.delete(throttle)
+        return None
+    throttle.forget_account(session, attempt.keys)
     token = tokens.new_token(tokens.SESSION_PREFIX)
     auth_session = AuthSession(
         user_id=user.id,
         organisation_id=user.organisation_id,
         token_digest=tokens.digest(token, key),
         expires_at=utcnow() + policy.session_ttl,
-        origin=origin,
+        origin=attempt.origin,
     )
     session.add(auth_session)
     session.flush()
@@ -160,13 +194,33 @@ def login(
         session,
         action="session.create",
         organisation_id=user.organisation_id,
-        actor_label=address,
+        actor_label=attempt.address,
         object_type="user",
         object_id=user.id,
-        origin=origin,
+        origin=attempt.origin,
         details={"sessionId": str(auth_session.id)},
     )
     return IssuedSession(token=token, session=auth_session, user=user)
+
+
+def login(
+    engine: Engine,
+    *,
+    email: str,
+    password: str,
+    key: str,
+    policy: LoginPolicy,
+    origin: str | None,
+) -> IssuedSession:
+    """Check the password and open a session; failures are throttled and audited.
+
+    Nothing slow happens inside a transaction: the throttle and the user are read in a read-only
+    one, argon2 runs outside any, and the outcome is written in a short write transaction. The
+    API runs the three steps itself, argon2 in a pool of its own (api/routes/sessions.py).
+    """
+    attempt = begin_login(engine, email=email, origin=origin)
+    ok = check_password(attempt, password)
+    return finish_login(engine, attempt, ok=ok, key=key, policy=policy)
 
 
 def change_password(
@@ -178,7 +232,10 @@ def change_password(
     """
     from app.organisation.service import end_sessions
 
-    _throttle_check(session, user.email, policy, actor.origin)
+    keys = throttle.keys_for(user.email, actor.origin)
+    wait = throttle.locked_for(session, keys)
+    if wait is not None:
+        raise _throttled(session, wait=wait, label=user.email, origin=actor.origin)
     errors = []
     if not current:
         errors.append(FieldError("currentPassword", "required", code="required"))
@@ -186,7 +243,7 @@ def change_password(
     if errors:
         raise Invalid("The new password is not accepted.", errors)
     if not verify_password(current, user.password_hash):
-        _throttle_fail(session, user.email, policy)
+        _count_failure(session, keys, policy)
         audit.record(
             session,
             action="user.password_change",

@@ -137,7 +137,8 @@ class Package:
     zip_name: str
     entries: list[Entry]
     manifest: bytes
-    report: bytes
+    report_html: str
+    report: bytes = b""  # rendered by render_report, after the export is committed
     sums: list[tuple[str, str]] = field(default_factory=list)
     # Comment lines for SHA256SUMS: items whose content failed verification and is withheld.
     withheld: list[str] = field(default_factory=list)
@@ -248,14 +249,18 @@ def prepare(
             "timeline": _timeline(session, incident, items) if rights.timeline else None,
         },
     )
-    report = pdf.html_to_pdf(html)
     return Package(
         zip_name=f"{incident.reference}-dossier.zip",
         entries=entries,
         manifest=manifest_bytes,
-        report=report,
+        report_html=html,
         withheld=withheld,
     )
+
+
+def render_report(package: Package) -> None:
+    """The report PDF, rendered once the export is recorded and committed: not under the write lock."""
+    package.report = pdf.html_to_pdf(package.report_html)
 
 
 class _Buffer:

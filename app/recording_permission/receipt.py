@@ -14,6 +14,7 @@ from sqlmodel import Session
 from app import pdf
 from app.audit import service as audit
 from app.auth.actor import Actor
+from app.db import beside
 from app.errors import FieldError, InvalidState
 from app.organisation.models import Locale, Organisation
 from app.recording_permission.models import Decision, RecordingPermission
@@ -99,13 +100,15 @@ def render(
     assert organisation is not None
     chosen = language or Locale(organisation.default_locale)
     document = pdf.html_to_pdf(receipt_html(permission, organisation, chosen))
-    audit.record(
-        session,
-        action="recording_permission.receipt",
-        organisation_id=permission.organisation_id,
-        actor=actor,
-        object_type="recording_permission",
-        object_id=permission.id,
-        details={"language": chosen.value},
-    )
+    # Written beside the read: the PDF is rendered without holding the write lock.
+    with beside(session) as writer:
+        audit.record(
+            writer,
+            action="recording_permission.receipt",
+            organisation_id=permission.organisation_id,
+            actor=actor,
+            object_type="recording_permission",
+            object_id=permission.id,
+            details={"language": chosen.value},
+        )
     return document, chosen

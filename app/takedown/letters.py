@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from app import concurrency, pdf
 from app.audit import service as audit
 from app.auth.actor import Actor
-from app.db import seed_unless_present, utcnow
+from app.db import beside, seed_unless_present, utcnow
 from app.errors import DomainError, FieldError, Invalid
 from app.incident.models import Incident
 from app.legal import service as legal
@@ -259,13 +259,15 @@ def render(session: Session, *, request: TakedownRequest, language: LetterLangua
     except _Refused as exc:
         raise LetterTemplateUnusable(language, exc.error) from exc
     document = pdf.html_to_pdf(html)
-    audit.record(
-        session,
-        action="takedown.letter",
-        organisation_id=request.organisation_id,
-        actor=actor,
-        object_type="takedown_request",
-        object_id=request.id,
-        details={"language": language.value, "templateVersion": template.version, "bytes": len(document)},
-    )
+    # Written beside the read: the PDF is rendered without holding the write lock.
+    with beside(session) as writer:
+        audit.record(
+            writer,
+            action="takedown.letter",
+            organisation_id=request.organisation_id,
+            actor=actor,
+            object_type="takedown_request",
+            object_id=request.id,
+            details={"language": language.value, "templateVersion": template.version, "bytes": len(document)},
+        )
     return document
