@@ -146,7 +146,11 @@ class RecordingViolationCreate(ApiModel):
         "unauthorised_recording.",
     )
     platform: Platform = Field(default=Platform.other, description="Where it was published, if it was.")
-    severity: Severity | None = None
+    severity: Severity | None = Field(
+        default=None,
+        description="The incident's severity: set by case handlers, privacy officers, legal counsel "
+        "and API clients only, as on the incident itself (403 for other registrars).",
+    )
 
     @field_validator("kinds", "urls", "behaviours", mode="after")
     @classmethod

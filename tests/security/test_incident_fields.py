@@ -8,6 +8,7 @@ from app.audit.models import AuditEvent
 from app.auth.actor import Scope
 from app.incident.models import Incident
 from tests.fixtures.factories import incident_body, make_api_client
+from tests.recording_permission.bodies import permission_body, violation_body
 
 # A value for every field that only a case handler (or an API client with incidents:write) sets.
 HANDLER_ONLY = {
@@ -97,3 +98,18 @@ def test_handlers_and_api_clients_with_write_scope_keep_their_rights(client, eng
     read_only = make_api_client(engine, org, scopes=[Scope.incidents_read])
     refused = client.post("/api/v1/incidents", json=incident_body(), headers=read_only)
     assert refused.status_code == 403
+
+
+def test_a_breach_registered_at_the_desk_follows_the_same_rule(client, engine, org):
+    employee = org["employee"].headers
+    permission = client.post("/api/v1/recording-permissions", json=permission_body(), headers=employee)
+    assert permission.status_code == 201, permission.text
+    url = f"/api/v1/recording-permissions/{permission.json()['id']}/violations"
+    before = _counts(engine)
+    refused = client.post(url, json=violation_body(severity="critical"), headers=employee)
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["detail"] == "Only the case handler may set: severity."
+    assert _counts(engine) == before
+    assert client.post(url, json=violation_body(), headers=employee).status_code == 201
+    handled = client.post(url, json=violation_body(severity="critical"), headers=org["case_handler"].headers)
+    assert handled.status_code == 201, handled.text
