@@ -20,10 +20,8 @@ from app.schemas import ApiModel
 
 router = APIRouter(tags=["users"])
 
-UserReader = Annotated[
-    Actor,
-    Depends(Permission(Role.admin, Role.case_handler, Role.privacy_officer, Role.legal, Role.manager)),
-]
+USER_READ = Permission(Role.admin, Role.case_handler, Role.privacy_officer, Role.legal, Role.manager)
+UserReader = Annotated[Actor, Depends(USER_READ)]
 UserId = Annotated[uuid.UUID, Path(alias="userId")]
 
 
