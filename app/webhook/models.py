@@ -21,8 +21,42 @@ class EventType(StrEnum):
     incident_closed = "incident.closed"
     evidence_added = "evidence.added"
     evidence_verification_failed = "evidence.verification_failed"
+    evidence_updated = "evidence.updated"
+    evidence_removed = "evidence.removed"
+    evidence_legal_hold_set = "evidence.legal_hold_set"
+    evidence_legal_hold_released = "evidence.legal_hold_released"
+    takedown_created = "takedown.created"
     takedown_status_changed = "takedown.status_changed"
+    action_created = "action.created"
+    action_updated = "action.updated"
+    action_done = "action.done"
     action_due = "action.due"
+    recording_permission_violation = "recording_permission.violation"
+
+
+PING = "webhook.ping"
+
+
+class DeliveryEventType(StrEnum):
+    """What a delivery carries: an event a subscription asked for, or a ping sent on request."""
+
+    incident_created = "incident.created"
+    incident_updated = "incident.updated"
+    incident_closed = "incident.closed"
+    evidence_added = "evidence.added"
+    evidence_verification_failed = "evidence.verification_failed"
+    evidence_updated = "evidence.updated"
+    evidence_removed = "evidence.removed"
+    evidence_legal_hold_set = "evidence.legal_hold_set"
+    evidence_legal_hold_released = "evidence.legal_hold_released"
+    takedown_created = "takedown.created"
+    takedown_status_changed = "takedown.status_changed"
+    action_created = "action.created"
+    action_updated = "action.updated"
+    action_done = "action.done"
+    action_due = "action.due"
+    recording_permission_violation = "recording_permission.violation"
+    webhook_ping = PING
 
 
 class SubscriptionStatus(StrEnum):
@@ -49,6 +83,9 @@ class WebhookSubscription(SQLModel, table=True):
     # The signing secret (whsec_...) encrypted with a key derived from WEERBAAR_SECRET_KEY: the
     # server must read it back to sign, but a copy of the database alone does not give it away.
     sealed_secret: str = Field(max_length=200)
+    # After a rotation the previous secret also signs until previous_secret_expires_at (overlap).
+    previous_sealed_secret: str | None = Field(default=None, max_length=200)
+    previous_secret_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     status: str = Field(default=SubscriptionStatus.active.value, max_length=10)
     disabled_reason: str | None = Field(default=None, max_length=500)
     disabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

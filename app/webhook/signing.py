@@ -24,9 +24,15 @@ def seal_secret(secret_key: str, subscription_id: uuid.UUID, secret: str) -> str
     return base64.b64encode(sealed).decode()
 
 
-def unseal_secret(secret_key: str, subscription: WebhookSubscription) -> str | None:
-    """The signing secret, or None when it cannot be decrypted (the server's key changed)."""
+def unseal_secret(
+    secret_key: str, subscription: WebhookSubscription, *, sealed: str | None = None
+) -> str | None:
+    """The signing secret (or another sealed one of the subscription, e.g. the previous one), or
+    None when it cannot be decrypted (the server's key changed)."""
     opened = sealing.unseal(
-        secret_key, SEALING_PURPOSE, subscription.id, base64.b64decode(subscription.sealed_secret)
+        secret_key,
+        SEALING_PURPOSE,
+        subscription.id,
+        base64.b64decode(sealed if sealed is not None else subscription.sealed_secret),
     )
     return opened.decode() if opened is not None else None
