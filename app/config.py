@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 10.0
     webhook_max_attempts: int = 10
     webhook_retry_base_seconds: float = 10.0
+    # After a webhook secret rotation the previous secret signs as well for this long.
+    webhook_secret_overlap_hours: float = 24.0
+    # Absolute URLs in webhook payloads start here; empty: public_url + /api/v1.
+    public_api_url: str = ""
     # Notifications and e-mail: no mail at all while smtp_host is empty (the embedded default).
     smtp_host: str = ""
     smtp_port: int = 587
@@ -129,6 +133,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'weerbaar.sqlite3').resolve()}"
+
+    def api_base_url(self) -> str:
+        """The API's public base URL, without a trailing slash (e.g. https://host/api/v1)."""
+        return (self.public_api_url or self.public_url.rstrip("/") + "/api/v1").rstrip("/")
 
     def resolved_secret_key(self) -> str:
         """The secret key; in development generated once and kept in the data dir."""
