@@ -27,6 +27,13 @@ class LoginRequest(ApiModel):
 
     email: str = Field(min_length=3, max_length=254, examples=["coordinator@gemeente.nl"])
     password: str = Field(min_length=1, max_length=1024)
+    organisation: str | None = Field(
+        default=None,
+        max_length=63,
+        description="The organisation's slug; needed only when the address and password fit accounts "
+        "in several organisations (409 organisation-required).",
+        examples=["utrecht"],
+    )
 
 
 class SessionUser(ApiModel):
@@ -86,6 +93,14 @@ def login_policy(settings: Settings) -> auth.LoginPolicy:
     status_code=status.HTTP_201_CREATED,
     operation_id="createSession",
     summary="Log in",
+    responses={
+        409: {
+            "description": "The address and password fit accounts in several organisations: send "
+            "organisation too.",
+            "headers": {"API-Version": {"$ref": "#/components/headers/API-Version"}},
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+    },
 )
 async def create_session(body: LoginRequest, request: Request, settings: SettingsDep) -> SessionCreated:
     """Log in with e-mail and password; failed attempts are throttled and audited."""
@@ -98,6 +113,7 @@ async def create_session(body: LoginRequest, request: Request, settings: Setting
         engine,
         email=body.email,
         origin=client_origin(request),
+        organisation=body.organisation,
     )
     ok = await asyncio.get_running_loop().run_in_executor(
         _password_checks, auth.check_password, attempt, body.password

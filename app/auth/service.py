@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, update
@@ -24,7 +24,7 @@ from app.errors import (
     TooManyRequests,
     Unauthenticated,
 )
-from app.organisation.models import Role, User
+from app.organisation.models import Organisation, Role, User
 from app.organisation.service import normalise_email, password_errors
 
 
@@ -59,6 +59,20 @@ class PasswordChangeRequired(DomainError):
             403,
             "Password change required",
             "password-change-required",
+        )
+
+
+class OrganisationRequired(DomainError):
+    """The address and password fit accounts in several organisations: which one is meant (409)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This e-mail address and password fit accounts in several organisations; "
+            "log in again naming the organisation.",
+            [FieldError("organisation", "name the organisation to log in to", code="organisation_required")],
+            409,
+            "Organisation required",
+            "organisation-required",
         )
 
 
@@ -122,29 +136,63 @@ class LoginAttempt:
     keys: throttle.Keys
     user: User | None
     wait: int | None
+    # Every account with this address (one per organisation at most), and whether the password
+    # fitted more than one of them.
+    candidates: list[User] = field(default_factory=list)
+    ambiguous: bool = False
 
 
-def begin_login(engine: Engine, *, email: str, origin: str | None) -> LoginAttempt:
+def begin_login(
+    engine: Engine, *, email: str, origin: str | None, organisation: str | None = None
+) -> LoginAttempt:
     """Read the throttle and the user in a read-only transaction (no SQLite write lock)."""
     address = normalise_email(email)
     keys = throttle.keys_for(address, origin)
     with Session(reading(engine), expire_on_commit=False) as reader:
         wait = throttle.locked_for(reader, keys)
-        user = reader.exec(select(User).where(User.email == address)).first() if wait is None else None
-    return LoginAttempt(address=address, origin=origin, keys=keys, user=user, wait=wait)
+        candidates = _login_candidates(reader, address, organisation) if wait is None else []
+    user = candidates[0] if candidates else None
+    return LoginAttempt(
+        address=address, origin=origin, keys=keys, user=user, wait=wait, candidates=candidates
+    )
+
+
+# An address is unique per organisation; bound the password checks one login may cost.
+MAX_LOGIN_ACCOUNTS = 5
+
+
+def _login_candidates(session: Session, address: str, organisation: str | None) -> list[User]:
+    stmt = select(User).where(User.email == address)
+    if organisation:
+        stmt = stmt.join(Organisation, col(Organisation.id) == col(User.organisation_id)).where(
+            Organisation.slug == organisation.strip().lower()
+        )
+    return list(session.exec(stmt.order_by(col(User.organisation_id)).limit(MAX_LOGIN_ACCOUNTS)).all())
 
 
 def check_password(attempt: LoginAttempt, password: str) -> bool:
     """argon2: slow on purpose, so it runs outside any transaction (and as long without a user)."""
     if attempt.wait is not None:
         return False
-    return verify_password(password, attempt.user.password_hash if attempt.user else None)
+    if len(attempt.candidates) <= 1:
+        return verify_password(password, attempt.user.password_hash if attempt.user else None)
+    # One address in several organisations: the account this password belongs to. Every
+    # candidate is checked, so the time taken does not tell which one (or whether any) fitted.
+    fits = [u for u in attempt.candidates if verify_password(password, u.password_hash)]
+    if len(fits) > 1:
+        attempt.ambiguous = True
+        return False
+    if fits:
+        attempt.user = fits[0]
+    return bool(fits)
 
 
 def finish_login(
     engine: Engine, attempt: LoginAttempt, *, ok: bool, key: str, policy: LoginPolicy
 ) -> IssuedSession:
     """Write the outcome with its audit event in one short transaction; raise for a refusal."""
+    if attempt.ambiguous:  # the password is right for several accounts: no failure to count
+        raise OrganisationRequired()
     issued: IssuedSession | None = None
     refused: DomainError = LoginFailed()
     with session_scope(engine) as writer:
