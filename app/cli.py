@@ -354,16 +354,20 @@ def web_command(
 ) -> None:
     """Serve the staff web UI on its own, talking to the API at --api-url."""
     import uvicorn
+    from starlette.middleware import Middleware
 
+    from api.body_timeout import BodyTimeoutMiddleware
     from api.main import body_timeouts
-    from web.main import create_web
+    from web.main import WEB_UPLOAD_PATHS, create_web
 
     settings = _settings()
     web = create_web(
         api_url=api_url,
         secret_key=settings.resolved_secret_key(),
         max_upload_bytes=settings.max_evidence_bytes,
-        body_timeouts=body_timeouts(settings),
+        middleware=[
+            Middleware(BodyTimeoutMiddleware, timeouts=body_timeouts(settings), upload_paths=WEB_UPLOAD_PATHS)
+        ],
     )
     uvicorn.run(web, host=host, port=port, proxy_headers=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import quote
 
@@ -11,8 +12,8 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware import Middleware
 
-from api.body_timeout import BodyTimeoutMiddleware, BodyTimeouts
 from web import htmx
 from web.assets import Assets
 from web.client import ApiError
@@ -58,9 +59,13 @@ def create_web(
     secret_key: str,
     max_upload_bytes: int = 2 * 1024**3,
     transport: httpx.AsyncBaseTransport | None = None,
-    body_timeouts: BodyTimeouts | None = None,
+    middleware: Sequence[Middleware] = (),
 ) -> FastAPI:
-    """The web UI application, consuming the API at api_url; secret_key encrypts its cookie."""
+    """The web UI application, consuming the API at api_url; secret_key encrypts its cookie.
+
+    middleware wraps it when it is served on its own (the body timeouts); mounted in the API
+    application, the API's middleware covers it.
+    """
     web = FastAPI(
         docs_url=None,
         redoc_url=None,
@@ -98,8 +103,8 @@ def create_web(
         web.include_router(module.router)
     _install_error_pages(web)
     web.add_middleware(WebSessionMiddleware, codec=SessionCodec(secret_key))
-    if body_timeouts is not None:  # served on its own; mounted in the API app, that times out
-        web.add_middleware(BodyTimeoutMiddleware, timeouts=body_timeouts, upload_paths=WEB_UPLOAD_PATHS)
+    for item in middleware:
+        web.add_middleware(item.cls, *item.args, **item.kwargs)
 
     return web
 
