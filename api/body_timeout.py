@@ -20,6 +20,16 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
+def _timeout_type(scope: Scope) -> str:
+    """The absolute URI of the request-timeout problem type (api.problem_types, without importing app/)."""
+    settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+    base = getattr(settings, "public_url", None)
+    if not base:
+        host = dict(scope.get("headers") or []).get(b"host", b"localhost").decode("latin-1")
+        base = f"{scope.get('scheme', 'http')}://{host}"
+    return f"{str(base).rstrip('/')}/api/v1/problems/request-timeout"
+
+
 @dataclass(frozen=True)
 class BodyTimeouts:
     """Seconds: idle between body chunks, whole body, whole body of an upload."""
@@ -79,7 +89,7 @@ class BodyTimeoutMiddleware:
     async def _refuse(self, scope: Scope, send: Send) -> None:
         body = json.dumps(
             {
-                "type": "urn:weerbaar:problem:request-timeout",
+                "type": _timeout_type(scope),
                 "title": "Request timeout",
                 "status": 408,
                 "detail": "The request body arrived too slowly; nothing was kept. Send it again.",

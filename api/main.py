@@ -8,14 +8,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp
 
-from api import integration, openapi, problems
+from api import integration, openapi, problem_types, problems
 from api.admission import AdmissionMiddleware, route_pattern
 from api.body_timeout import BodyTimeoutMiddleware, BodyTimeouts
 from api.deps import WRITING_READS
 from api.middleware import ApiHeadersMiddleware, RequestGuardMiddleware
+from api.negotiation import OctetStreamMiddleware
 from api.routes import (
     actions,
     api_clients,
@@ -37,6 +38,7 @@ from api.routes import (
     webhook_subscriptions,
     worklists,
 )
+from api.strict_query import strict_query
 from app import API_VERSION
 from app.audit import anchors as audit_anchors
 from app.audit import keys as audit_keys
@@ -71,8 +73,10 @@ def create_api(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         redirect_slashes=False,
+        dependencies=[Depends(strict_query)],
     )
     api.state.settings = settings
+    api.include_router(problem_types.router)
     for module in (sessions, users, incidents, audit_events, recording_permissions, evidence):
         api.include_router(module.router)
     for module in (legal_packs, actions, takedown_requests, perpetrators, timeline):
@@ -88,6 +92,7 @@ def create_api(settings: Settings) -> FastAPI:
         writing_reads=[route_pattern(path) for path in WRITING_READS],
         passing=(r"/sessions$", *UPLOAD_PATHS),  # short transactions of their own
     )
+    api.add_middleware(OctetStreamMiddleware)
     openapi.install(api)
 
     return api

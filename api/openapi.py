@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from typing import Any
@@ -13,12 +14,19 @@ from fastapi.routing import APIRoute
 from api.deps import Permission, get_incident
 from api.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemFieldError
 from app import API_VERSION
+from app.evidence.sniffing import ALLOWED, served_type
 
 DESCRIPTION = """Register, handle and follow up digital aggression against municipal employees.
 
 Conventions: every error is `application/problem+json` (RFC 9457) with `errors[]` for invalid
 fields; lists use cursor pagination (`cursor`, `limit`, follow `next`); updates need `If-Match`
-with the resource's `ETag`; dates are RFC 3339 in UTC. Authenticate with
+with the resource's `ETag` (a missing one is a 428); dates are RFC 3339 in UTC, and date-time
+query parameters must carry their offset (`2026-03-01T09:00:00Z`); a query parameter that the
+operation does not declare is a 400 (`unknown_parameter`), never ignored; a `null` in a request
+body clears the field, where the schema allows null. A problem's `type` is a URI under
+`/api/v1/problems/` whose page (no login; HTML, or JSON with `Accept: application/json`) describes
+it. Binary downloads come with their own media type; with `Accept: application/octet-stream` the
+same bytes come as `application/octet-stream`. Authenticate with
 `Authorization: Bearer <token>`: a staff session token from `POST /sessions` or an API client token.
 Each operation lists the API client scopes it needs in `x-required-scopes` (all of them; empty:
 staff only); a token without them gets 403. Every authenticated `POST` accepts `Idempotency-Key`
@@ -118,6 +126,78 @@ def _document_idempotency(operation: dict[str, Any], codes: list[str]) -> None:
     operation.setdefault("responses", {}).setdefault("409", conflict)
 
 
+ETAG = {
+    "description": "The version of the resource (a strong entity tag); send it as `If-Match` to "
+    "change the resource.",
+    "required": True,
+    "schema": {"type": "string"},
+}
+CONTENT_ETAG = {
+    "description": "The stored content's SHA-256 as a strong entity tag, when the content is "
+    "served as stored.",
+    "schema": {"type": "string"},
+}
+CONTENT_DISPOSITION = {
+    "description": "`attachment` with the file name (`filename` in ASCII and `filename*` in UTF-8).",
+    "schema": {"type": "string"},
+}
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+OCTET_STREAM = "application/octet-stream"
+# The content types evidence is served with: the allow-list, active content as a download.
+EVIDENCE_TYPES = sorted({served_type(t) for t in ALLOWED} - {OCTET_STREAM})
+
+
+def sets_etag(route: APIRoute) -> bool:
+    """Whether the route's endpoint sets the ETag header (tests/contract checks it on the wire)."""
+    try:
+        return '"ETag"' in inspect.getsource(route.endpoint)
+    except (OSError, TypeError):
+        return False
+
+
+def _declare_binary(response: dict[str, Any]) -> None:
+    """A binary response in its media type(s) and as application/octet-stream, first: generators
+    then make a download method (openapi-python-client reads the first media type it knows)."""
+    content: dict[str, Any] = response.get("content", {})
+    binary = [t for t, m in content.items() if m.get("schema", {}).get("format") == "binary"]
+    if not binary or any("json" in t for t in content):
+        return
+    types = EVIDENCE_TYPES if "*/*" in binary else [t for t in binary if t != OCTET_STREAM]
+    response["content"] = {OCTET_STREAM: BINARY, **dict.fromkeys(types, BINARY)}
+    headers = response.setdefault("headers", {})
+    headers.setdefault("Content-Disposition", CONTENT_DISPOSITION)
+
+
+def _strip_titles(schema: Any, *, keep: bool = False) -> None:
+    """Remove generated titles ("Recipientname") below the named schemas: generators and viewers
+    then use the property names and descriptions."""
+    if isinstance(schema, list):
+        for item in schema:
+            _strip_titles(item)
+        return
+    if not isinstance(schema, dict):
+        return
+    if not keep and isinstance(schema.get("title"), str):
+        del schema["title"]
+    for key in ("items", "additionalProperties", "not", "contains"):
+        _strip_titles(schema.get(key))
+    for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+        _strip_titles(schema.get(key))
+    for key in ("properties", "$defs", "patternProperties"):
+        for sub in (schema.get(key) or {}).values():
+            _strip_titles(sub)
+
+
+def _strip_operation_titles(operation: dict[str, Any]) -> None:
+    for param in operation.get("parameters", []):
+        _strip_titles(param.get("schema"))
+    for media in operation.get("requestBody", {}).get("content", {}).values():
+        _strip_titles(media.get("schema"))
+    for response in operation.get("responses", {}).values():
+        for media in response.get("content", {}).values():
+            _strip_titles(media.get("schema"))
+
+
 # Operations whose scope is checked in the service rather than by a Permission dependency.
 SERVICE_CHECKED_SCOPES = {
     "createIncident": "incidents:write",
@@ -176,11 +256,18 @@ def required_scopes(app: FastAPI) -> dict[str, list[str]]:
     return scopes
 
 
-def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> None:
+def _complete_operation(path: str, method: str, operation: dict[str, Any], etag: bool = False) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     responses.pop("422", None)
+    params = operation.get("parameters", [])
+    for param in params:
+        if param.get("in") == "header" and param["name"].lower() == "if-match":
+            param["required"] = True  # a missing one is answered with 428
+            param["schema"] = {"type": "string", "minLength": 1}
+            param.setdefault("description", "The resource's current ETag.")
     for code, response in responses.items():
         if code.startswith(("2", "3")):
+            _declare_binary(response)
             headers = response.setdefault("headers", {})
             headers.update(VERSION_HEADER)
             if code == "201":
@@ -188,7 +275,10 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
                     "description": "URL of the created resource.",
                     "schema": {"type": "string"},
                 }
-    params = operation.get("parameters", [])
+            if etag and code.startswith("2") and code != "204":
+                binary = OCTET_STREAM in response.get("content", {})
+                headers["ETag"] = CONTENT_ETAG if binary else ETAG
+    _strip_operation_titles(operation)
     header_names = {p["name"].lower() for p in params if p.get("in") == "header"}
     codes = ["400", "500", "503"]
     if operation.get("security"):
@@ -259,11 +349,14 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             "schema": {"type": "string", "example": API_VERSION},
         }
     }
+    for component in schemas.values():
+        _strip_titles(component, keep=True)
     scopes = required_scopes(app)
+    etags = {route.operation_id for route in _routes(app.routes) if sets_etag(route)}
     for path, item in schema.get("paths", {}).items():
         for method, operation in item.items():
             if method in ("get", "post", "put", "patch", "delete"):
-                _complete_operation(path, method, operation)
+                _complete_operation(path, method, operation, operation.get("operationId") in etags)
                 if operation.get("security") and "x-required-scopes" not in operation:
                     operation["x-required-scopes"] = scopes.get(operation.get("operationId", ""), [])
     return _rename_generic_pages(schema)

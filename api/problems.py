@@ -14,12 +14,13 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.problem_types import slug_for_status, type_uri
 from app.errors import DomainError, FieldError
 
 log = logging.getLogger("weerbaar.api")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-TYPE_BASE = "urn:weerbaar:problem:"
+TYPE_EXAMPLE = "https://weerbaar.example/api/v1/problems/invalid-input"
 
 
 class ProblemFieldError(BaseModel):
@@ -40,7 +41,11 @@ class ProblemFieldError(BaseModel):
 class Problem(BaseModel):
     """An error (RFC 9457)."""
 
-    type: str = Field(examples=[TYPE_BASE + "invalid-input"])
+    type: str = Field(
+        description="An absolute URI of the problem type; it resolves to a page describing it "
+        "(`/api/v1/problems/{slug}`, HTML or, with `Accept: application/json`, JSON).",
+        examples=[TYPE_EXAMPLE],
+    )
     title: str = Field(examples=["Invalid input"])
     status: int = Field(examples=[400])
     detail: str = Field(examples=["The request has 2 invalid fields."])
@@ -60,7 +65,7 @@ def problem_response(
 ) -> JSONResponse:
     """A problem+json response for this request."""
     body: dict[str, Any] = {
-        "type": TYPE_BASE + slug if slug else "about:blank",
+        "type": type_uri(request, slug or slug_for_status(status)),
         "title": title or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
@@ -136,6 +141,30 @@ def unexpected(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, status=500, detail="An unexpected error occurred; it has been logged.")
 
 
+METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _flat_routes(routes: Any) -> Any:
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from _flat_routes(included.routes)
+        else:
+            yield route
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method of the path, over all its routes (FastAPI has one route per method)."""
+    path, root = request.scope["path"], request.scope.get("root_path", "")
+    path = path[len(root) :] if root and path.startswith(root) else path  # within the mounted API
+    methods: set[str] = set()
+    for route in _flat_routes(getattr(request.scope.get("app"), "routes", [])):
+        regex = getattr(route, "path_regex", None)
+        if getattr(route, "methods", None) and regex is not None and regex.match(path):
+            methods.update(route.methods)
+    return sorted(methods, key=lambda m: (*METHOD_ORDER, m).index(m))
+
+
 def install(app: FastAPI) -> None:
     """Map every error to problem+json: domain errors, validation, HTTP errors, the unexpected."""
 
@@ -174,11 +203,11 @@ def install(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"There is no resource at {request.url.path}."
-        elif exc.status_code == 405:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
             detail = f"{request.method} is not allowed on {request.url.path}."
-        return problem_response(
-            request, status=exc.status_code, detail=detail, headers=dict(exc.headers or {})
-        )
+            headers["Allow"] = ", ".join(allowed_methods(request)) or headers.get("Allow", "")
+        return problem_response(request, status=exc.status_code, detail=detail, headers=headers)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from web.client import ApiError
 from web.i18n import N_
 
-# Problem types (the slug of urn:weerbaar:problem:<slug>) with a sentence for people.
+# Problem types (the slug: the last segment of the type URI) with a sentence for people.
 PROBLEM_TYPES: dict[str, str] = {
     "invalid-input": N_("Not saved: some input is not accepted."),
     "bad-request": N_("Not saved: some input is not accepted."),

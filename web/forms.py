@@ -51,6 +51,7 @@ FIELD_MESSAGES: dict[str, str] = {
     "url_too_long": N_("This is too long."),
     "json_invalid": N_("The form could not be read; send it again."),
     "extra_forbidden": N_("This field is not accepted here."),
+    "unknown_parameter": N_("This field is not accepted here."),
     "value_error": N_("This value is not accepted."),
     # the domain's own codes
     "invalid": N_("This value is not accepted."),

@@ -26,7 +26,7 @@ class ApiError(Exception):
     detail: str
     title: str = ""
     errors: list[FieldProblem] = field(default_factory=list)
-    # The problem type's slug (urn:weerbaar:problem:<slug>), e.g. invalid-state; "" when unknown.
+    # The problem type's slug (the last segment of its URI .../problems/<slug>), e.g. invalid-state.
     type: str = ""
 
     def __str__(self) -> str:
@@ -56,5 +56,5 @@ class ApiError(Exception):
             detail=str(body.get("detail") or response.reason_phrase),
             title=str(body.get("title") or ""),
             errors=errors,
-            type=str(body.get("type") or "").rpartition(":")[2],
+            type=str(body.get("type") or "").rpartition("/")[2].rpartition(":")[2],
         )

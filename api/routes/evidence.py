@@ -260,7 +260,7 @@ def _byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:
         **GONE,
         409: _problem(
             "The content failed its last verification (another SHA-256 than stored): not served "
-            "unless acceptTampered=true (type urn:weerbaar:problem:evidence-integrity-failed)."
+            "unless acceptTampered=true (problem type .../problems/evidence-integrity-failed)."
         ),
         416: _problem("The range is outside the content."),
     },

@@ -32,7 +32,7 @@ def create_incident(
 
     An external reference ({system, id}) belongs to one incident per organisation: pushing an
     incident whose reference is already registered creates nothing and answers 409
-    (`urn:weerbaar:problem:duplicate-external-reference`) with `Location` of the existing incident.
+    (type `.../problems/duplicate-external-reference`) with `Location` of the existing incident.
 
     The same field rule as for an update: staff who are not case handlers, privacy officers or
     legal counsel set only the facts of the report and its confidentiality; any other field

@@ -40,7 +40,7 @@ def test_pushing_an_existing_reference_is_409_with_location_and_creates_nothing(
     assert second.headers["content-type"] == "application/problem+json"
     assert second.headers["Location"] == first.headers["Location"]
     problem = second.json()
-    assert problem["type"] == "urn:weerbaar:problem:duplicate-external-reference"
+    assert problem["type"].endswith("/api/v1/problems/duplicate-external-reference")
     assert problem["errors"][0]["name"] == "externalReferences/0"
     assert count(engine) == 1
     assert count(engine, IncidentExternalReference) == 1

@@ -54,7 +54,7 @@ def test_same_key_with_another_body_is_409_and_nothing_is_written(client, org, e
     other = post(client, headers, "k-1", incident_body(title="Something else"))
     assert other.status_code == 409
     assert other.headers["content-type"] == "application/problem+json"
-    assert other.json()["type"] == "urn:weerbaar:problem:idempotency-key-reused"
+    assert other.json()["type"].endswith("/api/v1/problems/idempotency-key-reused")
     elsewhere = post(
         client, headers, "k-1", {"name": "x", "scopes": ["incidents:read"]}, "/api/v1/api-clients"
     )
@@ -74,7 +74,7 @@ def test_retry_while_first_is_in_progress_is_409(client, org, engine):
         headers={**headers, "Idempotency-Key": "busy", "Content-Type": "application/json"},
     )
     assert response.status_code == 409
-    assert response.json()["type"] == "urn:weerbaar:problem:idempotency-key-in-progress"
+    assert response.json()["type"].endswith("/api/v1/problems/idempotency-key-in-progress")
     assert response.headers["Retry-After"] == "1"
     assert count(engine) == 0
 

@@ -73,7 +73,7 @@ def test_tampered_content_is_refused_unless_explicitly_accepted_and_then_recorde
         refused = client.get(url, headers={**headers, **extra})
         assert refused.status_code == 409, refused.text
         assert refused.headers["content-type"] == "application/problem+json"
-        assert refused.json()["type"] == "urn:weerbaar:problem:evidence-integrity-failed"
+        assert refused.json()["type"].endswith("/api/v1/problems/evidence-integrity-failed")
         assert "acceptTampered" in refused.json()["detail"]
     assert _custody_kinds(engine, tampered) == before  # a refusal leaves nothing behind
 
