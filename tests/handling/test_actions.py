@@ -368,7 +368,8 @@ def test_reminder_is_skipped_for_done_or_rescheduled_actions(client, org, engine
 
 
 def test_reminder_without_assignee_goes_to_the_case_handler_or_all_coordinators(client, org, engine):
-    assigned = make_incident(client, org["employee"], caseHandlerId=str(org["legal"].user_id))
+    # The case handler assigns it (an employee may not set a case handler when reporting).
+    assigned = make_incident(client, org["case_handler"], caseHandlerId=str(org["legal"].user_id))
     unassigned = make_incident(client, org["employee"])
     for incident in (assigned, unassigned):
         _create(client, incident, org["case_handler"], kind="aftercare_conversation", dueAt=later(hours=1))
