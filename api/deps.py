@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from api import ratelimit
 from app.auth import service as auth
 from app.auth.actor import Actor, Scope
 from app.config import Settings
@@ -41,6 +42,8 @@ WRITING_READS = (
     "/incidents/{incidentId}/dossier",
     "/exports/gir",
     "/exports/safetynet",
+    "/exports/gir.csv",
+    "/exports/safetynet.csv",
 )
 
 
@@ -107,6 +110,7 @@ def get_actor(
             )
     if actor.must_change_password and not request.url.path.endswith(PASSWORD_CHANGE_PATHS):
         raise auth.PasswordChangeRequired()
+    ratelimit.check_caller(request, actor)  # per API client or staff session, never per address
     return actor
 
 

@@ -139,6 +139,8 @@ class Incident(View):
     closure_reason: str | None = None
     case_handler_id: str | None = None
     confidentiality: str = "normal"
+    gir_category: str | None = None
+    safetynet_category: str | None = None
     police_report_required: bool = False
     protocol_not_applicable: bool = False
     protocol_not_applicable_reason: str | None = None

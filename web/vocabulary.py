@@ -57,6 +57,17 @@ CLASSIFICATIONS = {
     "actionable": N_("Not criminal, but to be handled"),
     "privacy": N_("Privacy breach"),
 }
+# The registers' own category names are the values (GIR in Dutch, SafetyNet in Danish).
+GIR_CATEGORIES = {
+    "(non-)verbale agressie": N_("(Non-)verbal aggression"),
+    "persoonlijke bedreiging": N_("Personal threat"),
+}
+SAFETYNET_CATEGORIES = {
+    "mindre vold, trusler og anden krænkende adfærd": N_(
+        "Minor violence, threats and other offensive behaviour"
+    ),
+    "arbejdsskade": N_("Work injury"),
+}
 LOCATION_KINDS = {
     "employee_account": N_("The employee's own account"),
     "municipal_account": N_("An account of the municipality"),
@@ -147,6 +158,8 @@ VOCABULARIES = {
     "targets": TARGETS,
     "confidentialities": CONFIDENTIALITIES,
     "relations": RELATIONS,
+    "gir_categories": GIR_CATEGORIES,
+    "safetynet_categories": SAFETYNET_CATEGORIES,
 }
 
 ACTION_KINDS = {
@@ -339,6 +352,8 @@ AUDIT_ACTIONS = {
     "api_client.create": N_("API client created"),
     "api_client.revoke": N_("API client revoked"),
     "api_client.rotate": N_("API client key renewed"),
+    "api_client.secret_rotate": N_("API client secret renewed"),
+    "oauth_token.create": N_("Access token issued to API client"),
     "evidence.uploaded": N_("Evidence added"),
     "evidence.viewed": N_("Evidence viewed"),
     "evidence.downloaded": N_("Evidence downloaded"),

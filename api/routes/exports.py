@@ -12,6 +12,7 @@ from api.deps import Permission, SessionDep
 from app.auth.actor import Actor, Scope
 from app.db import utcnow
 from app.export import service as exports
+from app.export import spreadsheet
 from app.export.schemas import RegisterExport
 from app.organisation.models import Role
 
@@ -21,20 +22,67 @@ ROLES = (Role.privacy_officer, Role.legal, Role.case_handler, Role.admin)
 Exporter = Annotated[Actor, Depends(Permission(*ROLES, scope=Scope.exports_read))]
 ACCESS = documented_access(*ROLES, scope=Scope.exports_read)
 TEXT = access_text(*ROLES, scope=Scope.exports_read)
-FORMATS = """
+RANGE = """ Incidents that occurred in [occurredFrom, occurredTo), oldest first; an empty or inverted
+range is 400. The export is audited."""
+FORMATS = (
+    """
 
-JSON by default; CSV with `format=csv` or `Accept: text/csv` (`format` wins). CSV has a header row
-with the JSON keys, lists joined with `;`, booleans as `true`/`false`. Incidents that occurred in
-[occurredFrom, occurredTo), oldest first; an empty or inverted range is 400. The export is audited."""
+JSON. For a spreadsheet use the `.csv` operation of this register. The machine CSV of earlier
+versions is still answered here with `format=csv` or `Accept: text/csv` (`format` wins;
+deprecated): a header row with the JSON keys, `,` between cells, lists joined with `;`, booleans as
+`true`/`false`, times in UTC as in the JSON."""
+    + RANGE
+)
+SPREADSHEET = (
+    """
 
-CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+CSV that Dutch and Danish Excel open as they are: UTF-8 with a byte order mark, `;` between cells,
+CRLF line ends, RFC 4180 quoting; the header row holds the JSON keys, with a `<key>Label` column
+after each coded column (category, behaviours, classification, platform, locationKind, severity,
+status) in the organisation's language (`Content-Language`); times in the organisation's time zone
+to the second (`2026-03-03 11:00:00`), the zone named in the last column `timeZone`; lists joined
+with `;` (labels with `; `); booleans `true`/`false`; cells a spreadsheet would run as a formula
+start with `'`. The README maps every column to the register."""
+    + RANGE
+)
+DISPOSITION: dict[str, Any] = {
+    "description": "attachment; filename=<register>-export.csv",
+    "schema": {"type": "string"},
+}
+
+LEGACY_CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
-        "content": {"text/csv": {"schema": {"type": "string", "description": "The same rows as CSV."}}},
+        "content": {
+            "text/csv": {
+                "schema": {
+                    "type": "string",
+                    "description": "Deprecated machine CSV (see the description); the `.csv` "
+                    "operation gives the spreadsheet CSV.",
+                }
+            }
+        },
         "headers": {
             "Content-Disposition": {
+                **DISPOSITION,
                 "description": "attachment; filename=<register>-export.csv (CSV only)",
-                "schema": {"type": "string"},
             }
+        },
+    }
+}
+SPREADSHEET_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The export as CSV for a spreadsheet.",
+        "content": {
+            spreadsheet.MEDIA_TYPE.split(";")[0]: {
+                "schema": {"type": "string", "description": "UTF-8 with BOM, `;`, CRLF."}
+            }
+        },
+        "headers": {
+            "Content-Disposition": DISPOSITION,
+            "Content-Language": {
+                "description": "The language of the label columns: the organisation's (nl, da or en).",
+                "schema": {"type": "string", "enum": ["nl", "da", "en"]},
+            },
         },
     }
 }
@@ -45,7 +93,14 @@ FromQuery = Annotated[
 ToQuery = Annotated[
     AwareDatetime | None, Query(alias="occurredTo", description="Occurred before (RFC 3339).")
 ]
-FormatQuery = Annotated[Literal["json", "csv"] | None, Query(alias="format")]
+FormatQuery = Annotated[
+    Literal["json", "csv"] | None,
+    Query(
+        alias="format",
+        deprecated=True,
+        description="csv: the machine CSV of earlier versions; use the `.csv` operation instead.",
+    ),
+]
 AcceptHeader = Annotated[str | None, Header(alias="Accept", include_in_schema=False)]
 
 
@@ -87,7 +142,7 @@ def _export(
     description="Incidents mapped to the GIR categories ('persoonlijke bedreiging' for threats, "
     "blackmail, coercion, stalking and doxxing; '(non-)verbale agressie' otherwise; the incident's "
     "girCategory wins when set)." + FORMATS + TEXT,
-    responses=CSV_RESPONSE,
+    responses=LEGACY_CSV_RESPONSE,
     openapi_extra=ACCESS,
 )
 def export_gir(
@@ -119,7 +174,7 @@ def export_gir(
     "threat, or a work-injury report action); the incident's safetynetCategory wins when set."
     + FORMATS
     + TEXT,
-    responses=CSV_RESPONSE,
+    responses=LEGACY_CSV_RESPONSE,
     openapi_extra=ACCESS,
 )
 def export_safetynet(
@@ -139,4 +194,64 @@ def export_safetynet(
         occurred_to=occurred_to,
         format_=format_,
         accept=accept,
+    )
+
+
+def _spreadsheet(
+    register: exports.Register, *, actor: Actor, session: Any, occurred_from: Any, occurred_to: Any
+) -> Response:
+    span = exports.check_range(occurred_from, occurred_to)
+    audience = exports.audience(session, actor=actor)
+    items = exports.rows(session, register=register, actor=actor, span=span)
+    return Response(
+        spreadsheet.excel_csv(items, audience),
+        media_type=spreadsheet.MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="{register.value.lower()}-export.csv"',
+            "Content-Language": audience.language,
+        },
+    )
+
+
+@router.get(
+    "/exports/gir.csv",
+    operation_id="exportGirCsv",
+    summary="Export incidents for GIR as CSV for a spreadsheet",
+    description="The GIR export (see exportGir for the categories) as CSV." + SPREADSHEET + TEXT,
+    response_class=Response,
+    responses=SPREADSHEET_RESPONSE,
+    openapi_extra=ACCESS,
+)
+def export_gir_csv(
+    actor: Exporter, session: SessionDep, occurred_from: FromQuery = None, occurred_to: ToQuery = None
+) -> Response:
+    """Incidents for GIR, as a spreadsheet opens them in the Netherlands and Denmark."""
+    return _spreadsheet(
+        exports.Register.gir,
+        actor=actor,
+        session=session,
+        occurred_from=occurred_from,
+        occurred_to=occurred_to,
+    )
+
+
+@router.get(
+    "/exports/safetynet.csv",
+    operation_id="exportSafetynetCsv",
+    summary="Export incidents for SafetyNet as CSV for a spreadsheet",
+    description="The SafetyNet export (see exportSafetynet for the categories) as CSV." + SPREADSHEET + TEXT,
+    response_class=Response,
+    responses=SPREADSHEET_RESPONSE,
+    openapi_extra=ACCESS,
+)
+def export_safetynet_csv(
+    actor: Exporter, session: SessionDep, occurred_from: FromQuery = None, occurred_to: ToQuery = None
+) -> Response:
+    """Incidents for SafetyNet, as a spreadsheet opens them in the Netherlands and Denmark."""
+    return _spreadsheet(
+        exports.Register.safetynet,
+        actor=actor,
+        session=session,
+        occurred_from=occurred_from,
+        occurred_to=occurred_to,
     )

@@ -7,7 +7,16 @@ from datetime import datetime
 
 from pydantic import Field
 
-from app.incident.models import Behaviour, Classification, LocationKind, Platform, Severity, Status
+from app.incident.models import (
+    Behaviour,
+    Classification,
+    GirCategory,
+    LocationKind,
+    Platform,
+    SafetynetCategory,
+    Severity,
+    Status,
+)
 from app.schemas import ApiModel
 
 
@@ -19,7 +28,11 @@ class RegisterRow(ApiModel):
     register_id: str | None = Field(
         description="The incident's id in this register (from externalReferences), if known."
     )
-    category: str = Field(description="The register's category; see the README for the mapping.")
+    category: GirCategory | SafetynetCategory = Field(
+        description="The register's category (GirCategory in the GIR export, SafetynetCategory in "
+        "the SafetyNet export): the incident's girCategory or safetynetCategory, else derived; "
+        "see the README for the mapping."
+    )
     work_injury: bool | None = Field(description="SafetyNet only: to be reported as a work injury.")
     occurred_at: datetime
     reported_at: datetime

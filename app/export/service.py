@@ -25,8 +25,17 @@ from app.audit import service as audit
 from app.auth.actor import Actor
 from app.errors import FieldError, Invalid
 from app.incident import service as incidents
-from app.incident.models import Behaviour, Confidentiality, Incident, Severity
+from app.incident.models import (
+    Behaviour,
+    Confidentiality,
+    GirCategory,
+    Incident,
+    SafetynetCategory,
+    Severity,
+)
 from app.integration.external_references import normalise_system
+from app.organisation.models import Locale, Organisation
+from app.organisation.schemas import TIME_ZONES
 
 
 class Register(StrEnum):
@@ -35,8 +44,8 @@ class Register(StrEnum):
 
 
 # GIR: in practice digital aggression is registered as one of these two (Handreiking, seeds/001).
-GIR_THREAT = "persoonlijke bedreiging"
-GIR_AGGRESSION = "(non-)verbale agressie"
+GIR_THREAT = GirCategory.personal_threat
+GIR_AGGRESSION = GirCategory.verbal_aggression
 GIR_THREAT_BEHAVIOURS = frozenset(
     {
         Behaviour.threat,
@@ -51,8 +60,8 @@ GIR_THREAT_BEHAVIOURS = frozenset(
     }
 )
 # SafetyNet: every digital offence as minor violence/threats; serious ones as a work injury (seeds/004).
-SAFETYNET_MINOR = "mindre vold, trusler og anden krænkende adfærd"
-SAFETYNET_WORK_INJURY = "arbejdsskade"
+SAFETYNET_MINOR = SafetynetCategory.minor_violence
+SAFETYNET_WORK_INJURY = SafetynetCategory.work_injury
 SAFETYNET_INJURY_BEHAVIOURS = frozenset({Behaviour.death_threat, Behaviour.bomb_threat})
 SAFETYNET_INJURY_SEVERITIES = frozenset({Severity.high, Severity.critical})
 
@@ -96,10 +105,10 @@ def check_range(occurred_from: datetime | None, occurred_to: datetime | None) ->
     return Range(occurred_from, occurred_to)
 
 
-def gir_category(incident: Incident) -> str:
+def gir_category(incident: Incident) -> GirCategory:
     """The GIR category: the case handler's choice, else derived from the behaviours."""
     if incident.gir_category:
-        return incident.gir_category
+        return GirCategory(incident.gir_category)
     return GIR_THREAT if GIR_THREAT_BEHAVIOURS.intersection(incident.behaviours) else GIR_AGGRESSION
 
 
@@ -112,11 +121,30 @@ def is_work_injury(incident: Incident, work_injury_reported: bool) -> bool:
     )
 
 
-def safetynet_category(incident: Incident, work_injury_reported: bool) -> str:
+def safetynet_category(incident: Incident, work_injury_reported: bool) -> SafetynetCategory:
     """The SafetyNet category: the case handler's choice, else minor violence or a work injury."""
     if incident.safetynet_category:
-        return incident.safetynet_category
+        return SafetynetCategory(incident.safetynet_category)
     return SAFETYNET_WORK_INJURY if is_work_injury(incident, work_injury_reported) else SAFETYNET_MINOR
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Whom a spreadsheet export is for: the organisation's language and time zone."""
+
+    language: str = Locale.nl.value
+    time_zone: str = "Europe/Amsterdam"
+
+
+def audience(session: Session, *, actor: Actor) -> Audience:
+    """The caller's organisation's language and time zone."""
+    organisation = session.get(Organisation, actor.organisation_id)
+    if organisation is None:
+        return Audience()
+    return Audience(
+        language=organisation.default_locale,
+        time_zone=TIME_ZONES.get(organisation.country, "Europe/Amsterdam"),
+    )
 
 
 def _statement(actor: Actor) -> Any:

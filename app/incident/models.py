@@ -115,12 +115,40 @@ class PerpetratorRelation(StrEnum):
     other = "other"
 
 
+class _NamedMembers(StrEnum):
+    """An enumeration whose values are prose: the contract names its members for generated code
+    (x-enum-varnames, read by openapi-python-client and openapi-typescript)."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: Any, handler: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = handler(core)
+        schema["x-enum-varnames"] = [member.name.upper() for member in cls]
+        return schema
+
+
+class GirCategory(_NamedMembers):
+    """The GIR categories under which digital aggression is registered in practice: the value is
+    the category's name in GIR (Handreiking agressie via sociale media, seeds/001)."""
+
+    verbal_aggression = "(non-)verbale agressie"
+    personal_threat = "persoonlijke bedreiging"
+
+
+class SafetynetCategory(_NamedMembers):
+    """How SafetyNet takes a digital offence: every one as minor violence, threats and other
+    offensive behaviour, serious ones as a work injury (Silkeborg guideline, seeds/004)."""
+
+    minor_violence = "mindre vold, trusler og anden krænkende adfærd"
+    work_injury = "arbejdsskade"
+
+
 class Incident(SQLModel, table=True):
     __tablename__ = "incident"
     __table_args__ = (
         UniqueConstraint("organisation_id", "reference", name="uq_incident_org_reference"),
         Index("ix_incident_org_reported", "organisation_id", "reported_at", "id"),
         Index("ix_incident_org_status_reported", "organisation_id", "status", "reported_at", "id"),
+        Index("ix_incident_org_updated", "organisation_id", "updated_at", "id"),
         # The free-text filter (LIKE '%q%' on search_text); pg_trgm, so PostgreSQL only (0005).
         Index(
             "ix_incident_search_trgm",
@@ -159,6 +187,7 @@ class Incident(SQLModel, table=True):
     external_references: list[dict[str, str]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    # The register's own category names (GirCategory, SafetynetCategory); null: derived on export.
     gir_category: str | None = Field(default=None, max_length=100)
     safetynet_category: str | None = Field(default=None, max_length=100)
     police_report_required: bool = False

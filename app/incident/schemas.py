@@ -14,9 +14,11 @@ from app.incident.models import (
     Classification,
     Confidentiality,
     Frequency,
+    GirCategory,
     LocationKind,
     PerpetratorRelation,
     Platform,
+    SafetynetCategory,
     Severity,
     Status,
     Target,
@@ -80,8 +82,14 @@ class _IncidentFields(ApiModel):
     confidentiality: Confidentiality | None = None
     case_handler_id: uuid.UUID | None = None
     external_references: list[ExternalReference] | None = Field(default=None, max_length=20)
-    gir_category: str | None = Field(default=None, max_length=100)
-    safetynet_category: str | None = Field(default=None, max_length=100)
+    gir_category: GirCategory | None = Field(
+        default=None,
+        description="The GIR category chosen by the case handler (null: derived on export).",
+    )
+    safetynet_category: SafetynetCategory | None = Field(
+        default=None,
+        description="The SafetyNet category chosen by the case handler (null: derived on export).",
+    )
     police_report_required: bool | None = None
     protocol_not_applicable: bool | None = None
     protocol_not_applicable_reason: str | None = Field(default=None, max_length=2000)
@@ -174,8 +182,8 @@ class IncidentPublic(ApiModel):
     case_handler_id: uuid.UUID | None
     confidentiality: Confidentiality
     external_references: list[ExternalReference]
-    gir_category: str | None
-    safetynet_category: str | None
+    gir_category: GirCategory | None
+    safetynet_category: SafetynetCategory | None
     police_report_required: bool
     protocol_not_applicable: bool
     protocol_not_applicable_reason: str | None

@@ -28,7 +28,7 @@ def register(client, org, **overrides):
 def test_gir_export_maps_threats_and_verbal_aggression(client, org, engine):
     threat = register(client, org, behaviours=["threat"], externalReferences=[{"system": "GIR", "id": "G-1"}])
     insult = register(client, org, behaviours=["insult", "swearing"], occurredAt="2026-03-03T10:00:00Z")
-    chosen = register(client, org, behaviours=["insult"], girCategory="discriminatie")
+    chosen = register(client, org, behaviours=["insult"], girCategory="persoonlijke bedreiging")
     response = client.get("/api/v1/exports/gir", headers=org["privacy_officer"].headers)
     assert response.status_code == 200, response.text
     body = response.json()
@@ -37,7 +37,7 @@ def test_gir_export_maps_threats_and_verbal_aggression(client, org, engine):
     assert rows[threat["id"]]["category"] == "persoonlijke bedreiging"
     assert rows[threat["id"]]["registerId"] == "G-1"
     assert rows[insult["id"]]["category"] == "(non-)verbale agressie"
-    assert rows[chosen["id"]]["category"] == "discriminatie"
+    assert rows[chosen["id"]]["category"] == "persoonlijke bedreiging"  # the case handler's choice wins
     assert rows[threat["id"]]["workInjury"] is None
     # No names or free text leave the system through an export.
     assert not {"title", "description", "affectedEmployees", "perpetrator"} & set(body["items"][0])

@@ -60,8 +60,6 @@ def test_no_csv_cell_runs_as_a_formula(client, org):
     for number, payload in enumerate(PAYLOADS):
         body = incident_body(
             title=f"Incident {number}",
-            girCategory=payload,
-            safetynetCategory=payload,
             externalReferences=[
                 {"system": "GIR", "id": f"{payload}#{number}"},
                 {"system": "SafetyNet", "id": f"{payload}#{number}"},
@@ -70,12 +68,21 @@ def test_no_csv_cell_runs_as_a_formula(client, org):
         created = client.post("/api/v1/incidents", json=body, headers=handler)
         assert created.status_code == 201, (payload, created.text)
     exports = _csv_exports(client)
-    assert exports == ["/exports/gir", "/exports/safetynet"]
+    assert exports == [
+        "/exports/gir",
+        "/exports/gir.csv",
+        "/exports/safetynet",
+        "/exports/safetynet.csv",
+    ]
     for path in exports:
-        response = client.get(f"/api/v1{path}", params={"format": "csv"}, headers=handler)
+        # The spreadsheet CSV (.csv: BOM, ";") and the deprecated machine CSV (format=csv: ",").
+        spreadsheet = path.endswith(".csv")
+        params = {} if spreadsheet else {"format": "csv"}
+        response = client.get(f"/api/v1{path}", params=params, headers=handler)
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("text/csv")
-        text = response.text
+        text = response.content.decode("utf-8-sig")
+        separator = ";" if spreadsheet else ","
         # Read as an English spreadsheet (comma) and as a Dutch or Danish one (semicolon).
         for delimiter in (",", ";"):
             cells = [
@@ -83,10 +90,11 @@ def test_no_csv_cell_runs_as_a_formula(client, org):
             ]
             dangerous = [cell for cell in cells if _runs_as_formula(cell)]
             assert not dangerous, (path, delimiter, dangerous)
-        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=separator))
         assert len(rows) == len(PAYLOADS)
         # The text stays readable: only a leading apostrophe was added where needed.
-        assert {r["category"].replace("'", "") for r in rows} == {p.replace("'", "") for p in PAYLOADS}
+        typed = {f"{p}#{n}" for n, p in enumerate(PAYLOADS)}
+        assert {r["registerId"].replace("'", "") for r in rows} == {t.replace("'", "") for t in typed}
         # JSON carries the values as they are: the guard is for spreadsheets only.
-        as_json = client.get(f"/api/v1{path}", headers=handler).json()["items"]
-        assert {i["category"] for i in as_json} == set(PAYLOADS)
+        as_json = client.get(f"/api/v1{path.removesuffix('.csv')}", headers=handler).json()["items"]
+        assert {i["registerId"] for i in as_json} == typed

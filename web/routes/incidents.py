@@ -49,13 +49,24 @@ FORM_FIELDS = (
     "status",
     "closureReason",
     "caseHandlerId",
+    "girCategory",
+    "safetynetCategory",
     "classificationOverride",
     "screenshots",
 )
 HANDLER_ROLES = ("case_handler", "privacy_officer", "legal")
 # Facts that may be emptied in the edit form (null in the merge patch); the others stay when blank.
 NULLABLE = frozenset(
-    {"detectedAt", "frequency", "locationKind", "perpetrator", "perpetratorId", "caseHandlerId"}
+    {
+        "detectedAt",
+        "frequency",
+        "locationKind",
+        "perpetrator",
+        "perpetratorId",
+        "caseHandlerId",
+        "girCategory",
+        "safetynetCategory",
+    }
 )
 NEW_PERPETRATOR = "new"
 
@@ -121,7 +132,7 @@ def _form_values(form: FormData) -> dict[str, Any]:
         values[key] = [str(v) for v in form.getlist(key)]
     values["hadOverride"] = bool(form.get("hadOverride"))
     # Offered only to some users: absent means "not offered", so the API is not asked to change it.
-    for key in ("caseHandlerId", "perpetratorId", "confidentiality"):
+    for key in ("caseHandlerId", "perpetratorId", "confidentiality", "girCategory", "safetynetCategory"):
         if key in form:
             values[key] = str(form.get(key) or "")
     if form.get("offersPolitical"):
@@ -216,6 +227,9 @@ def _body(values: dict[str, Any], *, edit: bool, names: dict[str, str] | None = 
         body["perpetratorId"] = values["perpetratorId"] or None
     if "caseHandlerId" in values:  # only when the form offered the choice; empty unassigns
         body["caseHandlerId"] = values["caseHandlerId"] or None
+    for key in ("girCategory", "safetynetCategory"):  # empty: derived again on export
+        if key in values:
+            body[key] = values[key] or None
     # A merge patch: absent keys stay as they are; required facts cannot be emptied.
     patch = {k: v for k, v in body.items() if v is not None or k in NULLABLE}
     if values["override"]:
@@ -369,6 +383,8 @@ def _edit_values(incident: Incident, etag: str, *, handler: bool) -> dict[str, A
             "perpetratorId": incident.perpetrator_id or "",
             "confidentiality": incident.confidentiality,
             "politicalOfficeHolder": incident.political_office_holder,
+            "girCategory": incident.gir_category or "",
+            "safetynetCategory": incident.safetynet_category or "",
         }
     values["original"] = json.dumps({k: v for k, v in values.items() if k != "etag"})
     return values
