@@ -318,6 +318,75 @@ def _rename_generic_pages(schema: dict[str, Any]) -> dict[str, Any]:
     return renamed
 
 
+WEBHOOK_HEADERS = [
+    {
+        "name": "webhook-id",
+        "in": "header",
+        "required": True,
+        "description": "The message id, `msg_<eventId>`: the same for every attempt and every "
+        "redelivery of one event. Receivers deduplicate on it.",
+        "schema": {"type": "string", "pattern": "^msg_[0-9a-f-]{36}$"},
+    },
+    {
+        "name": "webhook-timestamp",
+        "in": "header",
+        "required": True,
+        "description": "Unix seconds when this attempt was signed; refuse a message far from now "
+        "(Standard Webhooks: 5 minutes) against replays.",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+    {
+        "name": "webhook-signature",
+        "in": "header",
+        "required": True,
+        "description": "Space-separated `v1,<base64 HMAC-SHA256>` entries over "
+        "`<webhook-id>.<webhook-timestamp>.<body>`, keyed with the base64-decoded part of the "
+        "`whsec_` secret. One entry per secret: two during the overlap after a secret rotation. "
+        "Accept the message when any entry matches (Standard Webhooks libraries do).",
+        "schema": {"type": "string", "pattern": "^v1,[A-Za-z0-9+/=]+( v1,[A-Za-z0-9+/=]+)*$"},
+    },
+]
+
+
+def _webhooks(schemas: dict[str, Any]) -> dict[str, Any]:
+    """The contract's `webhooks` (OpenAPI 3.1): every event's body, schema per event type."""
+    from app.webhook.events import EVENT_MODELS
+
+    webhooks: dict[str, Any] = {}
+    for event_type, model in EVENT_MODELS.items():
+        body = model.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
+        for name, definition in body.pop("$defs", {}).items():
+            schemas.setdefault(name, definition)
+        schemas[model.__name__] = body
+        words = event_type.replace(".", "_").split("_")
+        webhooks[event_type] = {
+            "post": {
+                "operationId": words[0] + "".join(w.capitalize() for w in words[1:]) + "Webhook",
+                "summary": event_type,
+                "description": (model.__doc__ or "")
+                + " Sent as a signed POST (Standard Webhooks) to every active subscription to "
+                "this event type.",
+                "tags": ["webhooks"],
+                "parameters": WEBHOOK_HEADERS,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+                    },
+                },
+                "responses": {
+                    "2XX": {"description": "Any 2xx acknowledges the message; the body is ignored."},
+                    "410": {"description": "Gone: the subscription is disabled, no more deliveries."},
+                    "default": {
+                        "description": "Anything else (or no answer within the timeout) is retried "
+                        "with exponential back-off and jitter, up to 10 attempts."
+                    },
+                },
+            }
+        }
+    return webhooks
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     """The contract of the API app, as published at /api/v1/openapi.json."""
     settings = app.state.settings
@@ -349,6 +418,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             "schema": {"type": "string", "example": API_VERSION},
         }
     }
+    schema["webhooks"] = _webhooks(schemas)
     for component in schemas.values():
         _strip_titles(component, keep=True)
     scopes = required_scopes(app)

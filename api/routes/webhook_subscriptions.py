@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
@@ -11,6 +12,7 @@ from api.access import access_text, documented_access
 from api.deps import CurrentActor, Permission, SessionDep, SettingsDep
 from app import pagination
 from app.auth.actor import Actor, Scope
+from app.db import utcnow
 from app.organisation.models import Role
 from app.schemas import Page
 from app.webhook import service as webhooks
@@ -36,11 +38,12 @@ SIGNING = """
 
 Deliveries follow Standard Webhooks: a POST with a JSON body `{"type", "timestamp", "data"}` and
 the headers `webhook-id` (the same for every retry of one event), `webhook-timestamp` and
-`webhook-signature` (`v1,<base64 HMAC-SHA256>` of `<id>.<timestamp>.<body>` under the secret).
+`webhook-signature` (`v1,<base64 HMAC-SHA256>` of `<id>.<timestamp>.<body>` under the secret;
+after a secret rotation, during the overlap, two space-separated entries: one per secret).
 Any 2xx acknowledges; anything else is retried with exponential back-off and jitter (up to 10
 attempts, waiting at most about 2.5 hours in all); 410 Gone disables the subscription. Payloads
-carry ids, reference and status only; fetch the rest through the API. Strictly confidential
-incidents raise no events."""
+carry ids, reference, status and absolute URLs only (schemas: the contract's `webhooks`); fetch
+the rest through the API. Strictly confidential incidents raise no events."""
 
 
 def get_subscription(
@@ -56,7 +59,16 @@ CurrentSubscription = Annotated[WebhookSubscription, Depends(get_subscription)]
 
 
 def _public(subscription: WebhookSubscription) -> WebhookSubscriptionPublic:
-    return WebhookSubscriptionPublic.model_validate(subscription)
+    public = WebhookSubscriptionPublic.model_validate(subscription)
+    if public.previous_secret_expires_at is not None and public.previous_secret_expires_at <= utcnow():
+        public.previous_secret_expires_at = None  # the overlap is over: one secret signs
+    return public
+
+
+def _with_secret(subscription: WebhookSubscription, secret: str) -> WebhookSubscriptionWithSecret:
+    return WebhookSubscriptionWithSecret.model_validate(
+        {**_public(subscription).model_dump(), "secret": secret}
+    )
 
 
 @router.post(
@@ -88,9 +100,7 @@ def create_webhook_subscription(
         secret_key=request.app.state.secret_key,
     )
     response.headers["Location"] = f"/api/v1/webhook-subscriptions/{subscription.id}"
-    return WebhookSubscriptionWithSecret.model_validate(
-        {**_public(subscription).model_dump(), "secret": secret}
-    )
+    return _with_secret(subscription, secret)
 
 
 @router.get(
@@ -177,3 +187,99 @@ def list_webhook_deliveries(
     )
     next_url = str(request.url.include_query_params(cursor=str(after))) if after else None
     return Page[WebhookDeliveryPublic](items=[_delivery(d, a) for d, a in rows], next=next_url)
+
+
+def _delivery_location(subscription: WebhookSubscription, delivery: WebhookDelivery) -> str:
+    return f"/api/v1/webhook-subscriptions/{subscription.id}/deliveries/{delivery.id}"
+
+
+@router.get(
+    "/webhook-subscriptions/{webhookSubscriptionId}/deliveries/{deliveryId}",
+    operation_id="getWebhookDelivery",
+    summary="Get a delivery",
+    description="One delivery of the subscription with every attempt (e.g. to see how a ping or a "
+    "redelivery went)." + READ_TEXT,
+    openapi_extra=READ,
+)
+def get_webhook_delivery(
+    actor: Reader,
+    subscription: CurrentSubscription,
+    session: SessionDep,
+    delivery_id: Annotated[uuid.UUID, Path(alias="deliveryId")],
+) -> WebhookDeliveryPublic:
+    """One delivery."""
+    delivery, attempts = webhooks.get_delivery(session, subscription=subscription, delivery_id=delivery_id)
+    return _delivery(delivery, attempts)
+
+
+@router.post(
+    "/webhook-subscriptions/{webhookSubscriptionId}/pings",
+    status_code=status.HTTP_202_ACCEPTED,
+    operation_id="pingWebhookSubscription",
+    summary="Send a test message",
+    description="Queue a `webhook.ping` event for this subscription only, signed like every "
+    "delivery; the job runner sends it at once. The answer is the queued delivery (Location: the "
+    "delivery, to see its attempt). A disabled subscription gives 409." + SIGNING + WRITE_TEXT,
+    openapi_extra=WRITE,
+)
+def ping_webhook_subscription(
+    actor: Writer, subscription: CurrentSubscription, session: SessionDep, response: Response
+) -> WebhookDeliveryPublic:
+    """Queue a ping."""
+    delivery = webhooks.ping(session, subscription=subscription, actor=actor)
+    response.headers["Location"] = _delivery_location(subscription, delivery)
+    return _delivery(delivery, [])
+
+
+@router.post(
+    "/webhook-subscriptions/{webhookSubscriptionId}/deliveries/{deliveryId}/redeliveries",
+    status_code=status.HTTP_202_ACCEPTED,
+    operation_id="redeliverWebhookDelivery",
+    summary="Send a delivery again",
+    description="Queue a new attempt of this delivery now, whatever its status: the same event, "
+    "body and `webhook-id` (receivers deduplicate on it), signed afresh. The attempt is added to "
+    "the delivery's log. A disabled subscription gives 409." + WRITE_TEXT,
+    openapi_extra=WRITE,
+)
+def redeliver_webhook_delivery(
+    actor: Writer,
+    subscription: CurrentSubscription,
+    session: SessionDep,
+    response: Response,
+    delivery_id: Annotated[uuid.UUID, Path(alias="deliveryId")],
+) -> WebhookDeliveryPublic:
+    """Queue a redelivery."""
+    delivery, attempts = webhooks.get_delivery(session, subscription=subscription, delivery_id=delivery_id)
+    webhooks.redeliver(session, subscription=subscription, delivery=delivery, actor=actor)
+    response.headers["Location"] = _delivery_location(subscription, delivery)
+    return _delivery(delivery, attempts)
+
+
+@router.post(
+    "/webhook-subscriptions/{webhookSubscriptionId}/secret-rotations",
+    operation_id="rotateWebhookSecret",
+    summary="Rotate the signing secret",
+    description="Issue a new signing secret, returned in this response only. Until "
+    "`previousSecretExpiresAt` (WEERBAAR_WEBHOOK_SECRET_OVERLAP_HOURS, default 24 hours) every "
+    "delivery carries two signatures in `webhook-signature`, one per secret, so a receiver can "
+    "switch to the new secret at any time in between; afterwards only the new secret signs. A "
+    "rotation during an overlap ends the oldest secret at once. A disabled subscription gives 409."
+    + WRITE_TEXT,
+    openapi_extra=WRITE,
+)
+def rotate_webhook_secret(
+    actor: Writer,
+    subscription: CurrentSubscription,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+) -> WebhookSubscriptionWithSecret:
+    """Replace the signing secret, with an overlap."""
+    secret = webhooks.rotate_secret(
+        session,
+        subscription=subscription,
+        actor=actor,
+        secret_key=request.app.state.secret_key,
+        overlap=timedelta(hours=settings.webhook_secret_overlap_hours),
+    )
+    return _with_secret(subscription, secret)

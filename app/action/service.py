@@ -29,6 +29,7 @@ from app.errors import (
 from app.incident import service as incidents
 from app.incident.models import Incident
 from app.organisation.models import Role, User
+from app.webhook import service as webhooks
 
 WAIVER_ROLES = (Role.case_handler, Role.legal)
 
@@ -294,7 +295,22 @@ def _insert(
         details={"incidentId": str(incident.id), "kind": kind.value},
     )
     schedule_reminder(session, action)
+    _emit(session, action, ["action.created"])
     return action
+
+
+def _emit(session: Session, action: Action, event_types: list[str]) -> None:
+    webhooks.emit_for_incident(
+        session,
+        incident_id=action.incident_id,
+        event_type=event_types,
+        data={
+            "actionId": str(action.id),
+            "kind": action.kind,
+            "status": action.status,
+            "dueAt": action.due_at.isoformat() if action.due_at else None,
+        },
+    )
 
 
 def ensure_police_report(session: Session, *, incident: Incident, actor: Actor) -> Action | None:
@@ -405,6 +421,8 @@ def update(
     )
     if "due_at" in fields or (transition and target == ActionStatus.open):
         schedule_reminder(session, action)
+    done = bool(transition) and target == ActionStatus.done
+    _emit(session, action, ["action.updated", "action.done"] if done else ["action.updated"])
     return action
 
 

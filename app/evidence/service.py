@@ -510,7 +510,22 @@ def update_metadata(
         actor=actor,
         details={"before": before, "after": after},
     )
+    _emit(session, item, "evidence.updated")
     return item
+
+
+def _emit(session: Session, item: Evidence, event_type: str) -> None:
+    webhooks.emit_for_incident(
+        session,
+        incident_id=item.incident_id,
+        event_type=event_type,
+        data={
+            "evidenceId": str(item.id),
+            "kind": item.kind,
+            "sha256": item.sha256,
+            "legalHold": item.legal_hold,
+        },
+    )
 
 
 # --- legal hold and removal ------------------------------------------------------------------
@@ -539,6 +554,7 @@ def set_legal_hold(
     session.add(item)
     kind = CustodyKind.hold_set if active else CustodyKind.hold_released
     custody(session, item=item, kind=kind, actor=actor, reason=reason)
+    _emit(session, item, "evidence.legal_hold_set" if active else "evidence.legal_hold_released")
     return item
 
 
@@ -564,6 +580,7 @@ def remove(session: Session, *, store: ObjectStore, item: Evidence, actor: Actor
     item.storage_key = None
     session.add(item)
     custody(session, item=item, kind=CustodyKind.removed, actor=actor, reason=reason)
+    _emit(session, item, "evidence.removed")
     # Last, so that a refusal by the store rolls the tombstone back.
     try:
         store.delete(key)

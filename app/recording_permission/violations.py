@@ -25,6 +25,7 @@ from app.recording_permission.receipt import local_time
 from app.recording_permission.schemas import RecordingViolationCreate, RecordingViolationPublic, actor_ref
 from app.recording_permission.service import require_writer
 from app.recording_permission.texts import RECEIPT
+from app.webhook import service as webhooks
 
 # Conditions exist once the requester accepted a permission or the alternative offered.
 WITH_CONDITIONS = frozenset({Decision.granted.value, Decision.alternative_offered.value})
@@ -177,6 +178,7 @@ def create(
             "kinds": violation.kinds,
         },
     )
+    webhooks.emit_recording_violation(session, violation=violation, incident=incident)
     return violation
 
 

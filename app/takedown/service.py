@@ -255,6 +255,12 @@ def _insert(
         object_id=request.id,
         details=details,
     )
+    webhooks.emit_for_incident(
+        session,
+        incident_id=incident.id,
+        event_type="takedown.created",
+        data={"takedownRequestId": str(request.id), "status": request.status},
+    )
     return request
 
 

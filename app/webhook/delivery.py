@@ -56,12 +56,14 @@ def payload(event: WebhookEvent) -> str:
     return json.dumps(body, separators=(",", ":"), sort_keys=True)
 
 
-def signed_headers(secret: str, msg_id: str, at: datetime, body: str) -> dict[str, str]:
-    """webhook-id, webhook-timestamp and webhook-signature for this body."""
+def signed_headers(secret: str | list[str], msg_id: str, at: datetime, body: str) -> dict[str, str]:
+    """webhook-id, webhook-timestamp and webhook-signature for this body; with several secrets
+    (during a rotation's overlap) one space-separated `v1,<sig>` entry per secret."""
+    secrets = [secret] if isinstance(secret, str) else secret
     return {
         "webhook-id": msg_id,
         "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": Webhook(secret).sign(msg_id, at, body),
+        "webhook-signature": " ".join(Webhook(s).sign(msg_id, at, body) for s in secrets),
         "content-type": "application/json",
         "user-agent": USER_AGENT,
     }
@@ -111,6 +113,20 @@ def _finish(delivery: WebhookDelivery, status: DeliveryStatus) -> None:
     delivery.status, delivery.completed_at, delivery.next_attempt_at = status.value, utcnow(), None
 
 
+def _previous_secret(settings: Settings, subscription: WebhookSubscription) -> list[str]:
+    """The secret before the last rotation, while its overlap lasts (it signs as well)."""
+    if (
+        subscription.previous_sealed_secret is None
+        or subscription.previous_secret_expires_at is None
+        or subscription.previous_secret_expires_at <= utcnow()
+    ):
+        return []
+    previous = unseal_secret(
+        settings.resolved_secret_key(), subscription, sealed=subscription.previous_sealed_secret
+    )
+    return [previous] if previous is not None else []
+
+
 @jobs.handler(DELIVER_JOB)
 def deliver(session: Session, job_payload: dict[str, Any]) -> None:
     """Make one attempt of a delivery and schedule the next one if it failed."""
@@ -118,6 +134,8 @@ def deliver(session: Session, job_payload: dict[str, Any]) -> None:
     delivery = session.get(WebhookDelivery, uuid.UUID(job_payload["deliveryId"]))
     if delivery is None or delivery.status != DeliveryStatus.pending.value:
         return
+    if "attempt" in job_payload and job_payload["attempt"] != delivery.attempts + 1:
+        return  # superseded: a redelivery or a retry made this attempt already
     subscription = session.get(WebhookSubscription, delivery.subscription_id)
     event = session.get(WebhookEvent, delivery.event_id)
     assert subscription is not None and event is not None
@@ -139,8 +157,9 @@ def deliver(session: Session, job_payload: dict[str, Any]) -> None:
         _finish(delivery, DeliveryStatus.failed)
         session.add(delivery)
         return
+    secrets = [secret, *_previous_secret(settings, subscription)]
     url, body = subscription.url, payload(event)
-    headers = signed_headers(secret, message_id(event), utcnow(), body)
+    headers = signed_headers(secrets, message_id(event), utcnow(), body)
     session.commit()  # no transaction (and no SQLite write lock) while waiting for the receiver
 
     started = time.monotonic()
@@ -189,7 +208,7 @@ def deliver(session: Session, job_payload: dict[str, Any]) -> None:
         jobs.enqueue(
             session,
             kind=DELIVER_JOB,
-            payload={"deliveryId": str(delivery.id)},
+            payload={"deliveryId": str(delivery.id), "attempt": number + 1},
             run_at=delivery.next_attempt_at,
         )
     session.add(delivery)

@@ -151,7 +151,7 @@ def _event_model(event_type: str) -> type[ApiModel]:
     model = create_model(
         _model_name(event_type),
         __base__=ApiModel,
-        type=(Literal[event_type], Field(description="The event type.")),  # type: ignore[valid-type]
+        type=(Literal[event_type], Field(description="The event type.")),  # type: ignore[arg-type]
         timestamp=(datetime, Field(description="When the event happened (UTC).")),
         data=(DATA_MODELS[event_type], ...),
     )

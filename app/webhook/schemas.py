@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field
 
 from app.schemas import ApiModel
-from app.webhook.models import DeliveryStatus, EventType, SubscriptionStatus
+from app.webhook.models import DeliveryEventType, DeliveryStatus, EventType, SubscriptionStatus
 
 
 class WebhookSubscriptionCreate(ApiModel):
@@ -41,11 +41,15 @@ class WebhookSubscriptionPublic(ApiModel):
     )
     disabled_reason: str | None
     disabled_at: datetime | None
+    previous_secret_expires_at: datetime | None = Field(
+        description="After a secret rotation: until when the previous secret signs as well "
+        "(a second `v1,` entry in webhook-signature); null when only one secret signs."
+    )
     created_at: datetime
 
 
 class WebhookSubscriptionWithSecret(WebhookSubscriptionPublic):
-    """A new subscription with its signing secret: shown this once."""
+    """A subscription with its (new) signing secret: shown this once."""
 
     secret: str = Field(
         description="The Standard Webhooks signing secret (whsec_ + base64). Shown only now.",
@@ -68,7 +72,7 @@ class WebhookDeliveryPublic(ApiModel):
 
     id: uuid.UUID
     event_id: uuid.UUID = Field(description="The webhook-id header of the deliveries: msg_<eventId>.")
-    event_type: EventType
+    event_type: DeliveryEventType
     status: DeliveryStatus
     attempts: list[WebhookAttemptPublic]
     next_attempt_at: datetime | None

@@ -8,6 +8,7 @@ receiver fetches the rest through the API with its own scopes.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -15,12 +16,14 @@ from sqlmodel import Session, col, select
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.db import utcnow
-from app.errors import NotFound
+from app.errors import FieldError, InvalidState, NotFound
 from app.incident.models import Incident
 from app.jobs import service as jobs
-from app.webhook import targets
+from app.webhook import events, targets
 from app.webhook.delivery import DELIVER_JOB
 from app.webhook.models import (
+    PING,
+    DeliveryStatus,
     EventType,
     SubscriptionStatus,
     WebhookAttempt,
@@ -163,43 +166,212 @@ def emit(
         )
         session.add(delivery)
         session.flush()
-        jobs.enqueue(session, kind=DELIVER_JOB, payload={"deliveryId": str(delivery.id)})
+        jobs.enqueue(session, kind=DELIVER_JOB, payload={"deliveryId": str(delivery.id), "attempt": 1})
     return event
 
 
 def incident_data(incident: Any) -> dict[str, Any]:
     """The thin payload of incident events."""
-    return {
-        "incidentId": str(incident.id),
-        "reference": incident.reference,
-        "status": incident.status,
-        "version": incident.version,
-        "url": f"/api/v1/incidents/{incident.id}",
-    }
+    return events.incident(incident)
 
 
-def emit_incident(session: Session, *, incident: Any, event_type: str) -> None:
-    """Emit an incident event, unless the incident is strictly confidential (never announced)."""
+def emit_incident(session: Session, *, incident: Any, event_type: str | list[str]) -> None:
+    """Emit incident events (several in this order, e.g. incident.updated then incident.closed),
+    unless the incident is strictly confidential (never announced)."""
     if incident.confidentiality == "strictly_confidential":
         return
-    emit(
-        session,
-        organisation_id=incident.organisation_id,
-        event_type=event_type,
-        data=incident_data(incident),
-    )
+    data = incident_data(incident)
+    kinds = [event_type] if isinstance(event_type, str) else event_type
+    if kinds == [EventType.incident_closed.value]:
+        # Closing is a change as well: a mirror that follows incident.updated sees it too.
+        kinds = [EventType.incident_updated.value, EventType.incident_closed.value]
+    for kind in kinds:
+        emit(session, organisation_id=incident.organisation_id, event_type=kind, data=data)
+
+
+# The resource an event about something of an incident is about: its id field and API path.
+_RESOURCES = {
+    "evidence.": ("evidenceId", "/evidence/{}"),
+    "takedown.": ("takedownRequestId", "/takedown-requests/{}"),
+    "action.": ("actionId", "/actions/{}"),
+}
 
 
 def emit_for_incident(
-    session: Session, *, incident_id: uuid.UUID, event_type: str, data: dict[str, Any]
+    session: Session, *, incident_id: uuid.UUID, event_type: str | list[str], data: dict[str, Any]
 ) -> None:
-    """Emit an event about something of an incident (evidence, takedown, action), with its id."""
+    """Emit events about something of an incident (evidence, takedown, action), with the incident's
+    id, reference and absolute URLs; none for a strictly confidential incident."""
     incident = session.get(Incident, incident_id)
     if incident is None or incident.confidentiality == "strictly_confidential":
         return
+    kinds = [event_type] if isinstance(event_type, str) else event_type
+    values = {
+        "incidentId": str(incident.id),
+        "reference": incident.reference,
+        "incidentUrl": events.api_url(f"/incidents/{incident.id}"),
+        **data,
+    }
+    for prefix, (id_field, path) in _RESOURCES.items():
+        if kinds[0].startswith(prefix) and id_field in values and "url" not in values:
+            values["url"] = events.api_url(path.format(values[id_field]))
+    for kind in kinds:
+        emit(
+            session,
+            organisation_id=incident.organisation_id,
+            event_type=kind,
+            data=events.build(kind, **values),
+        )
+
+
+def emit_recording_violation(session: Session, *, violation: Any, incident: Any) -> None:
+    """Emit recording_permission.violation (none when the opened incident is strictly confidential)."""
+    if incident.confidentiality == "strictly_confidential":
+        return
+    permission_url = events.api_url(f"/recording-permissions/{violation.recording_permission_id}")
     emit(
         session,
-        organisation_id=incident.organisation_id,
-        event_type=event_type,
-        data={"incidentId": str(incident.id), "reference": incident.reference, **data},
+        organisation_id=violation.organisation_id,
+        event_type=EventType.recording_permission_violation.value,
+        data=events.build(
+            EventType.recording_permission_violation.value,
+            recording_permission_id=violation.recording_permission_id,
+            violation_id=violation.id,
+            incident_id=incident.id,
+            reference=incident.reference,
+            kinds=list(violation.kinds),
+            url=permission_url,
+            violations_url=f"{permission_url}/violations",
+            incident_url=events.api_url(f"/incidents/{incident.id}"),
+        ),
     )
+
+
+# --- ping, redelivery, secret rotation ------------------------------------------------------
+
+
+def _require_active(subscription: WebhookSubscription) -> None:
+    if subscription.status != SubscriptionStatus.active.value:
+        raise InvalidState(
+            "The subscription is disabled (its receiver answered 410 Gone); make a new one.",
+            [FieldError("status", "the subscription is disabled", code="subscription_disabled")],
+        )
+
+
+def _queue(session: Session, delivery: WebhookDelivery) -> None:
+    """Queue the next attempt of a delivery now; an older scheduled retry then does nothing."""
+    jobs.enqueue(
+        session,
+        kind=DELIVER_JOB,
+        payload={"deliveryId": str(delivery.id), "attempt": delivery.attempts + 1},
+    )
+
+
+def ping(session: Session, *, subscription: WebhookSubscription, actor: Actor) -> WebhookDelivery:
+    """Queue a webhook.ping to this subscription only; the job runner delivers it at once."""
+    _require_active(subscription)
+    event = WebhookEvent(
+        organisation_id=subscription.organisation_id,
+        event_type=PING,
+        data=events.build(
+            PING,
+            webhook_subscription_id=subscription.id,
+            url=events.api_url(f"/webhook-subscriptions/{subscription.id}"),
+        ),
+    )
+    session.add(event)
+    session.flush()
+    delivery = WebhookDelivery(
+        organisation_id=subscription.organisation_id,
+        subscription_id=subscription.id,
+        event_id=event.id,
+        event_type=PING,
+        next_attempt_at=event.created_at,
+    )
+    session.add(delivery)
+    session.flush()
+    _queue(session, delivery)
+    audit.record(
+        session,
+        action="webhook_subscription.ping",
+        organisation_id=subscription.organisation_id,
+        actor=actor,
+        object_type="webhook_subscription",
+        object_id=subscription.id,
+        details={"deliveryId": str(delivery.id)},
+    )
+    return delivery
+
+
+def get_delivery(
+    session: Session, *, subscription: WebhookSubscription, delivery_id: uuid.UUID
+) -> tuple[WebhookDelivery, list[WebhookAttempt]]:
+    """One delivery of the subscription with its attempts, or NotFound."""
+    delivery = session.get(WebhookDelivery, delivery_id)
+    if delivery is None or delivery.subscription_id != subscription.id:
+        raise NotFound("Webhook delivery")
+    attempts = session.exec(
+        select(WebhookAttempt)
+        .where(WebhookAttempt.delivery_id == delivery.id)
+        .order_by(col(WebhookAttempt.attempt))
+    ).all()
+    return delivery, list(attempts)
+
+
+def redeliver(
+    session: Session, *, subscription: WebhookSubscription, delivery: WebhookDelivery, actor: Actor
+) -> WebhookDelivery:
+    """Send a delivery again now: the same event and webhook-id, a new attempt in its log."""
+    _require_active(subscription)
+    delivery.status = DeliveryStatus.pending.value
+    delivery.completed_at = None
+    delivery.next_attempt_at = utcnow()
+    session.add(delivery)
+    session.flush()
+    _queue(session, delivery)
+    audit.record(
+        session,
+        action="webhook_delivery.redeliver",
+        organisation_id=subscription.organisation_id,
+        actor=actor,
+        object_type="webhook_subscription",
+        object_id=subscription.id,
+        details={"deliveryId": str(delivery.id), "eventId": str(delivery.event_id)},
+    )
+    return delivery
+
+
+def rotate_secret(
+    session: Session,
+    *,
+    subscription: WebhookSubscription,
+    actor: Actor,
+    secret_key: str,
+    overlap: timedelta,
+) -> str:
+    """A new signing secret (returned once); the current one keeps signing as well for `overlap`.
+
+    A rotation during an overlap drops the oldest secret: at most two secrets sign at a time.
+    """
+    _require_active(subscription)
+    secret = new_secret()
+    now = utcnow()
+    subscription.previous_sealed_secret = subscription.sealed_secret if overlap.total_seconds() > 0 else None
+    subscription.previous_secret_expires_at = now + overlap if overlap.total_seconds() > 0 else None
+    subscription.sealed_secret = seal_secret(secret_key, subscription.id, secret)
+    session.add(subscription)
+    session.flush()
+    audit.record(
+        session,
+        action="webhook_subscription.rotate_secret",
+        organisation_id=subscription.organisation_id,
+        actor=actor,
+        object_type="webhook_subscription",
+        object_id=subscription.id,
+        details={
+            "previousSecretExpiresAt": subscription.previous_secret_expires_at.isoformat()
+            if subscription.previous_secret_expires_at
+            else None
+        },
+    )
+    return secret

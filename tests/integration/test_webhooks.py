@@ -90,9 +90,10 @@ def test_receiver_failing_at_first_gets_every_event_once_it_recovers_with_valid_
         verifier = Webhook(secret)
         payloads = [verifier.verify(r.body, r.headers) for r in receiver.received]
         message_ids = [r.headers["webhook-id"] for r in receiver.received]
-    assert len(payloads) == 5 and len(set(message_ids)) == 5
+    # Closing is a change as well: incident.updated and incident.closed.
+    assert len(payloads) == 6 and len(set(message_ids)) == 6
     assert sorted(p["type"] for p in payloads) == sorted(
-        ["incident.created"] * 3 + ["incident.updated", "incident.closed"]
+        ["incident.created"] * 3 + ["incident.updated"] * 2 + ["incident.closed"]
     )
     assert {p["data"]["incidentId"] for p in payloads} == set(ids)
     assert all(set(p["data"]) == {"incidentId", "reference", "status", "version", "url"} for p in payloads)
@@ -103,10 +104,10 @@ def test_receiver_failing_at_first_gets_every_event_once_it_recovers_with_valid_
     log = client.get(
         f"/api/v1/webhook-subscriptions/{created['id']}/deliveries", headers=org["admin"].headers
     ).json()["items"]
-    assert len(log) == 5 and all(d["status"] == "succeeded" for d in log)
+    assert len(log) == 6 and all(d["status"] == "succeeded" for d in log)
     attempts = [a for d in log for a in d["attempts"]]
     assert sum(1 for a in attempts if a["statusCode"] == 500) == 4
-    assert sum(1 for a in attempts if a["statusCode"] == 204) == 5
+    assert sum(1 for a in attempts if a["statusCode"] == 204) == 6
     for delivery in log:
         numbers = [a["attempt"] for a in delivery["attempts"]]
         assert numbers == list(range(1, len(numbers) + 1))
