@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlsplit
@@ -21,6 +22,30 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", from_attributes=True
     )
+
+
+def cannot_be_cleared(*fields: str) -> Callable[[dict[str, Any]], None]:
+    """`json_schema_extra` of a merge patch: these fields may be left out but not sent as null.
+
+    They are optional in Python (None: not sent) but have no empty value, so the contract declares
+    them without null and the service answers a null with a 400 (`not_null`): a generated client
+    then never offers to clear them.
+    """
+    names = {to_camel(f) for f in fields}
+
+    def edit(schema: dict[str, Any]) -> None:
+        for name, prop in schema.get("properties", {}).items():
+            if name not in names:
+                continue
+            variants = [v for v in prop.pop("anyOf", []) if v.get("type") != "null"]
+            if len(variants) == 1:
+                prop.update(variants[0])
+            elif variants:
+                prop["anyOf"] = variants
+            if "default" in prop and prop["default"] is None:
+                del prop["default"]
+
+    return edit
 
 
 class Page(ApiModel, Generic[T]):

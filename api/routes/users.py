@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response, status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from api.deps import Admin, CurrentActor, Permission, SessionDep, SettingsDep
 from app.auth import service as auth
@@ -16,7 +16,7 @@ from app.errors import Conflict, FieldError, Forbidden, NotFound
 from app.organisation import service as organisations
 from app.organisation.models import Locale, Organisation, Role, User
 from app.organisation.schemas import OrganisationSummary
-from app.schemas import ApiModel
+from app.schemas import ApiModel, cannot_be_cleared
 
 router = APIRouter(tags=["users"])
 
@@ -70,6 +70,8 @@ class UserCreate(ApiModel):
 class UserUpdate(ApiModel):
     """An admin's change to a user (merge patch): name, roles, language, active or not."""
 
+    model_config = ConfigDict(json_schema_extra=cannot_be_cleared("name", "roles", "is_active"))
+
     name: str | None = Field(default=None, max_length=200)
     roles: list[Role] | None = Field(default=None, max_length=len(Role))
     is_active: bool | None = Field(
@@ -81,6 +83,8 @@ class UserUpdate(ApiModel):
 
 class CurrentUserUpdate(ApiModel):
     """The user's own name and language preference (null: the organisation's default)."""
+
+    model_config = ConfigDict(json_schema_extra=cannot_be_cleared("name"))
 
     name: str | None = Field(default=None, max_length=200)
     locale: Locale | None = None

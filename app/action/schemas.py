@@ -7,10 +7,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from app.action.models import ActionKind, ActionStatus, ResponseChannel, RestrictionForm
-from app.schemas import ApiModel, PastUtcDatetime, UtcDatetime
+from app.schemas import ApiModel, PastUtcDatetime, UtcDatetime, cannot_be_cleared
 
 Note = Annotated[str, Field(max_length=4000)]
 
@@ -68,6 +68,8 @@ class ActionCreate(_TypeFields):
 
 class ActionUpdate(_TypeFields):
     """A partial update (merge patch). status done closes it, waived needs waiverReason."""
+
+    model_config = ConfigDict(json_schema_extra=cannot_be_cleared("description", "status"))
 
     description: Note | None = None
     assignee_id: uuid.UUID | None = None

@@ -6,11 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from app.evidence.models import CustodyEvent, CustodyKind, Evidence, EvidenceKind, VerificationResult
 from app.incident.schemas import ActorRef
-from app.schemas import ApiModel, HttpUrlStr, PastUtcDatetime
+from app.schemas import ApiModel, HttpUrlStr, PastUtcDatetime, cannot_be_cleared
 
 Reason = Annotated[str, Field(min_length=3, max_length=2000)]
 
@@ -33,6 +33,8 @@ class EvidenceCreate(ApiModel):
 
 class EvidenceUpdate(ApiModel):
     """A merge patch of an item's description; null clears an optional field."""
+
+    model_config = ConfigDict(json_schema_extra=cannot_be_cleared("kind"))
 
     kind: EvidenceKind | None = None
     captured_at: PastUtcDatetime | None = Field(default=None, description="When it was captured.")

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from app.incident.models import (
     Behaviour,
@@ -24,7 +24,7 @@ from app.incident.models import (
     Target,
 )
 from app.legal.schemas import IncidentSignal
-from app.schemas import ApiModel, HttpUrlStr, PastUtcDatetime
+from app.schemas import ApiModel, HttpUrlStr, PastUtcDatetime, cannot_be_cleared
 
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 Reason = Annotated[str, Field(min_length=3, max_length=2000)]
@@ -123,6 +123,26 @@ class IncidentCreate(_IncidentFields):
 
 class IncidentUpdate(_IncidentFields):
     """A partial update (JSON merge patch): only the keys present change."""
+
+    model_config = ConfigDict(
+        json_schema_extra=cannot_be_cleared(
+            "description",
+            "urls",
+            "targets",
+            "affected_employees",
+            "severity",
+            "confidentiality",
+            "external_references",
+            "police_report_required",
+            "protocol_not_applicable",
+            "title",
+            "occurred_at",
+            "platform",
+            "behaviours",
+            "status",
+            "closure_reason",
+        )
+    )
 
     title: ShortText | None = None
     occurred_at: PastUtcDatetime | None = None

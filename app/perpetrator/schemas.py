@@ -6,10 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from app.incident.models import PerpetratorRelation
-from app.schemas import ApiModel
+from app.schemas import ApiModel, cannot_be_cleared
 
 Handle = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -49,6 +49,8 @@ class PerpetratorPublic(ApiModel):
 
 class PerpetratorUpdate(ApiModel):
     """A partial update (JSON merge patch): only the keys present change; null clears name or relation."""
+
+    model_config = ConfigDict(json_schema_extra=cannot_be_cleared("account_handles", "notes"))
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     account_handles: list[Handle] | None = Field(default=None, max_length=20)

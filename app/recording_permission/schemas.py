@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from app.incident.models import Behaviour, Platform, Severity
 from app.incident.schemas import ActorRef
@@ -19,7 +19,7 @@ from app.recording_permission.models import (
     RefusalGround,
     ViolationKind,
 )
-from app.schemas import ApiModel, HttpUrlStr, PastUtcDatetime, UtcDatetime
+from app.schemas import ApiModel, HttpUrlStr, PastUtcDatetime, UtcDatetime, cannot_be_cleared
 
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 Explanation = Annotated[str, Field(min_length=3, max_length=2000)]
@@ -90,6 +90,19 @@ class RecordingPermissionCreate(ApiModel):
 
 class RecordingPermissionUpdate(ApiModel):
     """A partial update (JSON merge patch): only the keys present change; lists are replaced."""
+
+    model_config = ConfigDict(
+        json_schema_extra=cannot_be_cleared(
+            "requester",
+            "conversation_at",
+            "place",
+            "public_space",
+            "kinds",
+            "employees",
+            "decision",
+            "conditions_accepted",
+        )
+    )
 
     requester: Requester | None = None
     conversation_at: UtcDatetime | None = None

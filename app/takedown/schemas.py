@@ -6,9 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import EmailStr, Field, field_validator
+from pydantic import ConfigDict, EmailStr, Field, field_validator
 
-from app.schemas import ApiModel, HttpUrlStr, PastUtcDatetime
+from app.schemas import ApiModel, HttpUrlStr, PastUtcDatetime, cannot_be_cleared
 from app.takedown.models import LetterLanguage, RecipientKind, TakedownStatus
 
 LongText = Annotated[str, Field(min_length=1, max_length=8000)]
@@ -60,6 +60,10 @@ class TakedownRequestCreate(_DraftFields):
 
 class TakedownRequestUpdate(_DraftFields):
     """A partial update: draft fields while a draft, or a status change with the response."""
+
+    model_config = ConfigDict(
+        json_schema_extra=cannot_be_cleared("recipient_name", "urls", "good_faith", "evidence_ids", "status")
+    )
 
     status: TakedownStatus | None = None
     sent_at: PastUtcDatetime | None = Field(default=None, description="When it was sent; defaults to now.")
