@@ -198,6 +198,8 @@ def rows(session: Session, *, register: Register, actor: Actor, span: Range) -> 
             if register == Register.gir
             else safetynet_category(incident, incident.id in injuries)
         )
+        # The case handler may see a work injury where the rules do not; never the reverse.
+        injury = injury or category == SAFETYNET_WORK_INJURY
         result.append(
             {
                 "reference": incident.reference,
