@@ -17,6 +17,7 @@ from api.body_timeout import BodyTimeoutMiddleware, BodyTimeouts
 from api.deps import WRITING_READS
 from api.middleware import ApiHeadersMiddleware, RequestGuardMiddleware
 from api.negotiation import OctetStreamMiddleware
+from api.ratelimit import Limiter, Limits, Policy, RateLimitMiddleware
 from api.routes import (
     actions,
     api_clients,
@@ -27,6 +28,7 @@ from api.routes import (
     incidents,
     legal_packs,
     notifications,
+    oauth,
     perpetrators,
     public,
     recording_permissions,
@@ -64,6 +66,21 @@ def body_timeouts(settings: Settings) -> BodyTimeouts:
     )
 
 
+# Operations without a caller yet, limited per client address (api.ratelimit).
+ADDRESS_LIMITED = (r"^/sessions$", r"^/oauth/token$")
+
+
+def rate_limits(settings: Settings) -> Limits:
+    """The rate limits from the settings, with a fresh in-process store."""
+    window = settings.rate_limit_window_seconds
+    return Limits(
+        limiter=Limiter(),
+        client=Policy("client", settings.rate_limit_client_requests, window),
+        address=Policy("address", settings.rate_limit_address_requests, window),
+        enabled=settings.rate_limit_enabled,
+    )
+
+
 def create_api(settings: Settings) -> FastAPI:
     """The versioned JSON API, mounted at /api/v1."""
     api = FastAPI(
@@ -83,6 +100,7 @@ def create_api(settings: Settings) -> FastAPI:
         api.include_router(module.router)
     for module in (api_clients, webhook_subscriptions, exports, statistics, worklists, notifications):
         api.include_router(module.router)
+    api.include_router(oauth.router)
     problems.install(api)
     integration.install(api)
     api.add_middleware(
@@ -92,6 +110,8 @@ def create_api(settings: Settings) -> FastAPI:
         writing_reads=[route_pattern(path) for path in WRITING_READS],
         passing=(r"/sessions$", *UPLOAD_PATHS),  # short transactions of their own
     )
+    api.state.limits = rate_limits(settings)
+    api.add_middleware(RateLimitMiddleware, limits=api.state.limits, address_paths=ADDRESS_LIMITED)
     api.add_middleware(OctetStreamMiddleware)
     openapi.install(api)
 
@@ -156,6 +176,7 @@ def create_app(settings: Settings | None = None, *, web: ASGIApp | None = None) 
         json_limit=settings.max_json_body_bytes,
         upload_limit=settings.max_evidence_bytes + 1024 * 1024,
         upload_paths=UPLOAD_PATHS,
+        form_paths=(r"^/api/v1/oauth/token$",),
     )
     # On the root: times out slow bodies of the API and of the web UI mounted beside it.
     root.add_middleware(

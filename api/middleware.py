@@ -67,11 +67,14 @@ class RequestGuardMiddleware:
         json_limit: int,
         upload_limit: int,
         upload_paths: Iterable[str],
+        form_paths: Iterable[str] = (),
     ) -> None:
         self.app = app
         self.json_limit = json_limit
         self.upload_limit = upload_limit
         self.upload_paths = [re.compile(p) for p in upload_paths]
+        # Operations that take application/x-www-form-urlencoded (the OAuth2 token endpoint).
+        self.form_paths = [re.compile(p) for p in form_paths]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
@@ -84,6 +87,8 @@ class RequestGuardMiddleware:
         length = headers.get("content-length")
         has_body = (length not in (None, "0")) or "transfer-encoding" in headers
         allowed = ("multipart/form-data",) if is_upload else JSON_TYPES
+        if any(p.match(scope["path"]) for p in self.form_paths):
+            allowed = ("application/x-www-form-urlencoded",)
         if has_body and media_type not in allowed:
             await self._refuse(
                 scope,

@@ -11,8 +11,10 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from api import ratelimit
 from api.deps import Permission, get_incident
 from api.problems import PROBLEM_MEDIA_TYPE, Problem, ProblemFieldError
+from api.routes import oauth
 from app import API_VERSION
 from app.evidence.sniffing import ALLOWED, served_type
 
@@ -429,6 +431,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 _complete_operation(path, method, operation, operation.get("operationId") in etags)
                 if operation.get("security") and "x-required-scopes" not in operation:
                     operation["x-required-scopes"] = scopes.get(operation.get("operationId", ""), [])
+    oauth.document(schema)
+    ratelimit.document(schema, address_operations=("createSession", "requestAccessToken"))
     return _rename_generic_pages(schema)
 
 

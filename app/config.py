@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Secrets that appear in examples and compose files; never acceptable in production.
@@ -51,6 +51,18 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_max_address_failures: int = 20
     login_lockout_seconds: int = 900
+    # OAuth2 client credentials: access token lifetime, and how long a rotated client secret
+    # keeps working by default (an admin may choose another overlap per rotation).
+    oauth_access_token_minutes: int = Field(default=15, ge=1, le=1440)
+    oauth_secret_overlap_minutes: int = Field(default=1440, ge=0, le=43_200)
+    # Rate limits (token buckets, in-process: each API process keeps its own). Every
+    # authenticated caller (API client, staff session) may send rate_limit_client_requests per
+    # rate_limit_window_seconds, all at once or spread out; login and the token endpoint allow
+    # rate_limit_address_requests per window from one client address.
+    rate_limit_enabled: bool = True
+    rate_limit_window_seconds: int = Field(default=60, ge=1, le=86_400)
+    rate_limit_client_requests: int = Field(default=3000, ge=1)
+    rate_limit_address_requests: int = Field(default=300, ge=1)
     # Requests one process handles at once (threads; each holds at most two database connections:
     # the pool has request_threads, plus as many again in overflow for a write beside a read).
     # A request that waits longer than db_pool_timeout_seconds for a connection, or longer than

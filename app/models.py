@@ -4,7 +4,7 @@ from sqlmodel import SQLModel
 
 from app.action.models import Action
 from app.audit.models import AuditEvent
-from app.auth.models import ApiClient, AuthSession, LoginThrottle
+from app.auth.models import AccessToken, ApiClient, AuthSession, LoginThrottle
 from app.evidence.models import CustodyEvent, Evidence
 from app.idempotency.models import IdempotencyKey
 from app.incident.models import Incident, IncidentBehaviour, IncidentPerson, ReferenceCounter
@@ -26,6 +26,7 @@ from app.webhook.models import WebhookAttempt, WebhookDelivery, WebhookEvent, We
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AccessToken",
     "Action",
     "ApiClient",
     "AuditEvent",

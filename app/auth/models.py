@@ -40,6 +40,28 @@ class ApiClient(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The client-credentials secret (OAuth2, RFC 6749 section 4.4), as a keyed digest like the
+    # token; a client created before OAuth2 has none until its secret is rotated. After a
+    # rotation the previous secret keeps working until previous_secret_expires_at.
+    secret_digest: str | None = Field(default=None, max_length=64)
+    secret_hint: str | None = Field(default=None, max_length=16)
+    secret_created_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    previous_secret_digest: str | None = Field(default=None, max_length=64)
+    previous_secret_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AccessToken(SQLModel, table=True):
+    """A short-lived OAuth2 access token of an API client; only its keyed digest is stored."""
+
+    __tablename__ = "oauth_access_token"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    api_client_id: uuid.UUID = Field(foreign_key="api_client.id", index=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    token_digest: str = Field(max_length=64, unique=True)
+    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class LoginThrottle(SQLModel, table=True):

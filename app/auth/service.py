@@ -388,6 +388,10 @@ def authenticate(session: Session, *, token: str, key: str, origin: str | None) 
             scopes=frozenset(Scope(s) for s in client.scopes),
             origin=origin,
         )
+    if token.startswith(tokens.ACCESS_PREFIX):
+        from app.auth import oauth
+
+        return oauth.authenticate(session, token=token, key=key, origin=origin)
     raise Unauthenticated("The token is not valid.")
 
 
