@@ -1,12 +1,16 @@
-"""Keyset pagination: opaque (timestamp, id) cursors, page cutting and LIKE search patterns."""
+"""Keyset pagination: opaque (timestamp, id) cursors, page cutting, change feeds and LIKE patterns."""
 
 import base64
 import binascii
 import json
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from sqlalchemy import tuple_
+from sqlmodel import Session
 
 from app.errors import FieldError, Invalid
 
@@ -76,3 +80,69 @@ def like_pattern(text: str) -> str:
     """A case-folded LIKE pattern (escape character backslash) matching text anywhere."""
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+# --- change feeds -----------------------------------------------------------------------------
+
+# The one order a mirror needs: by update time, oldest first, ties broken by id. Its cursors carry
+# this tag, so a cursor of the default order is refused in the change feed and the other way round.
+BY_UPDATE = "updatedAt"
+
+
+@dataclass(frozen=True)
+class Sync:
+    """A list read as a change feed: only rows changed at or after `since`; by update time."""
+
+    since: datetime | None = None
+    by_update: bool = False
+
+
+def encode_update_cursor(at: datetime, ident: uuid.UUID) -> str:
+    """An opaque cursor just after (at, ident) in the order by update time."""
+    raw = json.dumps([BY_UPDATE, at.isoformat(), str(ident)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_update_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """The position of a change-feed cursor; a field error for anything else (400, never 500)."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode("ascii") + b"=" * (-len(cursor) % 4))
+        parts = json.loads(raw)
+        if not (
+            isinstance(parts, list)
+            and len(parts) == 3
+            and all(isinstance(p, str) for p in parts)
+            and parts[0] == BY_UPDATE
+        ):
+            raise ValueError("not a change-feed cursor")
+        moment = datetime.fromisoformat(parts[1])
+        if moment.tzinfo is None:
+            raise ValueError("no time zone")
+        return moment.astimezone(UTC), uuid.UUID(parts[2])
+    except (ValueError, TypeError, OverflowError, binascii.Error, RecursionError) as exc:
+        raise _refused() from exc
+
+
+def changed_since(stmt: Any, sync: Sync | None, updated: Any) -> Any:
+    """Narrow a list statement to rows changed at or after sync.since (inclusive: nothing is lost
+    when the next sync starts at the last updatedAt seen; the client drops ids it already has)."""
+    if sync is not None and sync.since is not None:
+        stmt = stmt.where(updated >= sync.since)
+    return stmt
+
+
+def by_update_page(
+    session: Session, stmt: Any, *, cursor: str | None, limit: int, updated: Any, ident: Any
+) -> tuple[list[Any], str | None]:
+    """One page in update order (updatedAt, then id, ascending) and the next cursor or None.
+
+    A row changed while a client pages gets a later updatedAt, so it moves behind the cursor and
+    comes again on a later page (or the next sync): it is never skipped.
+    """
+    if cursor:
+        at, last = decode_update_cursor(cursor)
+        stmt = stmt.where(tuple_(updated, ident) > tuple_(at, last))
+    rows: Sequence[Any] = session.exec(stmt.order_by(updated, ident).limit(limit + 1)).all()
+    items = list(rows[:limit])
+    more = len(rows) > limit and items
+    return items, encode_update_cursor(items[-1].updated_at, items[-1].id) if more else None

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, 
 from pydantic import AwareDatetime
 
 from api.deps import CurrentIncident, Permission, SessionDep
+from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.action import service as actions
 from app.action.models import ActionKind
 from app.action.schemas import ActionCreate, ActionPublic, ActionUpdate
@@ -56,16 +57,20 @@ def list_incident_actions(
     incident: CurrentIncident,
     actor: ActionReader,
     session: SessionDep,
+    updated_since: UpdatedSince = None,
+    sort: Sort = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[ActionPublic]:
-    """The incident's handling steps, newest first."""
+    """The incident's handling steps, newest first; a change feed with `sort=updatedAt` and
+    `updatedSince` (see GET /actions)."""
     items, next_cursor = actions.list_page(
         session,
         actor=actor,
         filters=actions.ActionFilter(incident_id=incident.id),
         cursor=cursor,
         limit=limit,
+        sync=sync_of(updated_since, sort),
     )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     return Page[ActionPublic](
@@ -88,14 +93,25 @@ def list_actions(
         bool | None,
         Query(description="true: open and past dueAt; false: done, waived, without or before dueAt."),
     ] = None,
+    updated_since: UpdatedSince = None,
+    sort: Sort = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[ActionPublic]:
-    """Actions of the incidents the caller may see, newest first (a worklist with filters)."""
+    """Actions of the incidents the caller may see, newest first (a worklist with filters).
+
+    A change feed with `sort=updatedAt` and `updatedSince`. Actions are never deleted (done and
+    waived are statuses). To mirror: read with `sort=updatedAt`, follow `next` to the end and keep
+    the last item's `updatedAt`; the next sync asks `updatedSince` = that time (inclusive: the items
+    at the boundary come again, drop ids you already have). When an incident becomes visible to you
+    (it appears in the incident feed), read its actions in full once: older ones keep their `updatedAt`.
+    """
     filters = actions.ActionFilter(
         assignee_id=assignee_id, due_before=due_before, open=open_, kinds=kind, overdue=overdue
     )
-    items, next_cursor = actions.list_page(session, actor=actor, filters=filters, cursor=cursor, limit=limit)
+    items, next_cursor = actions.list_page(
+        session, actor=actor, filters=filters, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
+    )
     platforms = actions.platforms(session, items)
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     return Page[ActionPublic](
@@ -103,16 +119,19 @@ def list_actions(
     )
 
 
-@router.get("/actions/{actionId}", operation_id="getAction", summary="Get an action")
+@router.get("/actions/{actionId}", operation_id="getAction", summary="Get an action", responses=NOT_MODIFIED)
 def get_action(
     action_id: Annotated[uuid.UUID, Path(alias="actionId")],
     actor: ActionReader,
     session: SessionDep,
     response: Response,
+    if_none_match: IfNoneMatch = None,
 ) -> ActionPublic:
-    """One action; its ETag is needed to change it."""
+    """One action; its ETag is needed to change it (If-None-Match with it: 304 while current)."""
     action = actions.get(session, action_id=action_id, actor=actor)
-    response.headers["ETag"] = actions.etag(action)
+    tag = actions.etag(action)
+    check_not_modified(if_none_match, tag)
+    response.headers["ETag"] = tag
     return actions.to_public(action, platform=actions.platforms(session, [action]).get(action.incident_id))
 
 

@@ -10,6 +10,7 @@ from pydantic import AwareDatetime
 
 from api.allowed import public
 from api.deps import CurrentActor, CurrentIncident, SessionDep
+from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.errors import FieldError, Invalid
 from app.incident import service as incidents
 from app.incident.models import Behaviour, Platform, Status
@@ -76,10 +77,22 @@ def list_incidents(
         list[uuid.UUID] | None,
         Query(alias="id", max_length=100, description="Only these incidents (repeat, at most 100)."),
     ] = None,
+    updated_since: UpdatedSince = None,
+    sort: Sort = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
 ) -> Page[IncidentPublic]:
-    """Incidents the caller may see, newest report first; repeat a key to match any of its values."""
+    """Incidents the caller may see, newest report first; repeat a key to match any of its values.
+
+    A change feed with `sort=updatedAt` (oldest change first, ties by id) and `updatedSince`. To
+    mirror: read with `sort=updatedAt`, follow `next` to the end and keep the last item's
+    `updatedAt`; the next sync asks `updatedSince` = that time (inclusive: the items at the boundary
+    come again, drop ids you already have in that version). An incident changed while you page moves
+    behind the cursor and comes on a later page. Incidents are never deleted (closing is a status).
+    One that stops being visible to you (made strictly confidential) no longer appears; one that
+    becomes visible appears with its new `updatedAt`: read its evidence, actions and takedown
+    requests in full then.
+    """
     filters = incidents.IncidentFilter(
         status=status_,
         behaviour=[b.value for b in behaviour] if behaviour else None,
@@ -100,16 +113,22 @@ def list_incidents(
             [FieldError(missing, "required together with the other", "missing", "query")],
         )
     items, next_cursor = incidents.list_page(
-        session, actor=actor, filters=filters, cursor=cursor, limit=limit
+        session, actor=actor, filters=filters, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     return Page[IncidentPublic](items=[public(i, actor) for i in items], next=next_url)
 
 
-@router.get("/incidents/{incidentId}", operation_id="getIncident", summary="Get an incident")
-def get_incident(incident: CurrentIncident, actor: CurrentActor, response: Response) -> IncidentPublic:
-    """One incident; its ETag is needed to change it."""
-    response.headers["ETag"] = incidents.etag(incident)
+@router.get(
+    "/incidents/{incidentId}", operation_id="getIncident", summary="Get an incident", responses=NOT_MODIFIED
+)
+def get_incident(
+    incident: CurrentIncident, actor: CurrentActor, response: Response, if_none_match: IfNoneMatch = None
+) -> IncidentPublic:
+    """One incident; its ETag is needed to change it (If-None-Match with it: 304 while current)."""
+    tag = incidents.etag(incident)
+    check_not_modified(if_none_match, tag)
+    response.headers["ETag"] = tag
     return public(incident, actor)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 
 from api.deps import Permission, SessionDep
+from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.auth.actor import Actor, Scope
 from app.incident.schemas import IncidentPublic, to_public
 from app.organisation.models import Role
@@ -45,24 +46,45 @@ def list_perpetrators(
     actor: PerpetratorReader,
     session: SessionDep,
     q: Annotated[str | None, Query(min_length=2, max_length=200, description="Part of the name.")] = None,
+    updated_since: UpdatedSince = None,
+    sort: Sort = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
 ) -> Page[PerpetratorPublic]:
-    """The organisation's perpetrator records, newest first."""
-    items, next_cursor = perpetrators.list_page(session, actor=actor, q=q, cursor=cursor, limit=limit)
+    """The organisation's perpetrator records, newest first.
+
+    A change feed with `sort=updatedAt` and `updatedSince`; `updatedAt` also moves when an incident
+    is linked or unlinked or the repeat signal changes. Records are never deleted. To mirror: read
+    with `sort=updatedAt`, follow `next` to the end and keep the last item's `updatedAt`; the next
+    sync asks `updatedSince` = that time (inclusive: the items at the boundary come again, drop ids
+    you already have).
+    """
+    items, next_cursor = perpetrators.list_page(
+        session, actor=actor, q=q, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
+    )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     return Page[PerpetratorPublic](items=perpetrators.to_public_many(session, items), next=next_url)
 
 
 @router.get(
-    "/perpetrators/{perpetratorId}", operation_id="getPerpetrator", summary="Get a perpetrator record"
+    "/perpetrators/{perpetratorId}",
+    operation_id="getPerpetrator",
+    summary="Get a perpetrator record",
+    responses=NOT_MODIFIED,
 )
 def get_perpetrator(
-    perpetrator_id: PerpetratorId, actor: PerpetratorReader, session: SessionDep, response: Response
+    perpetrator_id: PerpetratorId,
+    actor: PerpetratorReader,
+    session: SessionDep,
+    response: Response,
+    if_none_match: IfNoneMatch = None,
 ) -> PerpetratorPublic:
-    """One perpetrator record with its incident count and repeat signal; its ETag is needed to change it."""
+    """One perpetrator record with its incident count and repeat signal; its ETag is needed to change it
+    (If-None-Match with it: 304 while current)."""
     perpetrator = perpetrators.get(session, perpetrator_id=perpetrator_id, actor=actor)
-    response.headers["ETag"] = perpetrators.etag(perpetrator)
+    tag = perpetrators.etag(perpetrator)
+    check_not_modified(if_none_match, tag)
+    response.headers["ETag"] = tag
     return perpetrators.to_public(session, perpetrator)
 
 

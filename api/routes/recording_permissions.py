@@ -13,6 +13,7 @@ from pydantic import AwareDatetime
 from api.deps import Admin, CurrentActor, Permission, SessionDep
 from api.openapi import VERSION_HEADER
 from api.problems import PROBLEM_MEDIA_TYPE
+from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.auth.actor import Actor, Scope
 from app.organisation.models import Locale
 from app.recording_permission import house_rules, receipt, violations
@@ -97,10 +98,18 @@ def list_recording_permissions(
     conversation_from: Annotated[AwareDatetime | None, Query(alias="conversationFrom")] = None,
     conversation_to: Annotated[AwareDatetime | None, Query(alias="conversationTo")] = None,
     q: Annotated[str | None, Query(min_length=2, max_length=200, description="Requester, place")] = None,
+    updated_since: UpdatedSince = None,
+    sort: Sort = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
 ) -> Page[RecordingPermissionPublic]:
-    """Permissions the caller may see, newest registration first; repeat a key to match any value."""
+    """Permissions the caller may see, newest registration first; repeat a key to match any value.
+
+    A change feed with `sort=updatedAt` and `updatedSince`. Permissions are never deleted. To
+    mirror: read with `sort=updatedAt`, follow `next` to the end and keep the last item's
+    `updatedAt`; the next sync asks `updatedSince` = that time (inclusive: the items at the boundary
+    come again, drop ids you already have).
+    """
     filters = permissions.PermissionFilter(
         decision=decision,
         kind=kind,
@@ -110,7 +119,7 @@ def list_recording_permissions(
         q=q,
     )
     items, next_cursor = permissions.list_page(
-        session, actor=actor, filters=filters, cursor=cursor, limit=limit
+        session, actor=actor, filters=filters, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     return Page[RecordingPermissionPublic](items=[to_public(p) for p in items], next=next_url)
@@ -121,12 +130,18 @@ def list_recording_permissions(
     tags=TAGS,
     operation_id="getRecordingPermission",
     summary="Get a recording permission",
+    responses=NOT_MODIFIED,
 )
 def get_recording_permission_route(
-    _reader: Reader, permission: CurrentRecordingPermission, response: Response
+    _reader: Reader,
+    permission: CurrentRecordingPermission,
+    response: Response,
+    if_none_match: IfNoneMatch = None,
 ) -> RecordingPermissionPublic:
-    """One permission; its ETag is needed to change it."""
-    response.headers["ETag"] = permissions.etag(permission)
+    """One permission; its ETag is needed to change it (If-None-Match with it: 304 while current)."""
+    tag = permissions.etag(permission)
+    check_not_modified(if_none_match, tag)
+    response.headers["ETag"] = tag
     return to_public(permission)
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, 
 from fastapi.responses import Response as RawResponse
 
 from api.deps import Admin, CurrentIncident, Permission, SessionDep
+from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.auth.actor import Actor, Scope
 from app.organisation.models import Role
 from app.schemas import Page
@@ -68,12 +69,52 @@ def list_takedown_requests(
     incident: CurrentIncident,
     actor: TakedownReader,
     session: SessionDep,
+    updated_since: UpdatedSince = None,
+    sort: Sort = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> Page[TakedownRequestPublic]:
-    """The incident's takedown requests, oldest first (so escalations follow their origin)."""
+    """The incident's takedown requests, oldest first (so escalations follow their origin).
+
+    A change feed with `sort=updatedAt` and `updatedSince`: see GET /takedown-requests.
+    """
     items, next_cursor = takedowns.list_page(
-        session, actor=actor, incident_id=incident.id, cursor=cursor, limit=limit
+        session,
+        actor=actor,
+        incident_id=incident.id,
+        cursor=cursor,
+        limit=limit,
+        sync=sync_of(updated_since, sort),
+    )
+    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    return Page[TakedownRequestPublic](items=[takedowns.to_public(session, r) for r in items], next=next_url)
+
+
+@router.get(
+    "/takedown-requests",
+    operation_id="listOrganisationTakedownRequests",
+    summary="List takedown requests of all incidents",
+)
+def list_organisation_takedown_requests(
+    request: Request,
+    actor: TakedownReader,
+    session: SessionDep,
+    updated_since: UpdatedSince = None,
+    sort: Sort = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> Page[TakedownRequestPublic]:
+    """Takedown requests of every incident the caller may see (the incident list's need-to-know),
+    oldest first; a change feed with `sort=updatedAt` and `updatedSince`.
+
+    Requests are never deleted: a withdrawn one keeps its row with status `withdrawn`. To mirror:
+    read with `sort=updatedAt`, follow `next` to the end and keep the last item's `updatedAt`; the
+    next sync asks `updatedSince` = that time (inclusive: the items at the boundary come again, drop
+    ids you already have). When an incident becomes visible to you (it appears in the incident
+    feed), read its requests in full once: older ones keep their `updatedAt`.
+    """
+    items, next_cursor = takedowns.list_page(
+        session, actor=actor, incident_id=None, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     return Page[TakedownRequestPublic](items=[takedowns.to_public(session, r) for r in items], next=next_url)
@@ -83,13 +124,20 @@ def list_takedown_requests(
     "/takedown-requests/{takedownRequestId}",
     operation_id="getTakedownRequest",
     summary="Get a takedown request",
+    responses=NOT_MODIFIED,
 )
 def get_takedown_request(
-    takedown_request_id: RequestId, actor: TakedownReader, session: SessionDep, response: Response
+    takedown_request_id: RequestId,
+    actor: TakedownReader,
+    session: SessionDep,
+    response: Response,
+    if_none_match: IfNoneMatch = None,
 ) -> TakedownRequestPublic:
-    """One takedown request; its ETag is needed to change it."""
+    """One takedown request; its ETag is needed to change it (If-None-Match with it: 304 while current)."""
     found = takedowns.get(session, takedown_request_id=takedown_request_id, actor=actor)
-    response.headers["ETag"] = takedowns.etag(found)
+    tag = takedowns.etag(found)
+    check_not_modified(if_none_match, tag)
+    response.headers["ETag"] = tag
     return takedowns.to_public(session, found)
 
 

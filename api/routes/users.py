@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Header, Path, Request, Response, status
 from pydantic import ConfigDict, Field
 
 from api.deps import Admin, CurrentActor, Permission, SessionDep, SettingsDep
+from api.sync import NOT_MODIFIED, IfNoneMatch, check_not_modified
 from app.auth import service as auth
 from app.auth.actor import Actor
 from app.errors import Conflict, FieldError, Forbidden, NotFound
@@ -211,11 +212,20 @@ def create_user(body: UserCreate, actor: Admin, session: SessionDep, response: R
     return _public(user)
 
 
-@router.get("/users/{userId}", operation_id="getUser", summary="Get a user")
-def get_user(user_id: UserId, actor: UserReader, session: SessionDep, response: Response) -> UserPublic:
-    """One user of the organisation; its ETag is needed to change it."""
+@router.get("/users/{userId}", operation_id="getUser", summary="Get a user", responses=NOT_MODIFIED)
+def get_user(
+    user_id: UserId,
+    actor: UserReader,
+    session: SessionDep,
+    response: Response,
+    if_none_match: IfNoneMatch = None,
+) -> UserPublic:
+    """One user of the organisation; its ETag is needed to change it (If-None-Match with it: 304
+    while current)."""
     user = organisations.get_user(session, organisation_id=actor.organisation_id, user_id=user_id)
-    response.headers["ETag"] = organisations.etag(user)
+    tag = organisations.etag(user)
+    check_not_modified(if_none_match, tag)
+    response.headers["ETag"] = tag
     return _public(user)
 
 

@@ -62,6 +62,7 @@ class Action(SQLModel, table=True):
     __tablename__ = "action"
     __table_args__ = (
         Index("ix_action_org_created", "organisation_id", "created_at", "id"),
+        Index("ix_action_org_updated", "organisation_id", "updated_at", "id"),
         Index("ix_action_incident", "incident_id", "created_at"),
         Index("ix_action_assignee_status", "assignee_id", "status"),
     )

@@ -175,10 +175,16 @@ class ActionFilter:
 
 
 def list_page(
-    session: Session, *, actor: Actor, filters: ActionFilter, cursor: str | None, limit: int
+    session: Session,
+    *,
+    actor: Actor,
+    filters: ActionFilter,
+    cursor: str | None,
+    limit: int,
+    sync: pagination.Sync | None = None,
 ) -> tuple[list[Action], str | None]:
-    """One page of actions, newest first."""
-    stmt = visible_statement(actor)
+    """One page of actions, newest first (a change feed with sync)."""
+    stmt = pagination.changed_since(visible_statement(actor), sync, col(Action.updated_at))
     if filters.incident_id:
         stmt = stmt.where(Action.incident_id == filters.incident_id)
     if filters.assignee_id:
@@ -201,6 +207,10 @@ def list_page(
                 col(Action.due_at).is_(None),
                 col(Action.due_at) >= utcnow(),
             )
+        )
+    if sync is not None and sync.by_update:
+        return pagination.by_update_page(
+            session, stmt, cursor=cursor, limit=limit, updated=col(Action.updated_at), ident=col(Action.id)
         )
     if cursor:
         at, ident = pagination.decode_cursor(cursor)
@@ -334,6 +344,22 @@ def ensure_police_report(session: Session, *, incident: Incident, actor: Actor) 
             "due_at": due,
         },
     )
+
+
+def touch_warned(session: Session, *, incident: Incident) -> None:
+    """The incident's platform changed: responses whose channel warning depends on it are changed."""
+    rows = session.exec(
+        select(Action).where(
+            Action.incident_id == incident.id,
+            Action.kind == ActionKind.response_sent.value,
+            col(Action.channel).is_not(None),
+        )
+    ).all()
+    now = utcnow()
+    for action in rows:
+        action.version += 1
+        action.updated_at = now
+        session.add(action)
 
 
 def etag(action: Action) -> str:

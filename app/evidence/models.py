@@ -47,6 +47,7 @@ class Evidence(SQLModel, table=True):
         # The same file twice in one incident is one item (also kept by a removal's tombstone).
         UniqueConstraint("incident_id", "sha256", name="uq_evidence_incident_sha256"),
         Index("ix_evidence_org_incident_uploaded", "organisation_id", "incident_id", "uploaded_at", "id"),
+        Index("ix_evidence_org_updated", "organisation_id", "updated_at", "id"),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
@@ -75,6 +76,8 @@ class Evidence(SQLModel, table=True):
     removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     removed_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
     removal_reason: str | None = Field(default=None, max_length=2000)
+    # Changes with every change visible in its API view (metadata, hold, verification, removal).
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class CustodyEvent(SQLModel, table=True):

@@ -78,6 +78,10 @@ class EvidencePublic(ApiModel):
     last_verification_result: VerificationResult | None
     removed_at: datetime | None = Field(description="Set when removed at the end of retention.")
     removal_reason: str | None
+    updated_at: datetime = Field(
+        description="Changes with every change of this view (metadata, hold, verification, removal); "
+        "the order of the change feed (`sort=updatedAt`)."
+    )
 
 
 class CustodyActor(ApiModel):

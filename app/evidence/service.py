@@ -90,13 +90,38 @@ def incident_of(session: Session, item: Evidence) -> Incident:
 
 
 def list_page(
-    session: Session, *, incident: Incident, actor: Actor, cursor: str | None, limit: int
+    session: Session,
+    *,
+    incident: Incident | None,
+    actor: Actor,
+    cursor: str | None,
+    limit: int,
+    sync: pagination.Sync | None = None,
 ) -> tuple[list[Evidence], str | None]:
-    """The incident's evidence in upload order (tombstones included); the next cursor or None."""
+    """Evidence in upload order (tombstones included): one incident's, or without an incident that
+    of every incident the actor may see; the next cursor or None. A change feed with sync."""
     require_scope(actor, Scope.evidence_read)
-    stmt = select(Evidence).where(
-        Evidence.organisation_id == incident.organisation_id, Evidence.incident_id == incident.id
-    )
+    if incident is not None:
+        stmt = select(Evidence).where(
+            Evidence.organisation_id == incident.organisation_id, Evidence.incident_id == incident.id
+        )
+    else:
+        # Joined, so the list follows the incident list's need-to-know exactly.
+        stmt = (
+            select(Evidence)
+            .join(Incident, col(Incident.id) == col(Evidence.incident_id))
+            .where(Evidence.organisation_id == actor.organisation_id, incidents.visible_clause(actor))
+        )
+    stmt = pagination.changed_since(stmt, sync, col(Evidence.updated_at))
+    if sync is not None and sync.by_update:
+        return pagination.by_update_page(
+            session,
+            stmt,
+            cursor=cursor,
+            limit=limit,
+            updated=col(Evidence.updated_at),
+            ident=col(Evidence.id),
+        )
     if cursor:
         at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(
@@ -261,6 +286,7 @@ def record_upload(
             uploaded_by_client_id=actor.client_id,
             uploaded_at=utcnow(),
         )
+        item.updated_at = item.uploaded_at
         try:
             with session.begin_nested():
                 session.add(item)
@@ -406,6 +432,7 @@ def record_verification(
     """Store the outcome as a custody event; a mismatch or a missing object raises an alert."""
     item.last_verified_at = check.at
     item.last_verification_result = check.result.value
+    item.updated_at = utcnow()
     session.add(item)
     details: dict[str, Any] = {
         "result": check.result.value,
@@ -463,9 +490,10 @@ METADATA_FIELDS = ("kind", "captured_at", "source_url", "account_handle", "descr
 
 
 def etag(item: Evidence) -> str:
-    """A strong ETag over the item's changeable state (metadata, hold, removal)."""
+    """A strong ETag over the item's changeable state (metadata, hold, verification, removal)."""
     state = [str(getattr(item, name) or "") for name in METADATA_FIELDS]
     state += [str(item.legal_hold), str(item.removed_at or ""), str(item.last_verified_at or "")]
+    state.append(item.updated_at.isoformat())
     return '"' + hashlib.sha256("\x1f".join(state).encode()).hexdigest()[:32] + '"'
 
 
@@ -502,6 +530,7 @@ def update_metadata(
             setattr(item, name, value)
     if not after:
         return item
+    item.updated_at = utcnow()
     session.add(item)
     custody(
         session,
@@ -550,7 +579,7 @@ def set_legal_hold(
     store.set_legal_hold(content_key(item), active)
     item.legal_hold = active
     item.legal_hold_reason = reason
-    item.legal_hold_changed_at = utcnow()
+    item.legal_hold_changed_at = item.updated_at = utcnow()
     session.add(item)
     kind = CustodyKind.hold_set if active else CustodyKind.hold_released
     custody(session, item=item, kind=kind, actor=actor, reason=reason)
@@ -574,7 +603,7 @@ def remove(session: Session, *, store: ObjectStore, item: Evidence, actor: Actor
             "Evidence under legal hold cannot be removed; release the hold first.",
             [FieldError("legalHold", "must be released first", code="legal_hold_active")],
         )
-    item.removed_at = utcnow()
+    item.removed_at = item.updated_at = utcnow()
     item.removed_by_user_id = actor.user_id
     item.removal_reason = reason
     item.storage_key = None

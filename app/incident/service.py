@@ -150,10 +150,16 @@ class IncidentFilter:
 
 
 def list_page(
-    session: Session, *, actor: Actor, filters: IncidentFilter, cursor: str | None, limit: int
+    session: Session,
+    *,
+    actor: Actor,
+    filters: IncidentFilter,
+    cursor: str | None,
+    limit: int,
+    sync: pagination.Sync | None = None,
 ) -> tuple[list[Incident], str | None]:
-    """One page, newest report first; the cursor of the next page or None."""
-    stmt = visible_statement(actor)
+    """One page, newest report first (a change feed with sync); the cursor of the next page or None."""
+    stmt = pagination.changed_since(visible_statement(actor), sync, col(Incident.updated_at))
     if filters.status:
         stmt = stmt.where(col(Incident.status).in_([s.value for s in filters.status]))
     if filters.platform:
@@ -192,6 +198,15 @@ def list_page(
             # recheck every row; the ordered scan stops as soon as a page is full.
             searched = searched.concat("")
         stmt = stmt.where(searched.like(pagination.like_pattern(filters.q), escape="\\"))
+    if sync is not None and sync.by_update:
+        return pagination.by_update_page(
+            session,
+            stmt,
+            cursor=cursor,
+            limit=limit,
+            updated=col(Incident.updated_at),
+            ident=col(Incident.id),
+        )
     if cursor:
         at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(tuple_(col(Incident.reported_at), col(Incident.id)) < tuple_(at, ident))

@@ -55,12 +55,22 @@ def after_incident_write(session: Session, *, incident: Incident, data: Any, act
     session.flush()
     if incident.police_report_required:
         actions.ensure_police_report(session, incident=incident, actor=actor)
+    linked = handling.perpetrator_id if handling else None
+    if linked != previous_perpetrator:
+        # The incident count of both records changes: a change of their API views.
+        for perpetrator_id in {previous_perpetrator, linked} - {None}:
+            assert perpetrator_id is not None
+            perpetrators.touch(session, perpetrator_id=perpetrator_id)
+    if "platform" in fields:
+        # A response's same-channel warning follows the incident's platform.
+        actions.touch_warned(session, incident=incident)
     if {"perpetrator_id", "occurred_at"} & fields:
-        for perpetrator_id in {previous_perpetrator, handling.perpetrator_id if handling else None}:
+        for perpetrator_id in {previous_perpetrator, linked}:
             if perpetrator_id is not None:
                 perpetrators.refresh_signal(
                     session,
                     perpetrator_id=perpetrator_id,
                     organisation_id=incident.organisation_id,
                     actor=actor,
+                    current=incident.id,
                 )

@@ -13,7 +13,10 @@ from app.db import UTCDateTime, new_id, utcnow
 
 class Perpetrator(SQLModel, table=True):
     __tablename__ = "perpetrator"
-    __table_args__ = (Index("ix_perpetrator_org_created", "organisation_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_perpetrator_org_created", "organisation_id", "created_at", "id"),
+        Index("ix_perpetrator_org_updated", "organisation_id", "updated_at", "id"),
+    )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     organisation_id: uuid.UUID = Field(foreign_key="organisation.id")
@@ -22,3 +25,5 @@ class Perpetrator(SQLModel, table=True):
     relation: str | None = Field(default=None, max_length=30)
     notes: str = Field(default="", max_length=4000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Changes with every change visible in its API view: the record, its incident links, the signal.
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -45,6 +45,10 @@ class PerpetratorPublic(ApiModel):
     incident_count: int
     systematic: bool = Field(description="True while it is a repeat perpetrator (possible stalking).")
     created_at: datetime
+    updated_at: datetime = Field(
+        description="Changes with every change of this view: the record, its incident count, the "
+        "signal; the order of the change feed (`sort=updatedAt`)."
+    )
 
 
 class PerpetratorUpdate(ApiModel):

@@ -42,12 +42,15 @@ def get(session: Session, *, perpetrator_id: uuid.UUID, actor: Actor) -> Perpetr
 
 def create(session: Session, *, data: PerpetratorCreate, actor: Actor) -> Perpetrator:
     """Add a perpetrator record; audited."""
+    now = utcnow()
     perpetrator = Perpetrator(
         organisation_id=actor.organisation_id,
         name=data.name.strip() if data.name else None,
         account_handles=data.account_handles,
         relation=data.relation.value if data.relation else None,
         notes=data.notes,
+        created_at=now,
+        updated_at=now,
     )
     session.add(perpetrator)
     session.flush()
@@ -63,8 +66,15 @@ def create(session: Session, *, data: PerpetratorCreate, actor: Actor) -> Perpet
 
 
 def etag(perpetrator: Perpetrator) -> str:
-    """A strong ETag from the record's content (the table has no version column)."""
-    content = [perpetrator.name, perpetrator.account_handles, perpetrator.relation, perpetrator.notes]
+    """A strong ETag from the record's content and its last change (the table has no version column;
+    updated_at also moves when its incident count or repeat signal changes)."""
+    content = [
+        perpetrator.name,
+        perpetrator.account_handles,
+        perpetrator.relation,
+        perpetrator.notes,
+        perpetrator.updated_at.isoformat(),
+    ]
     digest = hashlib.sha256(json.dumps(content).encode()).hexdigest()[:20]
     return f'"{digest}"'
 
@@ -99,6 +109,7 @@ def update(
             "A perpetrator needs a name or an account handle.",
             [FieldError("name", "give a name or at least one account handle", "name_or_handle")],
         )
+    perpetrator.updated_at = utcnow()
     session.add(perpetrator)
     session.flush()
     audit.record(
@@ -139,6 +150,7 @@ def to_public_many(session: Session, perpetrators: list[Perpetrator]) -> list[Pe
                 "incident_count": counts.get(p.id, (0, False))[0],
                 "systematic": counts.get(p.id, (0, False))[1],
                 "created_at": p.created_at,
+                "updated_at": p.updated_at,
             }
         )
         for p in perpetrators
@@ -151,12 +163,28 @@ def to_public(session: Session, perpetrator: Perpetrator) -> PerpetratorPublic:
 
 
 def list_page(
-    session: Session, *, actor: Actor, q: str | None, cursor: str | None, limit: int
+    session: Session,
+    *,
+    actor: Actor,
+    q: str | None,
+    cursor: str | None,
+    limit: int,
+    sync: pagination.Sync | None = None,
 ) -> tuple[list[Perpetrator], str | None]:
-    """One page of perpetrator records, newest first; q matches the name case-insensitively."""
-    stmt = _statement(actor)
+    """One page of perpetrator records, newest first (a change feed with sync); q matches the name
+    case-insensitively."""
+    stmt = pagination.changed_since(_statement(actor), sync, col(Perpetrator.updated_at))
     if q:
         stmt = stmt.where(func.lower(col(Perpetrator.name)).like(pagination.like_pattern(q), escape="\\"))
+    if sync is not None and sync.by_update:
+        return pagination.by_update_page(
+            session,
+            stmt,
+            cursor=cursor,
+            limit=limit,
+            updated=col(Perpetrator.updated_at),
+            ident=col(Perpetrator.id),
+        )
     if cursor:
         at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(tuple_(col(Perpetrator.created_at), col(Perpetrator.id)) < tuple_(at, ident))
@@ -186,12 +214,27 @@ def check_link(session: Session, *, organisation_id: uuid.UUID, perpetrator_id: 
         )
 
 
+def touch(session: Session, *, perpetrator_id: uuid.UUID) -> None:
+    """Record a change of what the record's API view shows (its incident count or repeat signal)."""
+    found = session.get(Perpetrator, perpetrator_id)
+    if found is not None:
+        found.updated_at = utcnow()
+        session.add(found)
+
+
 def refresh_signal(
-    session: Session, *, perpetrator_id: uuid.UUID, organisation_id: uuid.UUID, actor: Actor | None
+    session: Session,
+    *,
+    perpetrator_id: uuid.UUID,
+    organisation_id: uuid.UUID,
+    actor: Actor | None,
+    current: uuid.UUID | None = None,
 ) -> list[uuid.UUID]:
     """Mark the incidents where the perpetrator appears >= N times within the window; notify on new ones.
 
-    Returns the incidents that newly carry the signal.
+    An incident whose signal changes is a changed incident (new version and updatedAt), except
+    `current`, the one being written, which counts its own change. Returns the incidents that newly
+    carry the signal.
     """
     settings = get_settings()
     threshold, window = (
@@ -213,14 +256,25 @@ def refresh_signal(
             flagged.update(rows[i][0].incident_id for i in range(start, end + 1))
     now = utcnow()
     new: list[uuid.UUID] = []
+    changed: list[uuid.UUID] = []
     for handling, _occurred in rows:
         if handling.incident_id in flagged and handling.systematic_since is None:
             handling.systematic_since = now
             new.append(handling.incident_id)
+            changed.append(handling.incident_id)
             session.add(handling)
         elif handling.incident_id not in flagged and handling.systematic_since is not None:
             handling.systematic_since = None
+            changed.append(handling.incident_id)
             session.add(handling)
+    for incident_id in changed:
+        incident = session.get(Incident, incident_id)
+        if incident is not None and incident_id != current:
+            incident.version += 1
+            incident.updated_at = now
+            session.add(incident)
+    if changed:
+        touch(session, perpetrator_id=perpetrator_id)
     session.flush()
     if new:
         _signal(

@@ -57,6 +57,7 @@ class RecordingPermission(SQLModel, table=True):
     __tablename__ = "recording_permission"
     __table_args__ = (
         Index("ix_recording_permission_org_created", "organisation_id", "created_at", "id"),
+        Index("ix_recording_permission_org_updated", "organisation_id", "updated_at", "id"),
         Index("ix_recording_permission_org_conversation", "organisation_id", "conversation_at"),
     )
 

@@ -115,10 +115,16 @@ class PermissionFilter:
 
 
 def list_page(
-    session: Session, *, actor: Actor, filters: PermissionFilter, cursor: str | None, limit: int
+    session: Session,
+    *,
+    actor: Actor,
+    filters: PermissionFilter,
+    cursor: str | None,
+    limit: int,
+    sync: pagination.Sync | None = None,
 ) -> tuple[list[RecordingPermission], str | None]:
-    """One page, newest registration first; the cursor of the next page or None."""
-    stmt = visible_statement(actor)
+    """One page, newest registration first (a change feed with sync); the next cursor or None."""
+    stmt = pagination.changed_since(visible_statement(actor), sync, col(RecordingPermission.updated_at))
     if filters.decision:
         stmt = stmt.where(col(RecordingPermission.decision).in_([d.value for d in filters.decision]))
     if filters.kind:
@@ -134,6 +140,15 @@ def list_page(
     if filters.q:
         stmt = stmt.where(
             col(RecordingPermission.search_text).like(pagination.like_pattern(filters.q), escape="\\")
+        )
+    if sync is not None and sync.by_update:
+        return pagination.by_update_page(
+            session,
+            stmt,
+            cursor=cursor,
+            limit=limit,
+            updated=col(RecordingPermission.updated_at),
+            ident=col(RecordingPermission.id),
         )
     if cursor:
         at, ident = pagination.decode_cursor(cursor)

@@ -44,6 +44,7 @@ class TakedownRequest(SQLModel, table=True):
     __table_args__ = (
         Index("ix_takedown_request_incident", "incident_id", "created_at"),
         Index("ix_takedown_request_org_created", "organisation_id", "created_at", "id"),
+        Index("ix_takedown_request_org_updated", "organisation_id", "updated_at", "id"),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)

@@ -166,10 +166,28 @@ def _link_evidence(session: Session, *, request: TakedownRequest, evidence_ids: 
 
 
 def list_page(
-    session: Session, *, actor: Actor, incident_id: uuid.UUID, cursor: str | None, limit: int
+    session: Session,
+    *,
+    actor: Actor,
+    incident_id: uuid.UUID | None,
+    cursor: str | None,
+    limit: int,
+    sync: pagination.Sync | None = None,
 ) -> tuple[list[TakedownRequest], str | None]:
-    """One page of an incident's takedown requests, oldest first (the escalation order)."""
-    stmt = visible_statement(actor).where(TakedownRequest.incident_id == incident_id)
+    """One page of takedown requests, oldest first (the escalation order): one incident's, or
+    without an incident those of every incident the actor may see; a change feed with sync."""
+    stmt = pagination.changed_since(visible_statement(actor), sync, col(TakedownRequest.updated_at))
+    if incident_id is not None:
+        stmt = stmt.where(TakedownRequest.incident_id == incident_id)
+    if sync is not None and sync.by_update:
+        return pagination.by_update_page(
+            session,
+            stmt,
+            cursor=cursor,
+            limit=limit,
+            updated=col(TakedownRequest.updated_at),
+            ident=col(TakedownRequest.id),
+        )
     if cursor:
         at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(

@@ -1,0 +1,104 @@
+"""Change feeds and conditional GET: the query keys a mirror uses and the 304 of a single resource."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import Header, Query
+from pydantic import AwareDatetime, BeforeValidator
+from pydantic_core import PydanticCustomError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.pagination import Sync
+
+RECIPE = (
+    "To mirror the collection, read it with `sort=updatedAt` (oldest change first, ties by id) and "
+    "follow `next` to the end; keep the `updatedAt` of the last item. The next sync asks "
+    "`updatedSince` = that time: the boundary is inclusive, so nothing is lost, and the items at "
+    "the boundary come again (drop ids you already have in that version). An item changed while "
+    "you page moves behind the cursor and comes on a later page."
+)
+
+# RFC 3339 section 5.6 date-time: a full date, a full time and an offset (Z or +hh:mm).
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _rfc3339(value: Any) -> Any:
+    """Only an RFC 3339 date-time with an offset: no number (a Unix time), no bare date."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise PydanticCustomError(
+            "datetime_parsing", "an RFC 3339 date-time with offset, e.g. 2026-05-01T08:00:00Z"
+        )
+    return value
+
+
+StrictDateTime = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
+
+
+class SortKey(StrEnum):
+    updated_at = "updatedAt"
+
+
+UpdatedSince = Annotated[
+    StrictDateTime | None,
+    Query(
+        alias="updatedSince",
+        description="Only items changed at or after this moment (RFC 3339 date-time with offset; "
+        "inclusive). " + RECIPE,
+    ),
+]
+Sort = Annotated[
+    SortKey | None,
+    Query(
+        description="`updatedAt`: by update time, oldest first, ties by id (the order of a change "
+        "feed; its cursors hold only in this order). Without it the list keeps its usual order."
+    ),
+]
+
+
+def sync_of(updated_since: datetime | None, sort: SortKey | None) -> Sync:
+    """The change-feed reading the query keys ask for."""
+    return Sync(since=updated_since, by_update=sort == SortKey.updated_at)
+
+
+IfNoneMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-None-Match",
+        description="The ETag you hold: 304 without a body while it is still current.",
+    ),
+]
+
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {
+        "description": "Not modified: the ETag in If-None-Match is still current (no body).",
+        "headers": {"ETag": {"description": "The current ETag.", "schema": {"type": "string"}}},
+    }
+}
+
+
+class NotModified(StarletteHTTPException):
+    """The representation the client holds is current: 304 with the ETag and no body."""
+
+    def __init__(self, etag: str) -> None:
+        super().__init__(status_code=304, headers={"ETag": etag})
+
+
+def _opaque(tag: str) -> str:
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
+
+
+def check_not_modified(if_none_match: str | None, etag: str) -> None:
+    """Raise NotModified when If-None-Match names the current ETag (weak comparison, or `*`)."""
+    if if_none_match is None:
+        return
+    if if_none_match.strip() == "*" or _opaque(etag) in {
+        _opaque(t) for t in if_none_match.split(",") if t.strip()
+    }:
+        raise NotModified(etag)
