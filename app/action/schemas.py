@@ -69,7 +69,7 @@ class ActionCreate(_TypeFields):
 class ActionUpdate(_TypeFields):
     """A partial update (merge patch). status done closes it, waived needs waiverReason."""
 
-    model_config = ConfigDict(json_schema_extra=cannot_be_cleared("description", "status"))
+    model_config = ConfigDict(json_schema_extra=cannot_be_cleared("description", "status", "waiver_reason"))
 
     description: Note | None = None
     assignee_id: uuid.UUID | None = None

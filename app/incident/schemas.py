@@ -141,6 +141,7 @@ class IncidentUpdate(_IncidentFields):
             "behaviours",
             "status",
             "closure_reason",
+            "political_office_holder",
         )
     )
 
