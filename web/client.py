@@ -140,12 +140,20 @@ class Api:
 
     # Sessions and users
 
-    async def login(self, *, email: str, password: str, organisation: str | None = None) -> Login:
-        """Log in; the token is kept by the web session, never shown to the browser."""
+    async def login(
+        self, *, email: str, password: str, organisation: str | None = None, client_address: str | None = None
+    ) -> Login:
+        """Log in; the token is kept by the web session, never shown to the browser.
+
+        The browser's address goes along (X-Forwarded-For, which the API's uvicorn trusts from
+        the web's address): the API throttles failed logins per client address, and every
+        login through the UI would otherwise count against the web server's own address.
+        """
         body = {"email": email, "password": password}
         if organisation:
             body["organisation"] = organisation
-        response = await self._send("POST", "sessions", body=body)
+        headers = {"X-Forwarded-For": client_address} if client_address else None
+        response = await self._send("POST", "sessions", body=body, headers=headers)
         return Login.model_validate(response.json())
 
     async def logout(self) -> None:

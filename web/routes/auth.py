@@ -61,7 +61,10 @@ async def login(
     if not errors:
         try:
             issued = await api.login(
-                email=email.strip(), password=password, organisation=organisation_slug.strip() or None
+                email=email.strip(),
+                password=password,
+                organisation=organisation_slug.strip() or None,
+                client_address=request.client.host if request.client else None,
             )
         except ApiError as exc:
             if any(e.code == "organisation_required" for e in exc.errors):
