@@ -37,6 +37,8 @@ def test_unknown_categories_are_refused_and_null_derives_again(client, org):
     incident = created.json()
     assert incident["girCategory"] == "persoonlijke bedreiging"
     assert incident["safetynetCategory"] == "arbejdsskade"
+    (row,) = client.get("/api/v1/exports/safetynet", headers=handler).json()["items"]
+    assert row["category"] == "arbejdsskade" and row["workInjury"] is True  # the choice counts
     path = f"/api/v1/incidents/{incident['id']}"
     etag = client.get(path, headers=handler).headers["etag"]
     wrong = client.patch(path, json={"girCategory": "bedreiging"}, headers={**handler, "If-Match": etag})
