@@ -127,3 +127,35 @@ def test_a_failed_login_does_not_hold_the_write_lock_while_argon2_runs(database_
         thread.join(20)
     assert results["login"] == 401
     app.state.engine.dispose()
+
+
+def test_changes_queue_without_a_thread_and_a_long_wait_answers_503(sqlite_template, tmp_path):
+    from tests.fixtures.databases import fresh_sqlite
+
+    url = fresh_sqlite(sqlite_template, tmp_path)
+    app = _app(url, tmp_path, sqlite_busy_timeout_ms=5000, write_concurrency=1, write_queue_seconds=0.3)
+    tenant = make_tenant(app.state.engine, slug="utrecht", roles=("case_handler",))
+    headers = tenant["case_handler"].headers
+    holder = app.state.engine.connect()
+    holder.begin()  # the write lock is taken: the first change waits for it inside the queue
+    first: dict[str, int] = {}
+    with TestClient(app, raise_server_exceptions=False) as client:  # one event loop for all requests
+
+        def change() -> None:
+            first["status"] = client.post(
+                "/api/v1/incidents", json=incident_body(), headers=headers
+            ).status_code
+
+        thread = threading.Thread(target=change)
+        thread.start()
+        try:
+            time.sleep(0.2)  # the first change is admitted and waits for the lock
+            started = time.monotonic()
+            _assert_busy(client.post("/api/v1/incidents", json=incident_body(), headers=headers), started)
+            # Reads do not queue behind changes.
+            assert client.get("/api/v1/incidents", headers=headers).status_code == 200
+        finally:
+            holder.close()
+            thread.join(10)
+    assert first["status"] == 201
+    app.state.engine.dispose()
