@@ -544,6 +544,23 @@ class Api:
         )
         return page.items, self._next_cursor(page)
 
+    async def ping_webhook(self, subscription_id: str) -> WebhookDelivery:
+        """Queue a test message (webhook.ping) to one subscription; the queued delivery."""
+        response = await self._send("POST", f"webhook-subscriptions/{subscription_id}/pings")
+        return WebhookDelivery.model_validate(response.json())
+
+    async def redeliver_webhook(self, subscription_id: str, delivery_id: str) -> WebhookDelivery:
+        """Send a delivery again (same message id), now."""
+        response = await self._send(
+            "POST", f"webhook-subscriptions/{subscription_id}/deliveries/{delivery_id}/redeliveries"
+        )
+        return WebhookDelivery.model_validate(response.json())
+
+    async def rotate_webhook_secret(self, subscription_id: str) -> tuple[WebhookView, str]:
+        """A new signing secret (in this answer only); the previous one signs as well for a while."""
+        response = await self._send("POST", f"webhook-subscriptions/{subscription_id}/secret-rotations")
+        return WebhookView.model_validate(response.json()), str(response.json().get("secret", ""))
+
     async def get_legal_pack(self, country: str) -> tuple[LegalPack, dict[str, Any], str]:
         """A legal pack (typed, and as sent, to send back changed) and its ETag."""
         response = await self._send("GET", f"legal-packs/{country}")

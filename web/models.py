@@ -334,6 +334,7 @@ class WebhookView(View):
     description: str = ""
     status: str = "active"
     disabled_reason: str | None = None
+    previous_secret_expires_at: datetime | None = None
     created_at: datetime | None = None
 
 

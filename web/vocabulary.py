@@ -325,9 +325,20 @@ EVENT_TYPES = {
     "incident.closed": N_("Incident closed"),
     "evidence.added": N_("Evidence added"),
     "evidence.verification_failed": N_("Evidence failed verification"),
+    "evidence.updated": N_("Evidence details changed"),
+    "evidence.removed": N_("Evidence removed"),
+    "evidence.legal_hold_set": N_("Evidence put under legal hold"),
+    "evidence.legal_hold_released": N_("Legal hold of evidence released"),
+    "takedown.created": N_("Takedown request drafted"),
     "takedown.status_changed": N_("Takedown request status changed"),
+    "action.created": N_("Action added"),
+    "action.updated": N_("Action changed"),
+    "action.done": N_("Action done"),
     "action.due": N_("Action due"),
+    "recording_permission.violation": N_("Recording violation registered"),
 }
+# What a delivery carries: a subscribed event, or a test message sent on request.
+DELIVERY_EVENT_TYPES = {**EVENT_TYPES, "webhook.ping": N_("Test message")}
 DELIVERY_STATUSES = {
     "pending": N_("Being retried"),
     "succeeded": N_("Delivered"),
@@ -337,6 +348,7 @@ SUBSCRIPTION_STATUSES = {"active": N_("Active"), "disabled": N_("Disabled by the
 VOCABULARIES |= {
     "scopes": SCOPES,
     "event_types": EVENT_TYPES,
+    "delivery_event_types": DELIVERY_EVENT_TYPES,
     "delivery_statuses": DELIVERY_STATUSES,
     "subscription_statuses": SUBSCRIPTION_STATUSES,
 }
@@ -410,6 +422,9 @@ AUDIT_ACTIONS = {
     "webhook_subscription.create": N_("Webhook subscription created"),
     "webhook_subscription.delete": N_("Webhook subscription deleted"),
     "webhook_subscription.disable": N_("Webhook subscription disabled"),
+    "webhook_subscription.ping": N_("Webhook test message sent"),
+    "webhook_subscription.rotate_secret": N_("Webhook signing secret renewed"),
+    "webhook_delivery.redeliver": N_("Webhook message sent again"),
 }
 AUDIT_OBJECT_TYPES = {
     "action": N_("Action"),

@@ -17,7 +17,7 @@ from app.webhook.models import WebhookAttempt, WebhookDelivery
 from tests.fixtures.factories import add_member, incident_body
 from tests.web.helpers import at_both_widths, axe_violations, log_in, login, shoot
 from tests.web.server import LiveServer
-from web.vocabulary import DELIVERY_STATUSES, EVENT_TYPES, SCOPES, SUBSCRIPTION_STATUSES
+from web.vocabulary import DELIVERY_EVENT_TYPES, DELIVERY_STATUSES, EVENT_TYPES, SCOPES, SUBSCRIPTION_STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = "coordinator@utrecht.example"
@@ -57,6 +57,7 @@ def test_the_integration_vocabularies_match_the_contract() -> None:
     expected = {
         "Scope": SCOPES,
         "EventType": EVENT_TYPES,
+        "DeliveryEventType": DELIVERY_EVENT_TYPES,
         "DeliveryStatus": DELIVERY_STATUSES,
         "SubscriptionStatus": SUBSCRIPTION_STATUSES,
     }

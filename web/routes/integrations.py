@@ -198,3 +198,63 @@ async def deliveries(
         "first_page": cursor is None,
     }
     return htmx.render(request, "admin/webhook_deliveries.html", context)
+
+
+@router.post("/admin/webhooks/{subscription_id}/pings")
+async def ping_webhook(
+    request: Request, subscription_id: str, api: UserApi, lang: Lang, session: Session
+) -> Response:
+    """Send a test message now and show it in the delivery log."""
+    try:
+        await api.ping_webhook(subscription_id)
+    except ApiError as exc:
+        return await refuse(request, lang, exc, fields=(), form={}, prefix="ping-")
+    session.flash(
+        "success", lang.gettext("A test message is on its way; its delivery is at the top of the log.")
+    )
+    return htmx.redirect(request, f"/admin/webhooks/{subscription_id}/deliveries")
+
+
+@router.post("/admin/webhooks/{subscription_id}/deliveries/{delivery_id}/redeliveries")
+async def redeliver_webhook(
+    request: Request, subscription_id: str, delivery_id: str, api: UserApi, lang: Lang, session: Session
+) -> Response:
+    """Send one message again (the receiver recognises it by its unchanged message id)."""
+    try:
+        await api.redeliver_webhook(subscription_id, delivery_id)
+    except ApiError as exc:
+        return await refuse(request, lang, exc, fields=(), form={}, prefix="redeliver-")
+    session.flash("success", lang.gettext("The message is sent again; the attempt appears in the log."))
+    return htmx.redirect(request, f"/admin/webhooks/{subscription_id}/deliveries")
+
+
+@router.get("/admin/webhooks/{subscription_id}/rotate-secret")
+async def confirm_webhook_rotation(
+    request: Request, subscription_id: str, api: UserApi, lang: Lang
+) -> Response:
+    """Ask before giving a subscription a new signing secret."""
+    subscription = await api.get_webhook(subscription_id)
+    context = {
+        "title": lang.gettext("Give %(url)s a new signing secret?", url=subscription.url),
+        "explanation": lang.gettext(
+            "The new secret is shown only once. For a while messages are signed with both the "
+            "previous and the new secret, so the receiver can switch without missing a message; "
+            "after that only the new secret signs."
+        ),
+        "action": f"/admin/webhooks/{subscription_id}/secret-rotations",
+        "button": lang.gettext("Yes, give a new secret"),
+        "back": "/admin/webhooks",
+        "prefix": "webhook-rotate-",
+    }
+    return htmx.render(request, "admin/confirm.html", context)
+
+
+@router.post("/admin/webhooks/{subscription_id}/secret-rotations")
+async def rotate_webhook_secret(request: Request, subscription_id: str, api: UserApi, lang: Lang) -> Response:
+    """Replace the signing secret and show the new one this once, with the end of the overlap."""
+    try:
+        subscription, secret = await api.rotate_webhook_secret(subscription_id)
+    except ApiError as exc:
+        return await refuse(request, lang, exc, fields=(), form={}, prefix="webhook-rotate-")
+    context = {"subscription": subscription, "secret": secret, "rotated": True}
+    return _whole_page(htmx.render(request, "admin/webhook_secret.html", context))
