@@ -499,7 +499,7 @@ class Api:
         return [str(v) for v in found.get("enum", [])]
 
     async def create_api_client(self, body: dict[str, Any]) -> tuple[ApiClientView, str]:
-        """Create an API client; its token is in this answer only."""
+        """Create an API client; its token and its secret (client_secret) are in this answer only."""
         response = await self._send("POST", "api-clients", body=body)
         return ApiClientView.model_validate(response.json()), str(response.json().get("token", ""))
 
@@ -525,6 +525,12 @@ class Api:
         """Give an API client a new token (in this answer only); the old one stops working."""
         response = await self._send("POST", f"api-clients/{client_id}/rotations")
         return ApiClientView.model_validate(response.json()), str(response.json().get("token", ""))
+
+    async def rotate_api_client_secret(self, client_id: str, overlap_minutes: int | None) -> ApiClientView:
+        """Give an API client a new secret (in this answer only); the old one works for the overlap."""
+        body = {} if overlap_minutes is None else {"overlapMinutes": overlap_minutes}
+        response = await self._send("POST", f"api-clients/{client_id}/secret-rotations", body=body)
+        return ApiClientView.model_validate(response.json())
 
     async def get_api_client(self, client_id: str) -> ApiClientView:
         """One API client (never its token)."""

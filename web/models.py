@@ -322,9 +322,14 @@ class ApiClientView(View):
     name: str
     scopes: list[str] = Field(default_factory=list)
     token_hint: str = ""
+    secret_hint: str | None = None
+    secret_created_at: datetime | None = None
+    previous_secret_expires_at: datetime | None = None
     created_at: datetime | None = None
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
+    # Only in the answer that issued it (creation, secret rotation).
+    client_secret: str | None = None
 
 
 class WebhookView(View):

@@ -366,8 +366,6 @@ AUDIT_ACTIONS = {
     "api_client.rotate": N_("API client key renewed"),
     "api_client.secret_rotate": N_("API client secret renewed"),
     "oauth_token.create": N_("Access token issued to API client"),
-    "api_client.secret_rotate": N_("API client secret renewed"),
-    "oauth_token.create": N_("Access token issued to API client"),
     "evidence.uploaded": N_("Evidence added"),
     "evidence.viewed": N_("Evidence viewed"),
     "evidence.downloaded": N_("Evidence downloaded"),

@@ -48,6 +48,13 @@ def api(server: LiveServer) -> httpx.Client:
     return httpx.Client(base_url=f"{server.url}/api/v1", timeout=10)
 
 
+def access_token(http: httpx.Client, client_id: str, secret: str) -> str:
+    """An access token by OAuth2 client credentials (HTTP Basic)."""
+    answer = http.post("oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret))
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["access_token"])
+
+
 def no_axe_violations(page) -> None:
     assert axe_violations(page) == [], page.url
 
@@ -79,10 +86,16 @@ def test_api_client_is_created_rotated_and_revoked(server: LiveServer, page, art
     page.click("form[action='/admin/api-clients'] button[type=submit]")
     page.wait_for_selector("[data-testid=secret]")
     first = page.inner_text("[data-testid=secret]").strip()
+    client_id = page.inner_text("[data-testid=client-id]").strip()
+    client_secret = page.inner_text("[data-testid=client-secret]").strip()
     assert "Incidenten lezen" in page.inner_text("main")
     no_axe_violations(page)
     with api(server) as http:
         assert http.get("incidents", headers=bearer(first)).status_code == 200
+        assert (
+            http.get("incidents", headers=bearer(access_token(http, client_id, client_secret))).status_code
+            == 200
+        )
 
         page.goto(f"{server.url}/admin/api-clients")
         assert "Incidenten lezen" in page.inner_text("[data-testid=api-client]")
@@ -98,6 +111,24 @@ def test_api_client_is_created_rotated_and_revoked(server: LiveServer, page, art
         assert second and second != first
         assert http.get("incidents", headers=bearer(first)).status_code == 401
         assert http.get("incidents", headers=bearer(second)).status_code == 200
+
+        # A new client secret; the current one keeps working for the overlap (24 hours by default).
+        page.goto(f"{server.url}/admin/api-clients")
+        page.click("[data-testid=api-client] a[href$='/rotate-secret']")
+        page.wait_for_selector("[data-testid=confirm]")
+        assert page.input_value("#secret-input-overlapMinutes") == "1440"
+        no_axe_violations(page)
+        page.click("[data-testid=confirm]")
+        page.wait_for_selector("[data-testid=overlap-end]")
+        assert "Het vorige geheim blijft werken tot" in page.inner_text("[data-testid=overlap-end]")
+        new_secret = page.inner_text("[data-testid=client-secret]").strip()
+        assert new_secret and new_secret != client_secret
+        no_axe_violations(page)
+        at_both_widths(page, artifacts, "admin-api-client-new-secret")
+        access_token(http, client_id, client_secret)  # the old secret, within the overlap
+        access_token(http, client_id, new_secret)
+        page.goto(f"{server.url}/admin/api-clients")
+        assert "Vorig geheim werkt tot" in page.inner_text("[data-testid=api-client]")
 
         page.goto(f"{server.url}/admin/api-clients")
         page.click("[data-testid=api-client] a[href$='/revoke']")

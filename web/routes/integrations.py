@@ -1,4 +1,4 @@
-"""Administration of integrations: API clients (create, rotate, revoke) and webhooks with their log."""
+"""Administration of integrations: API clients (create, rotate token or secret, revoke) and webhooks."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from web import htmx
 from web.client import Api, ApiError
 from web.deps import Lang, Session, UserApi
+from web.i18n import N_
 from web.refusal import refuse
 
 router = APIRouter(include_in_schema=False)
@@ -56,7 +57,7 @@ async def create_api_client(request: Request, api: UserApi, lang: Lang) -> Respo
         return await refuse(
             request, lang, exc, fields=CLIENT_FIELDS, form=values, prefix="client-", page=page
         )
-    context = {"client": client, "secret": token, "rotated": False}
+    context = {"client": client, "secret": token, "client_secret": client.client_secret, "rotated": False}
     return _whole_page(htmx.render(request, "admin/api_client_token.html", context))
 
 
@@ -86,6 +87,37 @@ async def rotate_api_client(request: Request, client_id: str, api: UserApi, lang
     except ApiError as exc:
         return await refuse(request, lang, exc, fields=(), form={}, prefix="rotate-")
     context = {"client": client, "secret": token, "rotated": True}
+    return _whole_page(htmx.render(request, "admin/api_client_token.html", context))
+
+
+# How long the current secret keeps working after a rotation: minutes, and the label of the choice.
+OVERLAPS = (
+    ("1440", N_("24 hours (the usual)")),
+    ("60", N_("1 hour")),
+    ("10080", N_("7 days")),
+    ("0", N_("Not at all: it stops at once")),
+)
+
+
+@router.get("/admin/api-clients/{client_id}/rotate-secret")
+async def confirm_secret_rotation(request: Request, client_id: str, api: UserApi) -> Response:
+    """Ask before giving a client a new secret, and for how long the current one keeps working."""
+    client = await api.get_api_client(client_id)
+    context = {"client": client, "overlaps": OVERLAPS, "form": {"overlapMinutes": "1440"}}
+    return htmx.render(request, "admin/api_client_rotate_secret.html", context)
+
+
+@router.post("/admin/api-clients/{client_id}/secret-rotations")
+async def rotate_api_client_secret(request: Request, client_id: str, api: UserApi, lang: Lang) -> Response:
+    """Replace the client secret and show the new one this once, with the end of the overlap."""
+    form = await request.form()
+    raw = str(form.get("overlapMinutes") or "")
+    overlap = int(raw) if raw in {value for value, _ in OVERLAPS} else None
+    try:
+        client = await api.rotate_api_client_secret(client_id, overlap)
+    except ApiError as exc:
+        return await refuse(request, lang, exc, fields=("overlapMinutes",), form={}, prefix="secret-")
+    context = {"client": client, "client_secret": client.client_secret, "secret_rotated": True}
     return _whole_page(htmx.render(request, "admin/api_client_token.html", context))
 
 
