@@ -58,6 +58,12 @@ TYPES: dict[str, ProblemType] = {
         "The e-mail address and password fit accounts in several organisations: log in again and "
         "name the organisation.",
     ),
+    "letter-template-invalid": ProblemType(
+        "Letter template cannot be rendered",
+        400,
+        "The organisation's letter template of this language cannot be rendered safely; an "
+        "administrator must correct it (PUT /letter-templates/{language}).",
+    ),
     "not-found": ProblemType(
         "Not found",
         404,

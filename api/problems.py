@@ -157,11 +157,16 @@ def allowed_methods(request: Request) -> list[str]:
     """Every method of the path, over all its routes (FastAPI has one route per method)."""
     path, root = request.scope["path"], request.scope.get("root_path", "")
     path = path[len(root) :] if root and path.startswith(root) else path  # within the mounted API
-    methods: set[str] = set()
-    for route in _flat_routes(getattr(request.scope.get("app"), "routes", [])):
-        regex = getattr(route, "path_regex", None)
-        if getattr(route, "methods", None) and regex is not None and regex.match(path):
-            methods.update(route.methods)
+    matching = [
+        route
+        for route in _flat_routes(getattr(request.scope.get("app"), "routes", []))
+        if getattr(route, "methods", None)
+        and getattr(route, "path_regex", None)
+        and route.path_regex.match(path)
+    ]
+    # /notifications/read-all, not /notifications/{notificationId}: the literal path is the resource.
+    literal = max((route.path.count("/") - route.path.count("{") for route in matching), default=0)
+    methods = {m for r in matching if r.path.count("/") - r.path.count("{") == literal for m in r.methods}
     return sorted(methods, key=lambda m: (*METHOD_ORDER, m).index(m))
 
 

@@ -181,7 +181,7 @@ def build(app: FastAPI) -> World:
         ),
         userId=world.made(post("/api/v1/users", json=new_user(), headers=h)),
         organisationSlug="utrecht",
-        country="NL",
+        country="nl",
         language="nl",
     )
     return world
