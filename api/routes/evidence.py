@@ -190,7 +190,7 @@ def list_incident_evidence(
 ) -> Page[EvidencePublic]:
     """The incident's evidence in upload order, removed items as tombstones (with `removedAt`).
 
-    A change feed with `sort=updatedAt` and `updatedSince`: see GET /evidence.
+    A change feed with `sort=updatedAt` and `updatedSince`: see GET /evidence (listAllEvidence).
     """
     items, next_cursor = evidence.list_page(
         session,
@@ -199,33 +199,6 @@ def list_incident_evidence(
         cursor=cursor,
         limit=limit,
         sync=sync_of(updated_since, sort),
-    )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
-    return Page[EvidencePublic](items=[evidence_public(i) for i in items], next=next_url)
-
-
-@router.get("/evidence", operation_id="listEvidence", summary="List evidence of all incidents")
-def list_evidence(
-    request: Request,
-    actor: CurrentActor,
-    session: SessionDep,
-    updated_since: UpdatedSince = None,
-    sort: Sort = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-) -> Page[EvidencePublic]:
-    """Evidence of every incident the caller may see (the incident list's need-to-know), in upload
-    order; a change feed with `sort=updatedAt` and `updatedSince`.
-
-    Evidence is never deleted: removal at the end of retention is a change like any other (the item
-    stays as a tombstone with `removedAt` set and a new `updatedAt`), so a mirror learns of it from
-    the feed. To mirror: read with `sort=updatedAt`, follow `next` to the end and keep the last
-    item's `updatedAt`; the next sync asks `updatedSince` = that time (inclusive: the items at the
-    boundary come again, drop ids you already have). When an incident becomes visible to you (it
-    appears in the incident feed), read its evidence in full once: older items keep their `updatedAt`.
-    """
-    items, next_cursor = evidence.list_page(
-        session, incident=None, actor=actor, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     return Page[EvidencePublic](items=[evidence_public(i) for i in items], next=next_url)

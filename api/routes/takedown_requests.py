@@ -76,7 +76,8 @@ def list_takedown_requests(
 ) -> Page[TakedownRequestPublic]:
     """The incident's takedown requests, oldest first (so escalations follow their origin).
 
-    A change feed with `sort=updatedAt` and `updatedSince`: see GET /takedown-requests.
+    A change feed with `sort=updatedAt` and `updatedSince`: see GET /takedown-requests
+    (listAllTakedownRequests).
     """
     items, next_cursor = takedowns.list_page(
         session,
@@ -85,36 +86,6 @@ def list_takedown_requests(
         cursor=cursor,
         limit=limit,
         sync=sync_of(updated_since, sort),
-    )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
-    return Page[TakedownRequestPublic](items=[takedowns.to_public(session, r) for r in items], next=next_url)
-
-
-@router.get(
-    "/takedown-requests",
-    operation_id="listOrganisationTakedownRequests",
-    summary="List takedown requests of all incidents",
-)
-def list_organisation_takedown_requests(
-    request: Request,
-    actor: TakedownReader,
-    session: SessionDep,
-    updated_since: UpdatedSince = None,
-    sort: Sort = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-) -> Page[TakedownRequestPublic]:
-    """Takedown requests of every incident the caller may see (the incident list's need-to-know),
-    oldest first; a change feed with `sort=updatedAt` and `updatedSince`.
-
-    Requests are never deleted: a withdrawn one keeps its row with status `withdrawn`. To mirror:
-    read with `sort=updatedAt`, follow `next` to the end and keep the last item's `updatedAt`; the
-    next sync asks `updatedSince` = that time (inclusive: the items at the boundary come again, drop
-    ids you already have). When an incident becomes visible to you (it appears in the incident
-    feed), read its requests in full once: older ones keep their `updatedAt`.
-    """
-    items, next_cursor = takedowns.list_page(
-        session, actor=actor, incident_id=None, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     return Page[TakedownRequestPublic](items=[takedowns.to_public(session, r) for r in items], next=next_url)

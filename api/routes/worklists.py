@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from api.deps import CurrentActor, SessionDep
 from api.routes.takedown_requests import TakedownReader
+from api.sync import Sort, UpdatedSince, sync_of
 from app.evidence import worklist as evidence_worklist
 from app.evidence.models import VerificationResult
 from app.evidence.schemas import EvidencePublic, evidence_public
@@ -42,13 +43,23 @@ def list_all_takedown_requests(
             description="true: sent or acknowledged and past dueAt (the answer is late); false: the rest.",
         ),
     ] = None,
+    updated_since: UpdatedSince = None,
+    sort: Sort = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[TakedownRequestPublic]:
-    """Takedown requests of the incidents the caller may see, newest first (a worklist)."""
+    """Takedown requests of the incidents the caller may see, newest first (a worklist).
+
+    A change feed with `sort=updatedAt` and `updatedSince`, under the same need-to-know. Requests
+    are never deleted: a withdrawn one keeps its row with status `withdrawn`. To mirror: read with
+    `sort=updatedAt`, follow `next` to the end and keep the last item's `updatedAt`; the next sync
+    asks `updatedSince` = that time (inclusive: the items at the boundary come again, drop ids you
+    already have). When an incident becomes visible to you (it appears in the incident feed), read
+    its requests in full once: older ones keep their `updatedAt`.
+    """
     filters = takedown_worklist.TakedownFilter(status=status_, answer_overdue=answer_overdue)
     items, next_cursor = takedown_worklist.list_page(
-        session, actor=actor, filters=filters, cursor=cursor, limit=limit
+        session, actor=actor, filters=filters, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     return Page[TakedownRequestPublic](items=[takedowns.to_public(session, r) for r in items], next=next_url)
@@ -71,13 +82,24 @@ def list_all_evidence(
             "Repeat to match any of them."
         ),
     ] = None,
+    updated_since: UpdatedSince = None,
+    sort: Sort = None,
     cursor: Cursor = None,
     limit: Limit = 25,
 ) -> Page[EvidencePublic]:
-    """Evidence of the incidents the caller may see, newest upload first, tombstones included."""
+    """Evidence of the incidents the caller may see, newest upload first, tombstones included.
+
+    A change feed with `sort=updatedAt` and `updatedSince`, under the same need-to-know. Evidence
+    is never deleted: removal at the end of retention is a change like any other (the item stays as
+    a tombstone with `removedAt` set and a new `updatedAt`), so a mirror learns of it from the feed.
+    To mirror: read with `sort=updatedAt`, follow `next` to the end and keep the last item's
+    `updatedAt`; the next sync asks `updatedSince` = that time (inclusive: the items at the boundary
+    come again, drop ids you already have). When an incident becomes visible to you (it appears in
+    the incident feed), read its evidence in full once: older items keep their `updatedAt`.
+    """
     filters = evidence_worklist.EvidenceFilter(verification=verification)
     items, next_cursor = evidence_worklist.list_page(
-        session, actor=actor, filters=filters, cursor=cursor, limit=limit
+        session, actor=actor, filters=filters, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     return Page[EvidencePublic](items=[evidence_public(i) for i in items], next=next_url)

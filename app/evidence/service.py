@@ -92,26 +92,18 @@ def incident_of(session: Session, item: Evidence) -> Incident:
 def list_page(
     session: Session,
     *,
-    incident: Incident | None,
+    incident: Incident,
     actor: Actor,
     cursor: str | None,
     limit: int,
     sync: pagination.Sync | None = None,
 ) -> tuple[list[Evidence], str | None]:
-    """Evidence in upload order (tombstones included): one incident's, or without an incident that
-    of every incident the actor may see; the next cursor or None. A change feed with sync."""
+    """The incident's evidence in upload order (tombstones included); the next cursor or None.
+    A change feed with sync."""
     require_scope(actor, Scope.evidence_read)
-    if incident is not None:
-        stmt = select(Evidence).where(
-            Evidence.organisation_id == incident.organisation_id, Evidence.incident_id == incident.id
-        )
-    else:
-        # Joined, so the list follows the incident list's need-to-know exactly.
-        stmt = (
-            select(Evidence)
-            .join(Incident, col(Incident.id) == col(Evidence.incident_id))
-            .where(Evidence.organisation_id == actor.organisation_id, incidents.visible_clause(actor))
-        )
+    stmt = select(Evidence).where(
+        Evidence.organisation_id == incident.organisation_id, Evidence.incident_id == incident.id
+    )
     stmt = pagination.changed_since(stmt, sync, col(Evidence.updated_at))
     if sync is not None and sync.by_update:
         return pagination.by_update_page(

@@ -23,9 +23,15 @@ class EvidenceFilter:
 
 
 def list_page(
-    session: Session, *, actor: Actor, filters: EvidenceFilter, cursor: str | None, limit: int
+    session: Session,
+    *,
+    actor: Actor,
+    filters: EvidenceFilter,
+    cursor: str | None,
+    limit: int,
+    sync: pagination.Sync | None = None,
 ) -> tuple[list[Evidence], str | None]:
-    """Evidence of the incidents the actor may see, newest upload first."""
+    """Evidence of the incidents the actor may see, newest upload first (a change feed with sync)."""
     require_scope(actor, Scope.evidence_read)
     stmt = (
         select(Evidence)
@@ -34,6 +40,16 @@ def list_page(
     )
     if filters.verification:
         stmt = stmt.where(col(Evidence.last_verification_result).in_([v.value for v in filters.verification]))
+    stmt = pagination.changed_since(stmt, sync, col(Evidence.updated_at))
+    if sync is not None and sync.by_update:
+        return pagination.by_update_page(
+            session,
+            stmt,
+            cursor=cursor,
+            limit=limit,
+            updated=col(Evidence.updated_at),
+            ident=col(Evidence.id),
+        )
     if cursor:
         at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(tuple_(col(Evidence.uploaded_at), col(Evidence.id)) < tuple_(at, ident))

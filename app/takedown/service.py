@@ -169,16 +169,15 @@ def list_page(
     session: Session,
     *,
     actor: Actor,
-    incident_id: uuid.UUID | None,
+    incident_id: uuid.UUID,
     cursor: str | None,
     limit: int,
     sync: pagination.Sync | None = None,
 ) -> tuple[list[TakedownRequest], str | None]:
-    """One page of takedown requests, oldest first (the escalation order): one incident's, or
-    without an incident those of every incident the actor may see; a change feed with sync."""
-    stmt = pagination.changed_since(visible_statement(actor), sync, col(TakedownRequest.updated_at))
-    if incident_id is not None:
-        stmt = stmt.where(TakedownRequest.incident_id == incident_id)
+    """One page of an incident's takedown requests, oldest first (the escalation order); a change
+    feed with sync."""
+    stmt = visible_statement(actor).where(TakedownRequest.incident_id == incident_id)
+    stmt = pagination.changed_since(stmt, sync, col(TakedownRequest.updated_at))
     if sync is not None and sync.by_update:
         return pagination.by_update_page(
             session,

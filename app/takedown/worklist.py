@@ -26,10 +26,16 @@ class TakedownFilter:
 
 
 def list_page(
-    session: Session, *, actor: Actor, filters: TakedownFilter, cursor: str | None, limit: int
+    session: Session,
+    *,
+    actor: Actor,
+    filters: TakedownFilter,
+    cursor: str | None,
+    limit: int,
+    sync: pagination.Sync | None = None,
 ) -> tuple[list[TakedownRequest], str | None]:
-    """Takedown requests of the incidents the actor may see, newest first."""
-    stmt = visible_statement(actor)
+    """Takedown requests of the incidents the actor may see, newest first (a change feed with sync)."""
+    stmt = pagination.changed_since(visible_statement(actor), sync, col(TakedownRequest.updated_at))
     if filters.status:
         stmt = stmt.where(col(TakedownRequest.status).in_([s.value for s in filters.status]))
     if filters.answer_overdue is True:
@@ -41,6 +47,15 @@ def list_page(
             col(TakedownRequest.status).not_in(AWAITING_ANSWER)
             | col(TakedownRequest.due_at).is_(None)
             | (col(TakedownRequest.due_at) >= utcnow())
+        )
+    if sync is not None and sync.by_update:
+        return pagination.by_update_page(
+            session,
+            stmt,
+            cursor=cursor,
+            limit=limit,
+            updated=col(TakedownRequest.updated_at),
+            ident=col(TakedownRequest.id),
         )
     if cursor:
         at, ident = pagination.decode_cursor(cursor)
