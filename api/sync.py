@@ -19,7 +19,8 @@ RECIPE = (
     "follow `next` to the end; keep the `updatedAt` of the last item. The next sync asks "
     "`updatedSince` = that time: the boundary is inclusive, so nothing is lost, and the items at "
     "the boundary come again (drop ids you already have in that version). An item changed while "
-    "you page moves behind the cursor and comes on a later page."
+    "you page moves behind the cursor and comes on a later page. A write still committing while you "
+    "read may carry a slightly earlier updatedAt: start a few seconds (say 5 s) before that time."
 )
 
 # RFC 3339 section 5.6 date-time: a full date, a full time and an offset (Z or +hh:mm).

@@ -196,3 +196,30 @@ def test_a_repeat_signal_changes_the_perpetrator_and_every_incident_it_marks(cli
         assert view.json()["signals"] and not earlier.json()["signals"]
         assert view.json()["updatedAt"] > earlier.json()["updatedAt"]
         assert view.headers["ETag"] != earlier.headers["ETag"]
+
+
+def test_a_response_changes_when_its_incident_moves_to_the_channel_it_used(client, org):
+    handler = org["case_handler"].headers
+    incident = client.post("/api/v1/incidents", json=incident_body(platform="email"), headers=handler).json()
+    created = client.post(
+        f"/api/v1/incidents/{incident['id']}/actions",
+        json={"kind": "response_sent", "description": "Answered", "channel": "email"},
+        headers=handler,
+    )
+    assert created.status_code == 201, created.text
+    action = created.json()
+    assert action["warningCodes"] == ["same_channel"]
+    path = f"/api/v1/incidents/{incident['id']}"
+    moved = client.patch(path, json={"platform": "facebook"}, headers=with_etag(client, path, handler))
+    assert moved.status_code == 200, moved.text
+    url = f"/api/v1/actions/{action['id']}"
+    now = client.get(url, headers={**handler, "If-None-Match": created.headers["ETag"]})
+    assert now.status_code == 200
+    assert now.json()["warningCodes"] == []
+    assert now.json()["updatedAt"] > action["updatedAt"]
+    feed = client.get(
+        "/api/v1/actions",
+        params={"sort": "updatedAt", "updatedSince": moved.json()["updatedAt"]},
+        headers=handler,
+    )
+    assert action["id"] in {i["id"] for i in feed.json()["items"]}
