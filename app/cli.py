@@ -16,9 +16,10 @@ import typer
 from sqlmodel import Session, select
 
 from app import migrate as migrations
+from app.auth import oauth
 from app.auth import service as auth
 from app.config import ConfigurationError, Settings, get_settings
-from app.db import make_engine, session_scope
+from app.db import make_engine, session_scope, utcnow
 from app.errors import DomainError, FieldError, Invalid
 from app.organisation import service as organisations
 from app.organisation.models import Organisation
@@ -122,8 +123,11 @@ def create_api_client(
             scopes=auth.parse_scopes(scopes),
             key=settings.resolved_secret_key(),
         )
+        secret = oauth.new_secret(client, key=settings.resolved_secret_key(), now=utcnow())
+        session.add(client)
         typer.echo(f"Created API client {client.name} ({client.id}) with scopes {', '.join(client.scopes)}")
-        typer.echo("The token is shown only now; store it safely:")
+        typer.echo(f"OAuth2 client credentials: client_id {client.id}, client_secret {secret}")
+        typer.echo("The secret and the static token (deprecated) are shown only now; store them safely:")
         typer.echo(token)
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session
 from typer.testing import CliRunner
 
+from app.auth import oauth
 from app.auth import service as auth
 from app.cli import cli
 from app.config import get_settings
-from app.db import make_engine
+from app.db import make_engine, session_scope
 from app.errors import Unauthenticated
 
 
@@ -42,6 +44,26 @@ def token_works(token: str) -> bool:
         engine.dispose()
 
 
+def secret_works(client_id: str, secret: str) -> bool:
+    """Whether the client secret gets an access token (OAuth2 client credentials)."""
+    settings = get_settings()
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with session_scope(engine) as session:
+            issued = oauth.issue_token(
+                session,
+                client_id=client_id,
+                secret=secret,
+                scope=None,
+                key=settings.resolved_secret_key(),
+                ttl=timedelta(minutes=15),
+                origin=None,
+            )
+        return isinstance(issued, oauth.Grant)
+    finally:
+        engine.dispose()
+
+
 def test_list_rotate_and_revoke_an_api_client(run):
     assert run("migrate").exit_code == 0
     assert run("create-organisation", "--name", "G", "--slug", "gouda", "--country", "NL").exit_code == 0
@@ -52,9 +74,12 @@ def test_list_rotate_and_revoke_an_api_client(run):
     first = created.output.strip().splitlines()[-1]
     client_id = re.search(r"\(([0-9a-f-]{36})\)", created.output).group(1)
 
+    secret = re.search(r"client_secret (wbk_\S+)", created.output).group(1)
+    assert secret_works(client_id, secret)
+
     listed = run("list-api-clients", "--organisation", "gouda")
     assert listed.exit_code == 0 and client_id in listed.output and "active" in listed.output
-    assert first not in listed.output
+    assert first not in listed.output and secret not in listed.output
 
     rotated = run("rotate-api-client", "--organisation", "gouda", "--id", client_id)
     assert rotated.exit_code == 0, rotated.output
