@@ -37,7 +37,7 @@ def create_perpetrator(
     perpetrator = perpetrators.create(session, data=body, actor=actor)
     response.headers["Location"] = f"/api/v1/perpetrators/{perpetrator.id}"
     response.headers["ETag"] = perpetrators.etag(perpetrator)
-    return perpetrators.to_public(session, perpetrator)
+    return perpetrators.to_public(session, perpetrator, actor=actor)
 
 
 @router.get("/perpetrators", operation_id="listPerpetrators", summary="List perpetrator records")
@@ -63,7 +63,9 @@ def list_perpetrators(
         session, actor=actor, q=q, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
-    return Page[PerpetratorPublic](items=perpetrators.to_public_many(session, items), next=next_url)
+    return Page[PerpetratorPublic](
+        items=perpetrators.to_public_many(session, items, actor=actor), next=next_url
+    )
 
 
 @router.get(
@@ -85,7 +87,7 @@ def get_perpetrator(
     tag = perpetrators.etag(perpetrator)
     check_not_modified(if_none_match, tag)
     response.headers["ETag"] = tag
-    return perpetrators.to_public(session, perpetrator)
+    return perpetrators.to_public(session, perpetrator, actor=actor)
 
 
 @router.patch(
@@ -103,7 +105,7 @@ def update_perpetrator(
     perpetrator = perpetrators.get(session, perpetrator_id=perpetrator_id, actor=actor)
     updated = perpetrators.update(session, perpetrator=perpetrator, data=body, actor=actor, if_match=if_match)
     response.headers["ETag"] = perpetrators.etag(updated)
-    return perpetrators.to_public(session, updated)
+    return perpetrators.to_public(session, updated, actor=actor)
 
 
 @router.get(

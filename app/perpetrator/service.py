@@ -124,8 +124,14 @@ def update(
     return perpetrator
 
 
-def to_public_many(session: Session, perpetrators: list[Perpetrator]) -> list[PerpetratorPublic]:
-    """The API views, with incident counts and the repeat signal (one query for all of them)."""
+def to_public_many(
+    session: Session, perpetrators: list[Perpetrator], *, actor: Actor
+) -> list[PerpetratorPublic]:
+    """The API views, with incident counts and the repeat signal (one query for all of them).
+
+    Both count only the incidents the actor may see: a strictly confidential incident is not
+    revealed by a perpetrator's figures.
+    """
     ids = [p.id for p in perpetrators]
     counts: dict[uuid.UUID, tuple[int, bool]] = {}
     if ids:
@@ -135,7 +141,8 @@ def to_public_many(session: Session, perpetrators: list[Perpetrator]) -> list[Pe
                 func.count(),
                 func.count(col(IncidentHandling.systematic_since)),
             )
-            .where(col(IncidentHandling.perpetrator_id).in_(ids))
+            .join(Incident, col(Incident.id) == col(IncidentHandling.incident_id))
+            .where(col(IncidentHandling.perpetrator_id).in_(ids), incidents.need_to_know(actor))
             .group_by(col(IncidentHandling.perpetrator_id))
         ).all()
         counts = {row[0]: (int(row[1]), int(row[2]) > 0) for row in rows if row[0] is not None}
@@ -157,9 +164,9 @@ def to_public_many(session: Session, perpetrators: list[Perpetrator]) -> list[Pe
     ]
 
 
-def to_public(session: Session, perpetrator: Perpetrator) -> PerpetratorPublic:
+def to_public(session: Session, perpetrator: Perpetrator, *, actor: Actor) -> PerpetratorPublic:
     """The API view of one perpetrator record."""
-    return to_public_many(session, [perpetrator])[0]
+    return to_public_many(session, [perpetrator], actor=actor)[0]
 
 
 def list_page(
