@@ -181,7 +181,7 @@ def test_export_labels_are_the_words_of_the_ui():
 def test_the_mapping_document_lists_every_code_with_its_labels():
     from pathlib import Path
 
-    document = (Path(__file__).resolve().parents[2] / "docs" / "exports.md").read_text()
+    document = (Path(__file__).resolve().parents[2] / "openapi" / "exports.md").read_text()
     for column, labels in COLUMN_LABELS.items():
         assert f"`{column}`" in document, column
         for code, (english, dutch, danish) in labels.items():
