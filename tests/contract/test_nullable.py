@@ -92,3 +92,4 @@ def test_every_nullable_request_field_accepts_null_and_null_clears_it(world: Wor
     assert not kept, "null accepted but the value was kept:\n" + "\n".join(kept)
     # The clearing was seen on real values, not only on fields that were empty already.
     assert len(cleared) >= 20, cleared
+    print(f"nullable fields checked: {checked}; cleared from a set value: {len(cleared)}")
