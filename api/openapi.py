@@ -200,6 +200,27 @@ def _strip_operation_titles(operation: dict[str, Any]) -> None:
             _strip_titles(media.get("schema"))
 
 
+def _form_fields_without_null(schema: dict[str, Any]) -> None:
+    """A multipart form field is there or not: it has no null (a generated client would send the
+    text "None"), so the form schemas declare none."""
+    schemas = schema.get("components", {}).get("schemas", {})
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            media = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+            form = (media or {}).get("schema", {})
+            if "$ref" in form:
+                form = schemas.get(form["$ref"].rsplit("/", 1)[-1], {})
+            for prop in form.get("properties", {}).values():
+                variants = [v for v in prop.get("anyOf", []) if v.get("type") != "null"]
+                if "anyOf" in prop and len(variants) == 1:
+                    del prop["anyOf"]
+                    prop.update(variants[0])
+                if "default" in prop and prop["default"] is None:
+                    del prop["default"]
+
+
 # Operations whose scope is checked in the service rather than by a Permission dependency.
 SERVICE_CHECKED_SCOPES = {
     "createIncident": "incidents:write",
@@ -433,7 +454,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     operation["x-required-scopes"] = scopes.get(operation.get("operationId", ""), [])
     oauth.document(schema)
     ratelimit.document(schema, address_operations=("createSession", "requestAccessToken"))
-    return _rename_generic_pages(schema)
+    renamed = _rename_generic_pages(schema)
+    _form_fields_without_null(renamed)
+    return renamed
 
 
 def install(app: FastAPI) -> None:
