@@ -93,3 +93,15 @@ def test_every_nullable_request_field_accepts_null_and_null_clears_it(world: Wor
     # The clearing was seen on real values, not only on fields that were empty already.
     assert len(cleared) >= 20, cleared
     print(f"nullable fields checked: {checked}; cleared from a set value: {len(cleared)}")
+
+
+def test_multipart_form_fields_are_not_nullable() -> None:
+    schema = contract()
+    forms = [
+        resolve(schema, op["requestBody"]["content"]["multipart/form-data"]["schema"])
+        for _, _, op in operations(schema)
+        if "multipart/form-data" in op.get("requestBody", {}).get("content", {})
+    ]
+    assert forms
+    for form in forms:
+        assert not [name for name, node in form["properties"].items() if nullable(node)]
