@@ -1,0 +1,1 @@
+"""The issue's done-when, as an integrator would try it: clients generated from the committed contract."""
