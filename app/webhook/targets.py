@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -100,16 +102,39 @@ def check_url(url: str, *, require_https: bool) -> None:
         )
 
 
+Resolver = Callable[[str, int], list[str]]
+"""A host name and port to the addresses to connect to; raises socket.gaierror when there are none."""
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """The operating system's answer (DNS, hosts file)."""
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+_resolver: Resolver = system_resolver
+
+
+@contextmanager
+def resolving_with(resolver: Resolver) -> Iterator[None]:
+    """Resolve webhook hosts with `resolver` meanwhile (tests: so that no fuzzed host is looked up)."""
+    global _resolver  # one resolver per process, swapped back afterwards
+    previous, _resolver = _resolver, resolver
+    try:
+        yield
+    finally:
+        _resolver = previous
+
+
 def resolve(url: str, *, allow_private: bool) -> Target:
     """Resolve the URL's host and check every address it resolves to; the first one to connect to."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        found = _resolver(host, port)
     except (socket.gaierror, UnicodeError) as exc:
         raise TargetRefused(f"the host {host!r} cannot be resolved") from exc
-    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    addresses = list(dict.fromkeys(found))
     if not addresses:
         raise TargetRefused(f"the host {host!r} has no address")
     if not allow_private:
