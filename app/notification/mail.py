@@ -127,8 +127,10 @@ def _queue(
 
 def queue_notice(session: Session, *, user: User, note: Notification) -> MailOutbox | None:
     """Queue the mail for one notice in the recipient's language (nothing when mail is off)."""
-    locale = _locale(session, user)
     settings = get_settings()
+    if not enabled(settings) or not user.email:
+        return None
+    locale = _locale(session, user)
     subject, body = texts.notice_mail(
         NotificationKind(note.kind),
         locale,

@@ -26,7 +26,7 @@ from app.notification.models import (
     SubjectType,
 )
 from app.notification.schemas import NotificationPublic, NotificationSubject, PreferenceItem
-from app.organisation.models import Role, User
+from app.organisation.models import Organisation, Role, User
 
 
 def actor_of(user: User) -> Actor:
@@ -46,6 +46,25 @@ def may_see_incident(session: Session, *, user: User, incident_id: uuid.UUID) ->
     return session.exec(stmt).first() is not None
 
 
+# Users whose need-to-know one query checks (a few parameters each, far below SQLite's limit).
+VISIBILITY_BATCH = 100
+
+
+def who_may_see_incident(session: Session, *, users: list[User], incident_id: uuid.UUID) -> set[uuid.UUID]:
+    """Which of these users may see the incident (need-to-know): may_see_incident in one query per
+    VISIBILITY_BATCH users instead of one per user."""
+    visible: set[uuid.UUID] = set()
+    for start in range(0, len(users), VISIBILITY_BATCH):
+        batch = users[start : start + VISIBILITY_BATCH]
+        checks = [
+            incidents.visible_statement(actor_of(u)).where(col(Incident.id) == incident_id).exists()
+            for u in batch
+        ]
+        row = session.execute(select(*checks)).one()
+        visible.update(u.id for u, seen in zip(batch, row, strict=True) if seen)
+    return visible
+
+
 def visible_ids(session: Session, *, user: User, ids: list[uuid.UUID]) -> set[uuid.UUID]:
     """Which of these notices the user may still see."""
     actor = actor_of(user)
@@ -63,6 +82,22 @@ def delivery_of(session: Session, *, user_id: uuid.UUID, kind: NotificationKind)
         return Delivery.immediately
     chosen = session.get(NotificationPreference, (user_id, kind.value))
     return Delivery(chosen.delivery) if chosen else Delivery.immediately
+
+
+def deliveries_of(
+    session: Session, *, user_ids: list[uuid.UUID], kind: NotificationKind
+) -> dict[uuid.UUID, Delivery]:
+    """delivery_of for several users in one query."""
+    if kind in MANDATORY or not user_ids:
+        return dict.fromkeys(user_ids, Delivery.immediately)
+    chosen = session.exec(
+        select(NotificationPreference).where(
+            col(NotificationPreference.user_id).in_(user_ids), NotificationPreference.kind == kind.value
+        )
+    ).all()
+    deliveries = dict.fromkeys(user_ids, Delivery.immediately)
+    deliveries.update({row.user_id: Delivery(row.delivery) for row in chosen})
+    return deliveries
 
 
 def notify(
@@ -92,10 +127,17 @@ def notify(
         )
     ).all()
     rows: list[Notification] = []
-    for user in sorted(users, key=lambda u: str(u.id)):
-        if incident_id is not None and not may_see_incident(session, user=user, incident_id=incident_id):
-            continue  # need-to-know: no notice (and no mail) about what the user may not see
-        delivery = delivery_of(session, user_id=user.id, kind=kind)
+    recipients = sorted(users, key=lambda u: str(u.id))
+    if incident_id is not None:
+        # need-to-know: no notice (and no mail) about what the user may not see
+        seeing = who_may_see_incident(session, users=recipients, incident_id=incident_id)
+        recipients = [u for u in recipients if u.id in seeing]
+    deliveries = deliveries_of(session, user_ids=[u.id for u in recipients], kind=kind)
+    # Held while the mails are queued: each looks up the recipient's organisation (its language),
+    # which the session's identity map then answers instead of the database.
+    organisation = session.get(Organisation, organisation_id) if recipients else None
+    for user in recipients:
+        delivery = deliveries[user.id]
         note = Notification(
             organisation_id=organisation_id,
             user_id=user.id,
@@ -114,6 +156,7 @@ def notify(
         elif delivery is Delivery.daily_digest:
             mail.schedule_digest(session, user=user)
     session.flush()
+    del organisation
     return rows
 
 
