@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request, Response, status
@@ -14,6 +9,7 @@ from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CurrentActor, SessionDep, SettingsDep, client_origin, get_engine
+from api.password_queue import PasswordQueue
 from app.auth import service as auth
 from app.config import Settings
 from app.organisation.models import Locale, Role
@@ -59,23 +55,9 @@ class SessionCreated(ApiModel):
     user: SessionUser
 
 
-# argon2id uses several lanes (threads) and 64 MiB per verification: one check keeps both cores
-# of a small server busy. Password checks therefore run in a pool of their own, at most half the
-# cores' worth at once, at a lower CPU priority (Linux nice, per thread; the argon2 lanes inherit
-# it): a burst of logins (or of password guesses) waits in its own queue, holding no worker
-# thread of the other requests and no database connection, and cannot starve them of CPU.
-PASSWORD_CHECKS = max(1, (os.cpu_count() or 2) // 2)
-PASSWORD_NICE = 10
-
-
-def _lower_priority() -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PASSWORD_NICE)
-
-
-_password_checks = ThreadPoolExecutor(
-    max_workers=PASSWORD_CHECKS, thread_name_prefix="weerbaar-password", initializer=_lower_priority
-)
+# Password checks run in a queue of their own (api.password_queue): a burst of failed logins waits
+# there, holding no worker thread or connection, and a login from elsewhere goes first.
+password_checks = PasswordQueue()
 
 
 def login_policy(settings: Settings) -> auth.LoginPolicy:
@@ -108,16 +90,17 @@ async def create_session(body: LoginRequest, request: Request, settings: Setting
     # 429 with Retry-After for that address only, so nobody can lock a user out from elsewhere.
     engine = get_engine(request)
     # No request transaction: read, verify outside any transaction, then write briefly.
+    origin = client_origin(request)
     attempt = await run_in_threadpool(
         auth.begin_login,
         engine,
         email=body.email,
-        origin=client_origin(request),
+        origin=origin,
         organisation=body.organisation,
     )
-    ok = await asyncio.get_running_loop().run_in_executor(
-        _password_checks, auth.check_password, attempt, body.password
-    )
+    ok = await password_checks.check(origin, auth.check_password, attempt, body.password)
+    if not ok and attempt.wait is None and not attempt.ambiguous:
+        password_checks.failed(origin)
     issued = await run_in_threadpool(
         auth.finish_login,
         engine,
