@@ -8,11 +8,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response, status
 from pydantic import ConfigDict, Field
+from sqlmodel import Session
 
-from api.deps import Admin, CurrentActor, Permission, SessionDep, SettingsDep
+from api.deps import Admin, CurrentActor, Permission, SessionDep, SettingsDep, get_engine
 from api.sync import NOT_MODIFIED, IfNoneMatch, check_not_modified
 from app.auth import service as auth
 from app.auth.actor import Actor
+from app.auth.passwords import hash_password
+from app.db import reading
 from app.errors import Conflict, FieldError, Forbidden, NotFound
 from app.organisation import service as organisations
 from app.organisation.models import Locale, Organisation, Role, User
@@ -161,7 +164,7 @@ def update_current_user(
     summary="Change your own password",
 )
 def change_password(
-    body: PasswordChange, actor: CurrentActor, session: SessionDep, settings: SettingsDep
+    body: PasswordChange, actor: CurrentActor, session: SessionDep, settings: SettingsDep, request: Request
 ) -> Response:
     """Set a new password; a wrong current password counts as a failed login (and is throttled).
 
@@ -172,6 +175,15 @@ def change_password(
         lockout_seconds=settings.login_lockout_seconds,
         session_ttl=timedelta(minutes=settings.session_ttl_minutes),
     )
+    # argon2 first, against the user read in a read of its own; then the short write.
+    with Session(reading(get_engine(request)), expire_on_commit=False) as reader:
+        checked = auth.prepare_password_change(
+            reader,
+            user=_own_user(actor, reader),
+            actor=actor,
+            current=body.current_password,
+            new=body.new_password,
+        )
     auth.change_password(
         session,
         user=_own_user(actor, session),
@@ -179,6 +191,7 @@ def change_password(
         current=body.current_password,
         new=body.new_password,
         policy=policy,
+        checked=checked,
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -197,8 +210,10 @@ def create_user(body: UserCreate, actor: Admin, session: SessionDep, response: R
 
     An e-mail address that is already in use (here or elsewhere) gets the same 409 answer.
     """
+    password_hash = hash_password(body.password)  # argon2 before the write transaction begins
     user = organisations.create_user(
         session,
+        password_hash=password_hash,
         organisation_id=actor.organisation_id,
         email=body.email,
         password=body.password,

@@ -271,12 +271,55 @@ def login(
     return finish_login(engine, attempt, ok=ok, key=key, policy=policy)
 
 
+@dataclass(frozen=True)
+class PasswordChangeCheck:
+    """The slow part of a password change (argon2), done against the hash read before the change's
+    transaction: whether the current password fits, whether the new one is the same, its hash."""
+
+    checked_hash: str
+    current_ok: bool
+    same: bool
+    new_hash: str | None
+
+
+def prepare_password_change(
+    reader: Session, *, user: User, actor: Actor, current: str, new: str
+) -> PasswordChangeCheck | None:
+    """check_password_change before the change's transaction (`reader`: a read of its own, ended
+    before argon2 runs); None while the throttle refuses the change anyway."""
+    locked = throttle.locked_for(reader, throttle.keys_for(user.email, actor.origin))
+    reader.expunge(user)  # keeps what was read
+    reader.rollback()  # no transaction (nor pooled connection) held while argon2 runs
+    if locked is not None:
+        return None
+    return check_password_change(user, current=current, new=new)
+
+
+def check_password_change(user: User, *, current: str, new: str) -> PasswordChangeCheck:
+    """argon2 outside any transaction, for change_password (nothing is checked for a refused form)."""
+    if not current or password_errors(new, email=user.email, field="newPassword"):
+        return PasswordChangeCheck(user.password_hash, current_ok=False, same=False, new_hash=None)
+    current_ok = verify_password(current, user.password_hash)
+    same = current_ok and verify_password(new, user.password_hash)
+    new_hash = hash_password(new) if current_ok and not same else None
+    return PasswordChangeCheck(user.password_hash, current_ok=current_ok, same=same, new_hash=new_hash)
+
+
 def change_password(
-    session: Session, *, user: User, actor: Actor, current: str, new: str, policy: LoginPolicy
+    session: Session,
+    *,
+    user: User,
+    actor: Actor,
+    current: str,
+    new: str,
+    policy: LoginPolicy,
+    checked: PasswordChangeCheck | None = None,
 ) -> User:
     """The user sets a new password, proving the current one; wrong attempts count like failed logins.
 
-    Their other sessions end; the one making the change stays.
+    Their other sessions end; the one making the change stays. `checked`: check_password_change
+    done before the transaction (argon2 is slow on purpose and must not run under the write
+    lock); if the password changed in between, it is checked again here.
     """
     from app.organisation.service import end_sessions
 
@@ -290,7 +333,9 @@ def change_password(
     errors += password_errors(new, email=user.email, field="newPassword")
     if errors:
         raise Invalid("The new password is not accepted.", errors)
-    if not verify_password(current, user.password_hash):
+    if checked is None or checked.checked_hash != user.password_hash:
+        checked = check_password_change(user, current=current, new=new)
+    if not checked.current_ok:
         _count_failure(session, keys, policy)
         audit.record(
             session,
@@ -302,12 +347,12 @@ def change_password(
             result="failure",
         )
         raise WrongPassword()
-    if verify_password(new, user.password_hash):
+    if checked.same or checked.new_hash is None:
         raise Invalid(
             "The new password is the same as the current one.",
             [FieldError("newPassword", "must differ from the current password", code="unchanged")],
         )
-    user.password_hash = hash_password(new)
+    user.password_hash = checked.new_hash
     user.must_change_password = False
     user.version += 1
     session.add(user)

@@ -142,8 +142,13 @@ def create_user(
     name: str | None = None,
     actor: Actor | None = None,
     manager_id: uuid.UUID | None = None,
+    password_hash: str | None = None,
 ) -> User:
-    """A new staff user with an argon2id password hash."""
+    """A new staff user with an argon2id password hash.
+
+    `password_hash`: hash_password(password), computed by the caller before the transaction began
+    (argon2 is slow on purpose and must not run while the write lock is held).
+    """
     address = normalise_email(email)
     errors = []
     if not address:
@@ -168,7 +173,7 @@ def create_user(
         organisation_id=organisation_id,
         email=address,
         name=(name or address.split("@")[0]).strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         roles=[r.value for r in parsed],
         manager_id=manager_id,
     )

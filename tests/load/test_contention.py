@@ -159,3 +159,60 @@ def test_changes_queue_without_a_thread_and_a_long_wait_answers_503(sqlite_templ
             thread.join(10)
     assert first["status"] == 201
     app.state.engine.dispose()
+
+
+@pytest.mark.parametrize("operation", ["change-own-password", "create-user"])
+def test_password_hashing_does_not_hold_the_write_lock(operation, database_url, tmp_path, monkeypatch):
+    from api.routes import users as users_route
+    from tests.fixtures.factories import PASSWORD
+
+    app = _app(database_url, tmp_path, sqlite_busy_timeout_ms=1000)
+    tenant = make_tenant(app.state.engine, slug="utrecht", roles=("case_handler", "employee", "admin"))
+    hashing, written = threading.Event(), threading.Event()
+    real_hash = auth_service.hash_password
+
+    def slow_hash(password: str) -> str:
+        # The real argon2 hash, held open until another change has gone through (timing arranged).
+        hashing.set()
+        written.wait(10)
+        return real_hash(password)
+
+    monkeypatch.setattr(auth_service, "hash_password", slow_hash)
+    monkeypatch.setattr(users_route, "hash_password", slow_hash)
+    results: dict[str, int] = {}
+
+    def change() -> None:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            if operation == "change-own-password":
+                response = client.post(
+                    "/api/v1/users/current/password",
+                    json={"currentPassword": PASSWORD, "newPassword": "a new and long passphrase"},
+                    headers=tenant["employee"].headers,
+                )
+            else:
+                response = client.post(
+                    "/api/v1/users",
+                    json={
+                        "email": "new@utrecht.example",
+                        "password": "a new and long passphrase",
+                        "roles": ["employee"],
+                    },
+                    headers=tenant["admin"].headers,
+                )
+            results["change"] = response.status_code
+
+    thread = threading.Thread(target=change)
+    thread.start()
+    try:
+        assert hashing.wait(10)
+        started = time.monotonic()
+        created = TestClient(app, raise_server_exceptions=False).post(
+            "/api/v1/incidents", json=incident_body(), headers=tenant["case_handler"].headers
+        )
+        assert created.status_code == 201, created.text
+        assert time.monotonic() - started < FAST_S
+    finally:
+        written.set()
+        thread.join(20)
+    assert results["change"] == (204 if operation == "change-own-password" else 201)
+    app.state.engine.dispose()
