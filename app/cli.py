@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import signal
 import threading
@@ -10,7 +11,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from sqlmodel import Session, select
@@ -19,7 +20,7 @@ from app import migrate as migrations
 from app.auth import oauth
 from app.auth import service as auth
 from app.config import ConfigurationError, Settings, get_settings
-from app.db import make_engine, session_scope, utcnow
+from app.db import is_sqlite, make_engine, session_scope, utcnow
 from app.errors import DomainError, FieldError, Invalid
 from app.organisation import service as organisations
 from app.organisation.models import Organisation
@@ -311,35 +312,61 @@ def ensure_demo(settings: Settings) -> str | None:
     return None
 
 
+# `weerbaar serve --workers N`: what each server process needs to build the app (uvicorn's factory).
+SERVE_WEB_API_URL = "WEERBAAR_SERVE_WEB_API_URL"
+
+
+def _served_app(settings: Settings, web_api_url: str | None) -> Any:
+    from api.main import create_app
+    from web.main import create_web
+
+    web = (
+        create_web(
+            api_url=web_api_url,
+            secret_key=settings.resolved_secret_key(),
+            max_upload_bytes=settings.max_evidence_bytes,
+        )
+        if web_api_url
+        else None
+    )
+    return create_app(settings, web=web)
+
+
+def served_app() -> Any:
+    """The app of one server process of `weerbaar serve --workers N` (built in that process)."""
+    return _served_app(_settings(), os.environ.get(SERVE_WEB_API_URL) or None)
+
+
 @cli.command("serve")
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
     with_web: Annotated[bool, typer.Option("--with-web/--api-only", help="Also serve the UI at /.")] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes (PostgreSQL only). With more than one, the job runner runs once, "
+            "in this command's own process, not in the servers.",
+        ),
+    ] = 1,
 ) -> None:
     """Migrate, create the demo account on first start (development), and serve API and UI."""
     import uvicorn
 
-    from api.main import create_app
-    from web.main import create_web
-
     settings = _settings()
+    if workers > 1 and is_sqlite(settings.effective_database_url):
+        typer.echo(
+            "Several server processes need PostgreSQL (WEERBAAR_DATABASE_URL); SQLite serves one.", err=True
+        )
+        raise typer.Exit(code=2)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if settings.environment == "development":
         # Embedded mode sets itself up; production runs `weerbaar migrate` once per release.
         migrations.upgrade(settings.effective_database_url)
     demo = settings.environment == "development" and settings.create_demo
     login = ensure_demo(settings) if demo else None
-    web = (
-        create_web(
-            api_url=f"http://{host}:{port}/api/v1",
-            secret_key=settings.resolved_secret_key(),
-            max_upload_bytes=settings.max_evidence_bytes,
-        )
-        if with_web
-        else None
-    )
-    app = create_app(settings, web=web)
+    web_api_url = f"http://{host}:{port}/api/v1" if with_web else None
     base = f"http://{host}:{port}"
     typer.echo("")
     typer.echo(f"Weerbaar is running at {base}/  (API: {base}/api/v1, contract: {base}/api/v1/openapi.json)")
@@ -347,7 +374,53 @@ def serve(
         typer.echo("Log in with:")
         typer.echo(login)
     typer.echo("")
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level, proxy_headers=True)
+    if workers == 1:
+        app = _served_app(settings, web_api_url)
+        uvicorn.run(app, host=host, port=port, log_level=settings.log_level, proxy_headers=True)
+        return
+    # Several processes: each builds its app from the environment, without the job runner.
+    os.environ[SERVE_WEB_API_URL] = web_api_url or ""
+    os.environ["WEERBAAR_RUN_JOBS_IN_PROCESS"] = "false"
+    with _job_runner(settings):
+        uvicorn.run(
+            "app.cli:served_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level=settings.log_level,
+            proxy_headers=True,
+        )
+
+
+@contextmanager
+def _job_runner(settings: Settings) -> Iterator[None]:
+    """The job runner in a thread of this process while the block runs (if the settings want one)."""
+    if not settings.run_jobs_in_process:
+        yield
+        return
+    from app.audit import anchors
+    from app.jobs import service as jobs
+    from app.jobs.handlers import register_all
+
+    register_all()
+    engine = make_engine(settings.effective_database_url, threads=2)
+    anchors.schedule(engine)
+    stop = threading.Event()
+    runner = threading.Thread(
+        target=jobs.run_forever,
+        args=(engine, stop, settings.job_poll_seconds),
+        kwargs={"lease_seconds": settings.job_lease_seconds},
+        name="weerbaar-jobs",
+        daemon=True,
+    )
+    runner.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        runner.join(timeout=10)
+        engine.dispose()
 
 
 @cli.command("web")

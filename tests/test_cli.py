@@ -106,3 +106,9 @@ def test_console_script_is_installed():
     assert out.returncode == 0
     for command in ("serve", "worker", "migrate", "create-organisation", "verify-audit"):
         assert command in out.stdout
+
+
+def test_several_server_processes_need_postgresql(run):
+    refused = run("serve", "--workers", "2", "--api-only")
+    assert refused.exit_code == 2
+    assert "need PostgreSQL" in refused.output
