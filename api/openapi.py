@@ -98,7 +98,13 @@ IDEMPOTENCY_KEY = {
     "still running, is a 409 problem. Keys are scoped per caller and organisation and kept for "
     "24 hours; a response with status 5xx or 429 is not kept, so its retry runs again. The "
     "multipart boundary does not count: an upload retried with a new boundary is the same request.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+    # Printable ASCII without '"' and '\\', and no space at either end (a header value is trimmed).
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255,
+        "pattern": r"^[!#-\[\]-~]([ !#-\[\]-~]*[!#-\[\]-~])?$",
+    },
 }
 
 

@@ -161,6 +161,7 @@ def allowed_methods(request: Request) -> list[str]:
         route
         for route in _flat_routes(getattr(request.scope.get("app"), "routes", []))
         if getattr(route, "methods", None)
+        and getattr(route, "include_in_schema", True)  # not a route that only answers 405
         and getattr(route, "path_regex", None)
         and route.path_regex.match(path)
     ]

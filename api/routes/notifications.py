@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.access import access_text, documented_access
 from api.deps import Admin, CurrentActor, SessionDep
@@ -60,6 +61,13 @@ def list_notifications(
         next=next_url,
         unread_count=count,
     )
+
+
+@router.api_route("/notifications/read-all", methods=["PATCH"], include_in_schema=False)
+def _read_all_is_not_a_notification() -> None:
+    """PATCH /notifications/read-all is a 405 (Allow: POST), not a PATCH of a notification with the
+    id "read-all" (a 400): the literal path is the resource."""
+    raise StarletteHTTPException(status_code=status.HTTP_405_METHOD_NOT_ALLOWED)
 
 
 @router.patch(

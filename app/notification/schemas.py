@@ -65,7 +65,8 @@ class PreferenceList(ApiModel):
 class PreferenceChange(ApiModel):
     """A delivery choice for one kind (the kind is checked by the service: 400 with the field)."""
 
-    kind: str = Field(max_length=40)
+    # Declared as the enum; checked by the service, whose field error names the unknown kind.
+    kind: str = Field(max_length=40, json_schema_extra={"enum": [k.value for k in NotificationKind]})
     delivery: Delivery
 
 
