@@ -79,4 +79,11 @@ def _http_url(value: str) -> str:
 
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 PastUtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc), AfterValidator(_not_in_future)]
-HttpUrlStr = Annotated[str, Field(min_length=8, max_length=2048), AfterValidator(_http_url)]
+# The contract's pattern says what _http_url checks (an absolute http(s) URL with a host); the
+# server still names the field in its own words when a URL is refused.
+HTTP_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s\[\]]+"
+HttpUrlStr = Annotated[
+    str,
+    Field(min_length=8, max_length=2048, json_schema_extra={"pattern": HTTP_URL_PATTERN}),
+    AfterValidator(_http_url),
+]

@@ -49,7 +49,7 @@ class EvidenceUploadForm(ApiModel):
     file: bytes = Field(json_schema_extra={"format": "binary"}, description="The evidence file.")
     kind: EvidenceKind | None = None
     captured_at: datetime | None = None
-    source_url: str | None = Field(default=None, max_length=2048)
+    source_url: HttpUrlStr | None = None
     account_handle: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, max_length=4000)
 
