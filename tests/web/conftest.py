@@ -33,9 +33,10 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """One live server per test module (starting it costs a few seconds)."""
-    with live_server(tmp_path_factory.mktemp("live") / "var") as running:
+def server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[LiveServer]:
+    """One live server per test module (starting it costs a few seconds), on a copy of the
+    worker's migrated database."""
+    with live_server(tmp_path_factory.mktemp("live") / "var", template=sqlite_template) as running:
         yield running
 
 

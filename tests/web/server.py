@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -39,8 +40,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(data_dir: Path, *, max_upload_bytes: int = 2_000_000) -> Iterator[LiveServer]:
-    """Migrate a fresh SQLite database, add staff, serve on 127.0.0.1 until the block ends."""
+def live_server(
+    data_dir: Path, *, max_upload_bytes: int = 2_000_000, template: Path | None = None
+) -> Iterator[LiveServer]:
+    """A fresh SQLite database (a copy of a migrated template, or migrated here), staff, served on
+    127.0.0.1 until the block ends."""
     data_dir.mkdir(parents=True, exist_ok=True)
     settings = Settings(
         data_dir=data_dir,
@@ -50,7 +54,10 @@ def live_server(data_dir: Path, *, max_upload_bytes: int = 2_000_000) -> Iterato
         max_evidence_bytes=max_upload_bytes,
         session_ttl_minutes=60,
     )
-    upgrade(settings.effective_database_url)
+    if template is None:
+        upgrade(settings.effective_database_url)
+    else:
+        shutil.copyfile(template, data_dir / "weerbaar.sqlite3")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     web = create_web(
