@@ -22,8 +22,8 @@ from app.incident.models import Incident
 from app.organisation.models import Role
 
 
-def get_settings(request: Request) -> Settings:
-    """The settings the app was created with."""
+async def get_settings(request: Request) -> Settings:
+    """The settings the app was created with (async: no hop to a worker thread for this)."""
     settings: Settings = request.app.state.settings
     return settings
 
