@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 NPM_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json | cut -c1-12)
 RULESET ?= ../shared/adr/ruleset.yaml
 
-.PHONY: install run test lint typecheck pytest test-gir-push bench-gir-push openapi spectral bench bench-web bench-load clean
+.PHONY: install run test lint typecheck pytest fuzz test-gir-push bench-gir-push openapi spectral bench bench-web bench-load clean
 
 install: $(STAMP)
 
@@ -36,8 +36,19 @@ typecheck: install
 # Two cores in CI: the suite runs in PYTEST_WORKERS processes (browser tests spend much of their time
 # waiting, so one more worker than cores keeps both busy); each worker starts its own servers.
 PYTEST_WORKERS ?= 3
+# node_modules first when npm is there (tests/integrator runs openapi-typescript; CI=true requires it).
 pytest: install
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(NPM_STAMP); fi
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15 --durations-min=5
+
+# Contract fuzzing at length: schemathesis (every check, every phase, stateful included) for
+# FUZZ_SECONDS (the suite gives it 60) with FUZZ_EXAMPLES examples per operation; findings in
+# tests/artifacts/schemathesis.txt.
+FUZZ_SECONDS ?= 900
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	WEERBAAR_FUZZ_SECONDS=$(FUZZ_SECONDS) WEERBAAR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(BIN)/pytest -p no:xdist -p no:randomly tests/integration/test_contract_fuzzing.py
 
 # The integrations' done-when at full size: the same 1,000 incidents pushed twice, on both databases
 # (the suite pushes 120); the time per database is printed (figures in bench/README.md).

@@ -75,6 +75,7 @@ class SecretRotation(ApiModel):
 
     overlap_minutes: int | None = Field(
         default=None,
+        strict=True,  # a number: true is not one minute
         ge=0,
         le=43_200,
         description="Minutes the current secret keeps working after the rotation (0: it stops at "
