@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, tuple_, update
+from sqlalchemy import and_, func, insert, or_, tuple_, update
 from sqlmodel import Session, col, select
 
 from app import pagination
 from app.audit import service as audit
 from app.auth.actor import HANDLER_ROLES, Actor
-from app.db import utcnow
+from app.db import new_id, utcnow
 from app.errors import FieldError, Forbidden, Invalid, NotFound
 from app.incident import service as incidents
 from app.incident.models import Incident
@@ -121,8 +121,9 @@ def notify(
     incident_id: uuid.UUID | None = None,
     params: dict[str, str] | None = None,
     message: str = "",
-) -> list[Notification]:
-    """Store one notice per active user of the organisation and queue their mails (same transaction).
+) -> list[uuid.UUID]:
+    """Store one notice per active user of the organisation and queue their mails (same transaction);
+    the notices' ids.
 
     Nothing is sent here: mails wait in the outbox until the job runner sends them.
     """
@@ -136,38 +137,47 @@ def notify(
             col(User.is_active).is_(True),
         )
     ).all()
-    rows: list[Notification] = []
     recipients = sorted(users, key=lambda u: str(u.id))
     if incident_id is not None:
         # need-to-know: no notice (and no mail) about what the user may not see
         seeing = who_may_see_incident(session, users=recipients, incident_id=incident_id)
         recipients = [u for u in recipients if u.id in seeing]
+    if not recipients:
+        return []
     deliveries = deliveries_of(session, user_ids=[u.id for u in recipients], kind=kind)
+    rows: list[dict[str, Any]] = [
+        {
+            "id": new_id(),
+            "organisation_id": organisation_id,
+            "user_id": user.id,
+            "kind": kind.value,
+            "incident_id": incident_id,
+            "object_type": subject_type.value,
+            "object_id": str(subject_id),
+            "message": (message or kind.value)[:1000],
+            "params": dict(params or {}),
+            "delivery": deliveries[user.id].value,
+            "created_at": utcnow(),
+        }
+        for user in recipients
+    ]
+    # One multi-row INSERT instead of an ORM object and a flush per notice (a new incident tells
+    # every case handler); what the notices refer to (the new incident) is flushed first.
+    session.flush()
+    session.execute(insert(Notification), rows)
     # Held while the mails are queued: each looks up the recipient's organisation (its language),
     # which the session's identity map then answers instead of the database.
-    organisation = session.get(Organisation, organisation_id) if recipients else None
-    for user in recipients:
+    organisation = session.get(Organisation, organisation_id)
+    mailing = mail.enabled()
+    for user, row in zip(recipients, rows, strict=True):
         delivery = deliveries[user.id]
-        note = Notification(
-            organisation_id=organisation_id,
-            user_id=user.id,
-            kind=kind.value,
-            incident_id=incident_id,
-            object_type=subject_type.value,
-            object_id=str(subject_id),
-            message=(message or kind.value)[:1000],
-            params=dict(params or {}),
-            delivery=delivery.value,
-        )
-        session.add(note)
-        rows.append(note)
-        if delivery is Delivery.immediately:
-            mail.queue_notice(session, user=user, note=note)
+        if delivery is Delivery.immediately and mailing:
+            mail.queue_notice(session, user=user, note=Notification(**row))  # transient: its fields
         elif delivery is Delivery.daily_digest:
             mail.schedule_digest(session, user=user)
     session.flush()
     del organisation
-    return rows
+    return [row["id"] for row in rows]
 
 
 # --- the inbox --------------------------------------------------------------------------------
