@@ -88,6 +88,7 @@ class Run:
     wall_seconds: float = 0.0
     load_before: str = ""
     load_after: str = ""
+    client_cpu_seconds: float = 0.0  # this benchmark's own CPU while the clients ran
 
     def add(self, sample: Sample) -> None:
         self.samples.append(sample)
@@ -113,6 +114,7 @@ class Run:
             "login_max_s": round(max(logins), 3) if logins else None,
             "user_login_p50_s": round(percentile(users, 50), 3) if users else None,
             "user_login_p95_s": round(percentile(users, 95), 3) if users else None,
+            "client_cpu_s": round(self.client_cpu_seconds, 1),
             "load_before": self.load_before,
             "load_after": self.load_after,
         }
@@ -262,7 +264,9 @@ def run_load(
     """Start the server, let everyone loose at once, and summarise."""
     run = Run(database, args.workers)
     with load_server(url, workdir, args.workers) as base:
+        cpu = time.process_time()
         asyncio.run(_clients(base, members, args, run))
+        run.client_cpu_seconds = time.process_time() - cpu
     return run.summary()
 
 
