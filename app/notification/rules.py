@@ -36,9 +36,11 @@ def admins(session: Session, organisation_id: uuid.UUID) -> list[uuid.UUID]:
 
 def _with_role(session: Session, organisation_id: uuid.UUID, role: Role) -> list[uuid.UUID]:
     users = session.exec(
-        select(User).where(User.organisation_id == organisation_id, col(User.is_active).is_(True))
+        select(User.id, User.roles).where(
+            User.organisation_id == organisation_id, col(User.is_active).is_(True)
+        )
     ).all()
-    return sorted((u.id for u in users if role.value in u.roles), key=str)
+    return sorted((user_id for user_id, roles in users if role.value in roles), key=str)
 
 
 def _others(user_ids: list[uuid.UUID | None], actor: Actor) -> list[uuid.UUID]:
