@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from app.auth.actor import Scope
 from app.auth.models import ApiClient
@@ -16,7 +16,11 @@ from app.schemas import ApiModel
 class ApiClientCreate(ApiModel):
     """A new API client: a name people recognise and the scopes it needs."""
 
-    name: Annotated[str, Field(min_length=1, max_length=200, examples=["GIR koppeling"])]
+    # Not only white space (the service refuses a blank name): the pattern asks for one other character.
+    name: Annotated[
+        str,
+        Field(min_length=1, max_length=200, examples=["GIR koppeling"], json_schema_extra={"pattern": r"\S"}),
+    ]
     scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
 
 
@@ -75,13 +79,20 @@ class SecretRotation(ApiModel):
 
     overlap_minutes: int | None = Field(
         default=None,
-        strict=True,  # a number: true is not one minute
         ge=0,
         le=43_200,
         description="Minutes the current secret keeps working after the rotation (0: it stops at "
         "once; at most 30 days). Omitted: the server's setting (24 hours by default).",
         examples=[1440],
     )
+
+    @field_validator("overlap_minutes", mode="before")
+    @classmethod
+    def _a_number(cls, value: object) -> object:
+        """true is not one minute (pydantic would read a boolean as 0 or 1)."""
+        if isinstance(value, bool):
+            raise ValueError("must be a number of minutes")
+        return value
 
 
 def api_client_public(client: ApiClient) -> ApiClientPublic:
