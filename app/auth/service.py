@@ -399,15 +399,18 @@ def authenticate(session: Session, *, token: str, key: str, origin: str | None) 
     token_digest = tokens.digest(token, key)
     now = utcnow()
     if token.startswith(tokens.SESSION_PREFIX):
-        auth_session = session.exec(
-            select(AuthSession).where(AuthSession.token_digest == token_digest)
+        # The session and its user in one query (every request with a session token asks).
+        found = session.exec(
+            select(AuthSession, User)
+            .join(User, col(User.id) == col(AuthSession.user_id))
+            .where(AuthSession.token_digest == token_digest)
         ).first()
-        if auth_session is None or auth_session.revoked_at is not None:
+        if found is None or found[0].revoked_at is not None:
             raise Unauthenticated("The token is not valid.")
+        auth_session, user = found
         if auth_session.expires_at <= now:
             raise Unauthenticated("The session has expired; log in again.")
-        user = session.get(User, auth_session.user_id)
-        if user is None or not user.is_active:
+        if not user.is_active:
             raise Unauthenticated("The token is not valid.")
         return Actor(
             kind="user",
