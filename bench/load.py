@@ -12,7 +12,7 @@ The clients run in one event loop (httpx.AsyncClient, one per client and login):
 shares the machine's cores with the server, and 70 client threads cost more CPU than one loop.
 
 The real server runs as `make run` runs it in production terms (one uvicorn process, or
-`--workers N`), on SQLite and on PostgreSQL (a throwaway cluster, as the tests use). Reported:
+`weerbaar serve --api-only --workers N`), on SQLite and on PostgreSQL (a throwaway cluster, as the tests use). Reported:
 requests in all, failures by status (a staff request that does not get its 2xx, a login that
 does not get its 401 or 429, a user's login without its 201, or a dropped connection), requests
 per second over the wall time, staff latency p50/p95/max, the logins' latency, and the load
@@ -230,8 +230,9 @@ def load_server(url: str, workdir: Path, workers: int) -> Iterator[str]:
     port = _free_port()
     cmd = [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory"]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
-    if workers > 1:
-        cmd += ["--workers", str(workers)]
+    if workers > 1:  # as production runs several processes (PostgreSQL only)
+        cmd = [sys.executable, "-m", "app.cli", "serve", "--api-only", "--workers", str(workers)]
+        cmd += ["--host", "127.0.0.1", "--port", str(port)]
     env = {**server_env(url, workdir), "WEERBAAR_LOG_LEVEL": "warning"}
     with (workdir / "server.log").open("ab") as log:
         process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
