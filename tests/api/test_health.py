@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from api.main import create_app
 
@@ -28,7 +29,9 @@ def test_readyz_is_503_problem_when_database_is_unreachable(settings, tmp_path):
 def test_readyz_is_503_when_storage_is_unusable(settings, tmp_path):
     blocker = tmp_path / "blocked"
     blocker.write_text("a file where the data directory should be")
-    broken = settings.model_copy(update={"data_dir": blocker})
+    # The audit key comes from the settings here, as in production: only the store is unusable.
+    audit_key = SecretStr(settings.resolved_audit_key())
+    broken = settings.model_copy(update={"data_dir": blocker, "audit_key": audit_key})
     client = TestClient(create_app(broken))
     response = client.get("/readyz")
     assert response.status_code == 503

@@ -63,7 +63,7 @@ def test_upload_onto_a_full_disk_is_refused_with_507_and_leaves_nothing(app, cli
         response = upload(client, incident["id"], org["case_handler"], too_big)
         body = assert_problem(response, 507)
         assert body["title"] == "Insufficient storage"
-        assert body["type"].endswith(":storage-full")
+        assert body["type"].endswith("/problems/storage-full")
         assert "full" in body["detail"] and "nothing was kept" in body["detail"]
         assert [p for p in evidence_dir.rglob("*") if p.is_file()] == []
         with Session(engine) as session:
