@@ -25,7 +25,7 @@ from app.config import Settings
 from tests.evidence.helpers import png
 from tests.fixtures.databases import fresh_sqlite
 from tests.fixtures.factories import PASSWORD, SECRET, Member, add_member, incident_body, make_tenant
-from tests.handling.helpers import SENDER_NOTICE
+from tests.fixtures.handling import SENDER_NOTICE
 from tests.recording_permission.bodies import permission_body, violation_body
 
 CONTRACT = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
 from tests.evidence.helpers import assert_problem, create_incident, png, upload
-from tests.handling.helpers import patch
+from tests.fixtures.handling import patch
 
 
 def test_source_url_of_a_screenshot_can_be_added_later(client, org, engine):

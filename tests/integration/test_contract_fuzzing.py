@@ -36,7 +36,7 @@ from app.webhook import targets
 from tests.evidence.helpers import png
 from tests.fixtures.databases import fresh_sqlite
 from tests.fixtures.factories import SECRET, add_member, incident_body, make_tenant
-from tests.handling.helpers import SENDER_NOTICE
+from tests.fixtures.handling import SENDER_NOTICE
 from tests.integration.fuzz_hooks import mint_session
 
 pytestmark = pytest.mark.slow
@@ -192,7 +192,7 @@ def test_schemathesis_finds_nothing_in_any_operation(fuzz_server, tmp_path: Path
     ]
     done = subprocess.run(
         command,
-        cwd=ROOT,
+        cwd=tmp_path,  # schemathesis keeps its cache (.schemathesis/) in the working directory
         capture_output=True,
         text=True,
         check=False,

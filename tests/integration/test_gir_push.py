@@ -32,7 +32,7 @@ from app.config import get_settings
 from app.incident.models import Incident
 from app.integration.models import IncidentExternalReference
 from tests.fixtures.factories import SECRET, incident_body, make_api_client, make_tenant
-from tests.integration.receiver import running_receiver
+from tests.fixtures.receiver import running_receiver
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.handling.helpers import make_incident, patch
+from tests.fixtures.handling import make_incident, patch
 from tests.notification.helpers import inbox
 
 

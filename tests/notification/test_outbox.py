@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from app.config import get_settings
 from app.notification.models import MailOutbox
 from tests.fixtures.factories import add_member
-from tests.handling.helpers import make_incident, set_column
+from tests.fixtures.handling import make_incident, set_column
 from tests.notification.helpers import advance, settle
 from tests.notification.smtp import free_port
 

@@ -11,7 +11,7 @@ from app.auth.actor import Scope
 from app.jobs.models import Job
 from app.notification.models import MailOutbox
 from tests.fixtures.factories import make_api_client
-from tests.handling.helpers import make_incident, patch
+from tests.fixtures.handling import make_incident, patch
 from tests.notification.conftest import WEB
 from tests.notification.helpers import advance, inbox, settle
 

@@ -14,8 +14,8 @@ from app.organisation.models import Locale
 from app.storage import FilesystemStore
 from tests.evidence.helpers import png, upload
 from tests.fixtures.factories import SECRET, add_member
-from tests.handling.helpers import SENDER_NOTICE, later, make_incident, patch, set_column
-from tests.integration.receiver import running_receiver
+from tests.fixtures.handling import SENDER_NOTICE, later, make_incident, patch, set_column
+from tests.fixtures.receiver import running_receiver
 from tests.notification.conftest import HELP, WEB
 from tests.notification.helpers import advance, inbox, mails_by_kind, settle
 from tests.recording_permission.bodies import permission_body, violation_body

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
 from app.takedown.models import LetterTemplate
-from tests.handling.helpers import PLATFORM_NOTICE, make_incident
+from tests.fixtures.handling import PLATFORM_NOTICE, make_incident
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

@@ -18,7 +18,7 @@ from app.config import Settings
 from app.evidence.models import Evidence
 from app.incident.models import Incident
 from tests.fixtures.factories import SECRET, incident_body
-from tests.handling.helpers import make_incident
+from tests.fixtures.handling import make_incident
 from tests.web.server import free_port
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.evidence.helpers import png
 from tests.fixtures.factories import Tenant, incident_body
-from tests.handling.helpers import SENDER_NOTICE
+from tests.fixtures.handling import SENDER_NOTICE
 from tests.recording_permission.bodies import permission_body
 from tests.sync.helpers import with_etag
 

@@ -8,7 +8,7 @@ import pytest
 
 from app.auth.actor import ALL_SCOPES, Scope
 from tests.fixtures.factories import incident_body, make_api_client
-from tests.handling.helpers import set_column
+from tests.fixtures.handling import set_column
 from tests.sync.collections import collections
 from tests.sync.helpers import Mirror, with_etag
 

@@ -12,7 +12,7 @@ from standardwebhooks.webhooks import Webhook
 from app.config import get_settings
 from app.jobs import service as jobs
 from tests.fixtures.factories import SECRET
-from tests.integration.receiver import running_receiver
+from tests.fixtures.receiver import running_receiver
 from tests.web.helpers import at_both_widths, axe_violations, login, shoot
 from tests.web.server import LiveServer
 

@@ -9,7 +9,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from standardwebhooks.webhooks import Webhook
 
-from tests.integration.receiver import Received
+from tests.fixtures.receiver import Received
 
 CONTRACT: dict[str, Any] = json.loads(
     (Path(__file__).resolve().parents[2] / "openapi" / "openapi.json").read_text()

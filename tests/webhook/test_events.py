@@ -14,11 +14,11 @@ from app.config import get_settings
 from app.evidence.models import Evidence
 from app.webhook.models import EventType
 from tests.fixtures.factories import SECRET, make_api_client
-from tests.handling.helpers import PLATFORM_NOTICE, add_evidence, later, make_incident, patch
-from tests.integration.receiver import running_receiver
-from tests.integration.test_webhooks import run_jobs_until_settled
+from tests.fixtures.handling import PLATFORM_NOTICE, add_evidence, later, make_incident, patch
+from tests.fixtures.receiver import running_receiver
 from tests.recording_permission.bodies import permission_body, violation_body
 from tests.webhook.helpers import CONTRACT, payload_validator, verified
+from tests.webhook.test_webhooks import run_jobs_until_settled
 
 PUBLIC = "http://testserver"
 URL_FIELDS = ("url", "incidentUrl", "violationsUrl")

@@ -17,9 +17,9 @@ from app.db import utcnow
 from app.webhook import delivery as delivery_module
 from app.webhook.models import WebhookSubscription
 from tests.fixtures.factories import SECRET, incident_body, make_api_client
-from tests.integration.receiver import running_receiver
-from tests.integration.test_webhooks import run_jobs_until_settled
+from tests.fixtures.receiver import running_receiver
 from tests.webhook.helpers import CONTRACT, payload_validator, verified
+from tests.webhook.test_webhooks import run_jobs_until_settled
 
 BASE = "/api/v1/webhook-subscriptions"
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.auth.actor import Scope
 from tests.fixtures.factories import make_api_client
-from tests.handling.helpers import SENDER_NOTICE, add_evidence, make_incident, set_column
+from tests.fixtures.handling import SENDER_NOTICE, add_evidence, make_incident, set_column
 
 
 def _ids(response):

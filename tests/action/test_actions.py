@@ -13,7 +13,7 @@ from app.auth.actor import Scope
 from app.jobs import service as jobs
 from app.jobs.models import Job
 from tests.fixtures.factories import make_api_client
-from tests.handling.helpers import later, make_incident, patch, set_column
+from tests.fixtures.handling import later, make_incident, patch, set_column
 
 
 def _create(client, incident, member, **body):

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
-from tests.handling.helpers import PLATFORM_NOTICE, make_incident
+from tests.fixtures.handling import PLATFORM_NOTICE, make_incident
 
 
 def _text(pdf: bytes) -> str:

@@ -11,7 +11,7 @@ from app.audit.models import AuditEvent
 from app.auth.actor import Scope
 from app.takedown.models import TakedownRequest
 from tests.fixtures.factories import make_api_client
-from tests.handling.helpers import PLATFORM_NOTICE, add_evidence, make_incident, patch, set_column
+from tests.fixtures.handling import PLATFORM_NOTICE, add_evidence, make_incident, patch, set_column
 
 SENDER = {"recipientKind": "sender", "recipientName": "J. Jansen", "urls": ["https://x.com/jansen/status/1"]}
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from app.action.models import RestrictionForm
 from app.audit.models import AuditEvent
-from tests.handling.helpers import later, make_incident, patch
+from tests.fixtures.handling import later, make_incident, patch
 
 
 def _create(client, incident, member, **body):

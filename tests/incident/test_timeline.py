@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.handling.helpers import SENDER_NOTICE, add_evidence, make_incident, patch
+from tests.fixtures.handling import SENDER_NOTICE, add_evidence, make_incident, patch
 
 
 def test_timeline_merges_incident_evidence_action_and_takedown_events_in_order(client, org):

@@ -10,9 +10,9 @@ from app.config import get_settings
 from app.evidence.models import Evidence
 from tests.evidence.helpers import png
 from tests.fixtures.factories import SECRET
-from tests.handling.helpers import PLATFORM_NOTICE, add_evidence, later, make_incident, patch
-from tests.integration.receiver import running_receiver
-from tests.integration.test_webhooks import run_jobs_until_settled
+from tests.fixtures.handling import PLATFORM_NOTICE, add_evidence, later, make_incident, patch
+from tests.fixtures.receiver import running_receiver
+from tests.webhook.test_webhooks import run_jobs_until_settled
 
 ALL_EVENTS = [
     "incident.created",

@@ -11,7 +11,7 @@ from app.action.models import Action
 from app.audit.models import AuditEvent
 from app.incident.models import Behaviour
 from app.legal.models import LegalPack
-from tests.handling.helpers import make_incident
+from tests.fixtures.handling import make_incident
 
 PACKS = Path(__file__).resolve().parents[2] / "app" / "legal" / "packs"
 

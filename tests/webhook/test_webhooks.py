@@ -19,7 +19,7 @@ from app.webhook import service as webhooks
 from app.webhook.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 from app.webhook.schemas import WebhookSubscriptionCreate
 from tests.fixtures.factories import SECRET, incident_body, make_api_client
-from tests.integration.receiver import running_receiver
+from tests.fixtures.receiver import running_receiver
 
 ALL_INCIDENT_EVENTS = ["incident.created", "incident.updated", "incident.closed"]
 

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from app.action.models import HandlingNotification
 from app.audit.models import AuditEvent
-from tests.handling.helpers import make_incident, patch
+from tests.fixtures.handling import make_incident, patch
 
 
 def _perpetrator(client, member, **body):

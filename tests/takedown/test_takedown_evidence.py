@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.evidence.helpers import png, upload
-from tests.handling.helpers import PLATFORM_NOTICE, SENDER_NOTICE, add_evidence, make_incident, patch
+from tests.fixtures.handling import PLATFORM_NOTICE, SENDER_NOTICE, add_evidence, make_incident, patch
 
 
 def _screenshot(client, member, incident, seed=0):
