@@ -5,56 +5,23 @@ from __future__ import annotations
 
 import importlib
 import io
-import os
-import subprocess
-import sys
 import zipfile
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from tests.contract.world import World
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-PACKAGE = "weerbaar_contract_client"
-
-
-def generate(target: Path) -> str:
-    """The generator's output for the committed contract."""
-    done = subprocess.run(
-        [
-            str(BIN / "openapi-python-client"),
-            "generate",
-            "--path",
-            str(ROOT / "openapi" / "openapi.json"),
-            "--output-path",
-            str(target),
-            "--meta",
-            "none",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"},
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout + done.stderr
+from tests.fixtures.generated_client import PACKAGE, generate, load
 
 
 def test_the_generated_client_has_no_warnings_and_downloads(
-    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    world: World,
 ) -> None:
-    output = generate(tmp_path / PACKAGE)
+    client = generate()
+    output = client.output
     assert "Warning" not in output and "WARNING" not in output, output
-    code = "\n".join(p.read_text() for p in (tmp_path / PACKAGE).rglob("*.py"))
+    code = "\n".join(p.read_text() for p in (client.directory / PACKAGE).rglob("*.py"))
     assert "Recipientname" not in code and "Occurredat" not in code
-    monkeypatch.syspath_prepend(str(tmp_path))
-    for name in [m for m in sys.modules if m.split(".")[0] == PACKAGE]:
-        monkeypatch.delitem(sys.modules, name)
-    generated = importlib.import_module(PACKAGE)
+    generated = load(client)
 
     def operation(tag: str, name: str):  # type: ignore[no-untyped-def]
         return importlib.import_module(f"{PACKAGE}.api.{tag}.{name}")

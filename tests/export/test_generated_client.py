@@ -4,55 +4,23 @@ spreadsheet CSV and reads the JSON export with the category enums."""
 from __future__ import annotations
 
 import importlib
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from tests.fixtures.factories import incident_body
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from tests.fixtures.generated_client import PACKAGE, generate, load
 
 
-def _generate(target: Path) -> str:
-    """Generate the client package into target; the generator's output."""
-    done = subprocess.run(
-        [
-            str(BIN / "openapi-python-client"),
-            "generate",
-            "--path",
-            str(ROOT / "openapi" / "openapi.json"),
-            "--output-path",
-            str(target),
-            "--meta",
-            "none",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"},
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout + done.stderr
-
-
-def test_the_generated_client_downloads_the_csv(app, client, org, tmp_path, monkeypatch):
-    package = "weerbaar_generated_client"
-    output = _generate(tmp_path / package)
+def test_the_generated_client_downloads_the_csv(app, client, org):
+    client_package = generate()
+    output = client_package.output
     # Whatever else the generator says, it has nothing to say about the export operations.
     for name in ("export_gir", "exportGir", "export_safetynet", "exportSafetynet", "Category"):
         assert name not in output, output
-    monkeypatch.syspath_prepend(str(tmp_path))
-    for name in [m for m in sys.modules if m.split(".")[0] == package]:
-        monkeypatch.delitem(sys.modules, name)  # a fresh import of this test's package
-    generated = importlib.import_module(package)
-    gir_csv = importlib.import_module(f"{package}.api.exports.export_gir_csv")
-    gir_json = importlib.import_module(f"{package}.api.exports.export_gir")
-    models = importlib.import_module(f"{package}.models")
+    generated = load(client_package)
+    gir_csv = importlib.import_module(f"{PACKAGE}.api.exports.export_gir_csv")
+    gir_json = importlib.import_module(f"{PACKAGE}.api.exports.export_gir")
+    models = importlib.import_module(f"{PACKAGE}.models")
 
     created = client.post(
         "/api/v1/incidents",

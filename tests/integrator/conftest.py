@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from api.main import create_app
 from app.config import Settings
-from tests.integrator.generated import Generated, generate, load
+from tests.fixtures.generated_client import Generated, generate, load
 
 
 @pytest.fixture(scope="session")

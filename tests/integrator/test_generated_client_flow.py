@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.evidence.helpers import png
 from tests.fixtures.factories import PASSWORD, make_tenant
-from tests.integrator.generated import Generated, module
+from tests.fixtures.generated_client import Generated, module
 
 SCOPES = ("incidents:read", "incidents:write", "evidence:read", "evidence:write", "exports:read")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integrator.generated import CONTRACT, ROOT
+from tests.fixtures.generated_client import CONTRACT, ROOT
 
 
 def test_openapi_typescript_generates_clean_types(tmp_path: Path) -> None:
