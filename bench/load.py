@@ -12,11 +12,11 @@ The clients run in one event loop (httpx.AsyncClient, one per client and login):
 shares the machine's cores with the server, and 70 client threads cost more CPU than one loop.
 
 The real server runs as `make run` runs it in production terms (one uvicorn process, or
-`weerbaar serve --api-only --workers N`), on SQLite and on PostgreSQL (a throwaway cluster, as the tests use). Reported:
-requests in all, failures by status (a staff request that does not get its 2xx, a login that
-does not get its 401 or 429, a user's login without its 201, or a dropped connection), requests
-per second over the wall time, staff latency p50/p95/max, the logins' latency, and the load
-average (the machine is shared).
+`weerbaar serve --api-only --workers N`), on SQLite and on PostgreSQL (a throwaway cluster, as
+the tests use). Reported: requests in all, failures by status (a staff request that does not get
+its 2xx, a login that does not get its 401 or 429, a user's login without its 201, or a dropped
+connection), requests per second over the wall time, staff latency p50/p95/max, the logins'
+latency, the benchmark's own CPU, and the load average (the machine is shared).
 
     python -m bench.load [--staff 24] [--rounds 10] [--logins 40] [--databases sqlite,postgresql]
                          [--user-logins 8] [--workers 1] [--label after] [--json FILE]
