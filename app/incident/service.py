@@ -357,8 +357,16 @@ def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
         details={"reference": incident.reference},
     )
     after_incident_write(session, incident=incident, data=data, actor=actor)
+    _notification_rules().incident_registered(session, incident=incident, actor=actor)
     webhooks.emit_incident(session, incident=incident, event_type="incident.created")
     return incident
+
+
+def _notification_rules() -> Any:
+    # Imported late: the notification rules read incidents through this module.
+    from app.notification import rules
+
+    return rules
 
 
 def etag(incident: Incident) -> str:
@@ -476,6 +484,7 @@ def update(
     if errors:
         raise Invalid("The change is not valid.", errors)
     transition = _apply_status(incident, data, fields)
+    previous_handler = incident.case_handler_id
     for name in SIMPLE_FIELDS:
         if name in fields:
             setattr(incident, name, _dump(getattr(data, name)))
@@ -512,6 +521,10 @@ def update(
         details=details,
     )
     after_incident_write(session, incident=incident, data=data, actor=actor)
+    if "case_handler_id" in fields:
+        _notification_rules().incident_assigned(
+            session, incident=incident, previous=previous_handler, actor=actor
+        )
     closed = transition is not None and incident.status == Status.closed.value
     webhooks.emit_incident(
         session, incident=incident, event_type="incident.closed" if closed else "incident.updated"
