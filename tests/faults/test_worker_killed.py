@@ -154,15 +154,18 @@ def test_a_running_job_keeps_its_lease_while_its_worker_lives(engine):
 
     with session_scope(engine) as session:
         job_id = jobs.enqueue(session, kind="faults.slow", payload={}).id
-    runner = threading.Thread(target=jobs.run_one, args=(engine, "w1"), kwargs={"lease_seconds": 0.3})
+    runner = threading.Thread(
+        target=jobs.run_one, args=(engine, "w1"), kwargs={"lease_seconds": LEASE_SECONDS}
+    )
     runner.start()
     assert started.wait(10)
-    # Four leases long: the renewals keep the job from being taken by another worker.
+    # Two and a half leases long: the renewals keep the job from being taken by another worker. (A
+    # lease of a second leaves room for a renewal delayed by a busy machine; 0.3 s did not.)
     deadline = threading.Event()
-    timer = threading.Timer(1.2, deadline.set)
+    timer = threading.Timer(2.5 * LEASE_SECONDS, deadline.set)
     timer.start()
     while not deadline.is_set():
-        assert jobs.run_one(engine, "w2", lease_seconds=0.3) is False
+        assert jobs.run_one(engine, "w2", lease_seconds=LEASE_SECONDS) is False
         deadline.wait(0.05)
     release.set()
     runner.join(10)
