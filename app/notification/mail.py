@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
-import ssl
 import uuid
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -31,6 +30,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
+from app import tls
 from app.config import Settings, get_settings
 from app.db import session_scope, utcnow
 from app.jobs import service as jobs
@@ -231,13 +231,13 @@ def _connect(settings: Settings) -> smtplib.SMTP:
     timeout = settings.smtp_timeout_seconds
     if settings.smtp_security == "tls":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-            settings.smtp_host, settings.smtp_port, timeout=timeout, context=ssl.create_default_context()
+            settings.smtp_host, settings.smtp_port, timeout=timeout, context=tls.client_context()
         )
     else:
         smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
     smtp.ehlo()
     if settings.smtp_security == "starttls":
-        smtp.starttls(context=ssl.create_default_context())
+        smtp.starttls(context=tls.client_context())
         smtp.ehlo()
     if settings.smtp_username:
         smtp.login(settings.smtp_username, settings.smtp_password.get_secret_value())

@@ -20,6 +20,7 @@ import httpx
 from sqlmodel import Session
 from standardwebhooks.webhooks import Webhook
 
+from app import tls
 from app.audit import service as audit
 from app.config import Settings, get_settings
 from app.db import utcnow
@@ -78,7 +79,9 @@ def _post(target: targets.Target, headers: dict[str, str], body: str, timeout: f
     host = target.host if target.port == default_port else f"{target.host}:{target.port}"
     extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
     with (
-        httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client,
+        httpx.Client(
+            timeout=timeout, follow_redirects=False, trust_env=False, verify=tls.client_context()
+        ) as client,
         client.stream(
             "POST",
             pinned,
