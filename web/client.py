@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -493,10 +494,21 @@ class Api:
     # Administration
 
     async def contract_enum(self, schema: str) -> list[str]:
-        """The values of an enumeration in the API's published contract (e.g. Scope, EventType)."""
-        response = await self._send("GET", "openapi.json")
-        found = response.json().get("components", {}).get("schemas", {}).get(schema, {})
-        return [str(v) for v in found.get("enum", [])]
+        """The values of an enumeration in the API's published contract (e.g. Scope, EventType).
+
+        The contract changes only when the API is deployed again: its enumerations are read once
+        per API and kept for CONTRACT_SECONDS, not fetched and parsed on every page.
+        """
+        api = str(self._http.base_url)
+        read_at, enums = _CONTRACT_ENUMS.get(api, (0.0, {}))
+        if time.monotonic() - read_at > CONTRACT_SECONDS:
+            response = await self._send("GET", "openapi.json")
+            schemas = response.json().get("components", {}).get("schemas", {})
+            enums = {
+                name: [str(v) for v in found["enum"]] for name, found in schemas.items() if "enum" in found
+            }
+            _CONTRACT_ENUMS[api] = (time.monotonic(), enums)
+        return enums.get(schema, [])
 
     async def create_api_client(self, body: dict[str, Any]) -> tuple[ApiClientView, str]:
         """Create an API client; its token and its secret (client_secret) are in this answer only."""
@@ -661,6 +673,11 @@ def _query(params: Mapping[str, str] | list[tuple[str, str]] | None) -> httpx.Qu
     for key, value in pairs:
         query = query.add(key, value)
     return query
+
+
+# The enumerations of each API's contract and when they were read (see Api.contract_enum).
+CONTRACT_SECONDS = 300.0
+_CONTRACT_ENUMS: dict[str, tuple[float, dict[str, list[str]]]] = {}
 
 
 @cache
