@@ -132,13 +132,15 @@ def changed_since(stmt: Any, sync: Sync | None, updated: Any) -> Any:
 
 
 def by_update_page(
-    session: Session, stmt: Any, *, cursor: str | None, limit: int, updated: Any, ident: Any
+    session: Session, stmt: Any, model: Any, *, cursor: str | None, limit: int
 ) -> tuple[list[Any], str | None]:
-    """One page in update order (updatedAt, then id, ascending) and the next cursor or None.
+    """One page of model rows in update order (updatedAt, then id, ascending) and the next cursor
+    or None.
 
     A row changed while a client pages gets a later updatedAt, so it moves behind the cursor and
     comes again on a later page (or the next sync): it is never skipped.
     """
+    updated, ident = model.updated_at, model.id
     if cursor:
         at, last = decode_update_cursor(cursor)
         stmt = stmt.where(tuple_(updated, ident) > tuple_(at, last))

@@ -209,9 +209,7 @@ def list_page(
             )
         )
     if sync is not None and sync.by_update:
-        return pagination.by_update_page(
-            session, stmt, cursor=cursor, limit=limit, updated=col(Action.updated_at), ident=col(Action.id)
-        )
+        return pagination.by_update_page(session, stmt, Action, cursor=cursor, limit=limit)
     if cursor:
         at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(tuple_(col(Action.created_at), col(Action.id)) < tuple_(at, ident))

@@ -42,14 +42,7 @@ def list_page(
         stmt = stmt.where(col(Evidence.last_verification_result).in_([v.value for v in filters.verification]))
     stmt = pagination.changed_since(stmt, sync, col(Evidence.updated_at))
     if sync is not None and sync.by_update:
-        return pagination.by_update_page(
-            session,
-            stmt,
-            cursor=cursor,
-            limit=limit,
-            updated=col(Evidence.updated_at),
-            ident=col(Evidence.id),
-        )
+        return pagination.by_update_page(session, stmt, Evidence, cursor=cursor, limit=limit)
     if cursor:
         at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(tuple_(col(Evidence.uploaded_at), col(Evidence.id)) < tuple_(at, ident))

@@ -199,14 +199,7 @@ def list_page(
             searched = searched.concat("")
         stmt = stmt.where(searched.like(pagination.like_pattern(filters.q), escape="\\"))
     if sync is not None and sync.by_update:
-        return pagination.by_update_page(
-            session,
-            stmt,
-            cursor=cursor,
-            limit=limit,
-            updated=col(Incident.updated_at),
-            ident=col(Incident.id),
-        )
+        return pagination.by_update_page(session, stmt, Incident, cursor=cursor, limit=limit)
     if cursor:
         at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(tuple_(col(Incident.reported_at), col(Incident.id)) < tuple_(at, ident))

@@ -184,14 +184,7 @@ def list_page(
     if q:
         stmt = stmt.where(func.lower(col(Perpetrator.name)).like(pagination.like_pattern(q), escape="\\"))
     if sync is not None and sync.by_update:
-        return pagination.by_update_page(
-            session,
-            stmt,
-            cursor=cursor,
-            limit=limit,
-            updated=col(Perpetrator.updated_at),
-            ident=col(Perpetrator.id),
-        )
+        return pagination.by_update_page(session, stmt, Perpetrator, cursor=cursor, limit=limit)
     if cursor:
         at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(tuple_(col(Perpetrator.created_at), col(Perpetrator.id)) < tuple_(at, ident))

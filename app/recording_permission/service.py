@@ -142,14 +142,7 @@ def list_page(
             col(RecordingPermission.search_text).like(pagination.like_pattern(filters.q), escape="\\")
         )
     if sync is not None and sync.by_update:
-        return pagination.by_update_page(
-            session,
-            stmt,
-            cursor=cursor,
-            limit=limit,
-            updated=col(RecordingPermission.updated_at),
-            ident=col(RecordingPermission.id),
-        )
+        return pagination.by_update_page(session, stmt, RecordingPermission, cursor=cursor, limit=limit)
     if cursor:
         at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(

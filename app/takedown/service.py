@@ -179,14 +179,7 @@ def list_page(
     stmt = visible_statement(actor).where(TakedownRequest.incident_id == incident_id)
     stmt = pagination.changed_since(stmt, sync, col(TakedownRequest.updated_at))
     if sync is not None and sync.by_update:
-        return pagination.by_update_page(
-            session,
-            stmt,
-            cursor=cursor,
-            limit=limit,
-            updated=col(TakedownRequest.updated_at),
-            ident=col(TakedownRequest.id),
-        )
+        return pagination.by_update_page(session, stmt, TakedownRequest, cursor=cursor, limit=limit)
     if cursor:
         at, ident = pagination.decode_cursor(cursor)
         stmt = stmt.where(
