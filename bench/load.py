@@ -231,7 +231,7 @@ def load_server(url: str, workdir: Path, workers: int) -> Iterator[str]:
     cmd = [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory"]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
     if workers > 1:  # as production runs several processes (PostgreSQL only)
-        cmd = [sys.executable, "-m", "app.cli", "serve", "--api-only", "--workers", str(workers)]
+        cmd = [sys.executable, "-m", "api.cli", "serve", "--api-only", "--workers", str(workers)]
         cmd += ["--host", "127.0.0.1", "--port", str(port)]
     env = {**server_env(url, workdir), "WEERBAAR_LOG_LEVEL": "warning"}
     with (workdir / "server.log").open("ab") as log:

@@ -8,7 +8,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import cli
+from api.cli import cli
 from app.config import get_settings
 
 
@@ -102,7 +102,7 @@ def test_verify_audit_reports_the_first_broken_link(run, tmp_path):
 
 
 def test_console_script_is_installed():
-    out = subprocess.run([sys.executable, "-m", "app.cli", "--help"], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "api.cli", "--help"], capture_output=True, text=True)
     assert out.returncode == 0
     for command in ("serve", "worker", "migrate", "create-organisation", "verify-audit"):
         assert command in out.stdout

@@ -21,7 +21,7 @@ from app.audit import service as audit
 from app.audit.chain import canonical
 from app.audit.models import AuditEvent
 from app.audit.verification import Tamper, verify
-from app.cli import cli
+from api.cli import cli
 from app.config import ConfigurationError, Settings, get_settings
 from app.db import utcnow
 from app.jobs import service as jobs

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from app.audit.verification import Tamper, VerifyResult, verify
-from app.cli import cli
+from api.cli import cli
 from app.config import get_settings
 from tests.audit.installation import Installation, audit_settings, execute, install, rehash_from
 from tests.fixtures.s3 import use_s3
@@ -121,7 +121,7 @@ def test_every_kind_of_tampering_is_found_and_named(installation: Installation, 
         # Once as the installed command would run: a separate process, exit code and stderr.
         env = {**os.environ, **installation.env()}
         done = subprocess.run(
-            [sys.executable, "-m", "app.cli", "verify-audit"],
+            [sys.executable, "-m", "api.cli", "verify-audit"],
             env=env,
             capture_output=True,
             text=True,

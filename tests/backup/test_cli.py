@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import cli
+from api.cli import cli
 from app.config import get_settings
 from tests.backup.conftest import AUDIT_KEY
 from tests.evidence.helpers import create_incident, png, upload
@@ -33,7 +33,7 @@ def test_backup_and_restore_from_the_command_line(client, org, settings, tmp_pat
         "WEERBAAR_DATA_DIR": str(settings.data_dir),
     }
     made = subprocess.run(
-        [sys.executable, "-m", "app.cli", "backup", "--to", str(tmp_path / "backup")],
+        [sys.executable, "-m", "api.cli", "backup", "--to", str(tmp_path / "backup")],
         env={**base, **source},
         cwd=ROOT,
         capture_output=True,

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from app.auth import oauth
 from app.auth import service as auth
-from app.cli import cli
+from api.cli import cli
 from app.config import get_settings
 from app.db import make_engine, session_scope
 from app.errors import Unauthenticated

@@ -1,4 +1,8 @@
-"""The `weerbaar` command: set-up, administration, serving and background work."""
+"""The `weerbaar` command: set-up, administration, serving and background work.
+
+It lives above the domain package (`app`) because it wires the domain, the JSON API and the web UI
+together; `app` imports neither `api` nor `web`.
+"""
 
 from __future__ import annotations
 
@@ -383,7 +387,7 @@ def serve(
     os.environ["WEERBAAR_RUN_JOBS_IN_PROCESS"] = "false"
     with _job_runner(settings):
         uvicorn.run(
-            "app.cli:served_app",
+            "api.cli:served_app",
             factory=True,
             workers=workers,
             host=host,
