@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from app.incident.models import Behaviour
+from app.incident.models import Behaviour, Classification, Severity
 from app.organisation.models import Country
 from app.schemas import ApiModel
 
@@ -17,10 +17,27 @@ Text = Annotated[str, Field(min_length=1, max_length=4000)]
 
 
 class Punishable(StrEnum):
-    """Whether a behaviour is a criminal offence: always, or only under the stated circumstances."""
+    """Whether a behaviour is a criminal offence: always, only under the stated circumstances, or not."""
 
     yes = "yes"
     under_circumstances = "under_circumstances"
+    no = "no"
+
+
+class ReportLevel(StrEnum):
+    """What a rule says about a police report: required, suggested (to be weighed), or nothing."""
+
+    required = "required"
+    suggested = "suggested"
+    off = "off"
+
+
+class RemovalGate(StrEnum):
+    """Whether removal waits for the police report: refused until then, a warning, or not at all."""
+
+    hard = "hard"
+    warning = "warning"
+    off = "off"
 
 
 class PackCountry(StrEnum):
@@ -45,12 +62,95 @@ class Article(ApiModel):
     title: LocalText
 
 
+class SourceRef(ApiModel):
+    """Where a rule comes from: the source document and its section (or table row)."""
+
+    document: Annotated[str, Field(min_length=1, max_length=300)]
+    section: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
 class BehaviourRule(ApiModel):
-    """What the law says about one behaviour."""
+    """What the law says about one behaviour, and the facts of it that drive the classification."""
 
     punishable: Punishable
     articles: list[Article] = Field(min_length=1, max_length=20)
     condition: LocalText
+    privacy: bool = Field(
+        default=False,
+        description="The behaviour exposes personal data or images: classification (c), privacy.",
+    )
+    default_severity: Severity | None = Field(
+        default=None,
+        description="The severity an incident with this behaviour gets when the reporter gives none "
+        "(the highest of its behaviours'; medium when none has one).",
+    )
+    source: SourceRef
+
+
+class ReportTrigger(ApiModel):
+    """One rule that makes a police report required or suggested."""
+
+    level: ReportLevel
+    source: SourceRef
+
+
+class OrganisationThreatTrigger(ReportTrigger):
+    """A threat against the organisation (target: organisation) that endangers staff."""
+
+    behaviours: list[Behaviour] = Field(
+        min_length=1, max_length=30, description="The behaviours that make it a threat."
+    )
+
+
+class RemovalRule(ApiModel):
+    """Whether removing content waits for the police report, when one is required."""
+
+    gate: RemovalGate
+    source: SourceRef
+
+
+class PoliceReportRules(ApiModel):
+    """When a police report is required or suggested, and whether removal waits for it."""
+
+    classifications: dict[Classification, ReportTrigger] = Field(
+        description="Per classification of the incident (the case handler's override, else derived)."
+    )
+    under_circumstances: ReportTrigger | None = Field(
+        default=None,
+        description="A behaviour that is criminal only under circumstances: weigh whether they hold.",
+    )
+    behaviours: dict[Behaviour, ReportTrigger] = Field(
+        default_factory=dict, description="Per behaviour, whatever the classification (e.g. a death threat)."
+    )
+    organisation_threat: OrganisationThreatTrigger | None = None
+    removal: RemovalRule
+
+
+class GirRule(ApiModel):
+    """GIR (NL): 'persoonlijke bedreiging' for these behaviours, '(non-)verbale agressie' otherwise."""
+
+    personal_threat_behaviours: list[Behaviour] = Field(max_length=30)
+    source: SourceRef
+
+
+class SafetynetRule(ApiModel):
+    """SafetyNet (DK): every incident as minor violence etc.; a work injury when the criterion holds."""
+
+    work_injury_severities: list[Severity] = Field(
+        max_length=4, description="A serious incident ('af grov karakter'): one of these severities."
+    )
+    work_injury_on_strong_reaction: bool = Field(
+        description="A work injury when the employee reacts strongly (the incident's strongReaction)."
+    )
+    source: SourceRef
+
+
+class RegisterRules(ApiModel):
+    """The register categories; a pack without a register's rule uses the shipped pack of that
+    register's country (GIR: nl, SafetyNet: dk)."""
+
+    gir: GirRule | None = None
+    safetynet: SafetynetRule | None = None
 
 
 class PoliticalOfficeHolderRule(ApiModel):
@@ -58,6 +158,7 @@ class PoliticalOfficeHolderRule(ApiModel):
 
     articles: list[Article] = Field(min_length=1, max_length=20)
     explanation: LocalText
+    source: SourceRef
 
 
 class LegalPackContent(ApiModel):
@@ -67,7 +168,13 @@ class LegalPackContent(ApiModel):
     name: LocalText
     source: Annotated[str, Field(min_length=1, max_length=2000)]
     behaviours: dict[Behaviour, BehaviourRule]
-    political_office_holder: PoliticalOfficeHolderRule
+    political_office_holder: PoliticalOfficeHolderRule | None = Field(
+        default=None,
+        description="Why the protocol does not apply to political office holders; null where the "
+        "country's source makes no such exception (DK).",
+    )
+    police_report: PoliceReportRules
+    registers: RegisterRules
 
     @model_validator(mode="after")
     def _every_behaviour(self) -> LegalPackContent:

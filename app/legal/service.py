@@ -90,9 +90,19 @@ def get_pack(session: Session, *, organisation_id: uuid.UUID, country: PackCount
 
 
 def effective_content(pack: LegalPack) -> dict[str, Any]:
-    """The stored pack, with the shipped rule for any behaviour added to Weerbaar after it was saved."""
+    """The stored pack, completed from the shipped one: a behaviour, a key of a rule or a section
+    added to Weerbaar after the pack was saved comes from the shipped file (what was saved wins)."""
     shipped = default_content(pack.country)
-    return {**pack.content, "behaviours": {**shipped["behaviours"], **pack.content["behaviours"]}}
+    stored = pack.content
+    behaviours = {
+        name: {**rule, **stored["behaviours"].get(name, {})} for name, rule in shipped["behaviours"].items()
+    }
+    content = {**shipped, **stored, "behaviours": behaviours}
+    political = stored.get("politicalOfficeHolder", shipped["politicalOfficeHolder"])
+    if political is not None and shipped["politicalOfficeHolder"] is not None:
+        political = {**shipped["politicalOfficeHolder"], **political}
+    content["politicalOfficeHolder"] = political
+    return content
 
 
 def to_public(pack: LegalPack) -> LegalPackPublic:
@@ -155,10 +165,14 @@ def replace_pack(
     return pack
 
 
-def political_explanation(session: Session, *, organisation_id: uuid.UUID) -> str:
-    """Why the protocol does not apply to political office holders, in the organisation's language."""
+def political_explanation(session: Session, *, organisation_id: uuid.UUID) -> str | None:
+    """Why the protocol does not apply to political office holders, in the organisation's language;
+    None where the pack makes no such exception (DK)."""
     pack = get_pack(session, organisation_id=organisation_id, country=pack_country(session, organisation_id))
-    text: str = pack.content["politicalOfficeHolder"]["explanation"][locale_of(session, organisation_id)]
+    rule = effective_content(pack)["politicalOfficeHolder"]
+    if rule is None:
+        return None
+    text: str = rule["explanation"][locale_of(session, organisation_id)]
     return text
 
 
@@ -200,7 +214,7 @@ def assess(session: Session, *, incident: Incident) -> LegalAssessment:
         )
         for article in rule.articles:
             suggested.setdefault(article.code, article)
-    if political:
+    if political and content.political_office_holder is not None:
         for article in content.political_office_holder.articles:
             suggested.setdefault(article.code, article)
     punishable = None
