@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Index
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, new_id, utcnow
@@ -29,6 +30,9 @@ class ActionKind(StrEnum):
     aftercare_conversation = "aftercare_conversation"
     debriefing = "debriefing"
     work_injury_report = "work_injury_report"
+    offender_contact = "offender_contact"
+    aftercare_offer = "aftercare_offer"
+    work_environment_analysis = "work_environment_analysis"
 
 
 class ActionStatus(StrEnum):
@@ -49,13 +53,18 @@ class ResponseChannel(StrEnum):
 
 
 class RestrictionForm(StrEnum):
-    """How contact with the sender is limited during a contact restriction."""
+    """How contact with the sender is limited for a time (Silkeborg: kontaktforbud in its forms, and
+    the frame of the cooperation: time-out, another caseworker, a function mailbox)."""
 
     no_contact = "no_contact"
+    no_phone_contact = "no_phone_contact"
     phone_only = "phone_only"
     appointment_only = "appointment_only"
     limited_hours = "limited_hours"
     no_replies = "no_replies"
+    time_out = "time_out"
+    new_caseworker = "new_caseworker"
+    function_mailbox = "function_mailbox"
 
 
 class Action(SQLModel, table=True):
@@ -85,6 +94,17 @@ class Action(SQLModel, table=True):
     ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     restriction_form: str | None = Field(default=None, max_length=20)
     restriction_details: str | None = Field(default=None, max_length=1000)
+    # police_report: the affected employees who filed it (one or several: a collective report) and
+    # the leader who helped them (Silkeborg: the injured employee files, the leader helps).
+    filed_by: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
+    helped_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    # offender_contact: the offender was told that going on may lead to a police report.
+    police_warning: bool | None = None
+    # aftercare_offer: the pack's aftercare step offered; consultation: the pack's help contact asked.
+    aftercare_step: str | None = Field(default=None, max_length=40)
+    consulted: str | None = Field(default=None, max_length=40)
+    # work_environment_analysis: what the working-environment group decided on prevention.
+    prevention_decision: str | None = Field(default=None, max_length=4000)
     waiver_reason: str | None = Field(default=None, max_length=2000)
     waived_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
     waived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
