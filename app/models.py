@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from app.action.models import Action
 from app.audit.models import AuditEvent
 from app.auth.models import AccessToken, ApiClient, AuthSession, LoginThrottle
+from app.casework.models import Complaint, JournalEntry, TracingRequest, Witness
 from app.evidence.models import CustodyEvent, Evidence
 from app.idempotency.models import IdempotencyKey
 from app.incident.models import Incident, IncidentBehaviour, IncidentPerson, ReferenceCounter
@@ -31,6 +32,7 @@ __all__ = [
     "ApiClient",
     "AuditEvent",
     "AuthSession",
+    "Complaint",
     "CustodyEvent",
     "Evidence",
     "IdempotencyKey",
@@ -40,6 +42,7 @@ __all__ = [
     "IncidentHandling",
     "IncidentPerson",
     "Job",
+    "JournalEntry",
     "LegalPack",
     "LetterTemplate",
     "LoginThrottle",
@@ -55,10 +58,12 @@ __all__ = [
     "ReferenceCounter",
     "TakedownEvidence",
     "TakedownRequest",
+    "TracingRequest",
     "User",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookSubscription",
+    "Witness",
     "metadata",
 ]
