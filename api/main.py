@@ -30,6 +30,7 @@ from api.routes import (
     notifications,
     oauth,
     perpetrators,
+    proceedings,
     public,
     recording_permissions,
     sessions,
@@ -96,7 +97,7 @@ def create_api(settings: Settings) -> FastAPI:
     api.include_router(problem_types.router)
     for module in (sessions, users, incidents, audit_events, recording_permissions, evidence):
         api.include_router(module.router)
-    for module in (legal_packs, actions, takedown_requests, perpetrators, timeline):
+    for module in (legal_packs, actions, takedown_requests, perpetrators, timeline, proceedings):
         api.include_router(module.router)
     for module in (api_clients, webhook_subscriptions, exports, statistics, worklists, notifications):
         api.include_router(module.router)

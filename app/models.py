@@ -15,6 +15,7 @@ from app.legal.models import IncidentHandling, LegalPack
 from app.notification.models import MailOutbox, Notification, NotificationPreference
 from app.organisation.models import Organisation, User
 from app.perpetrator.models import Perpetrator
+from app.proceedings.models import CivilClaim, PoliceAssessment
 from app.recording_permission.models import (
     RecordingPermission,
     RecordingPermissionPerson,
@@ -32,6 +33,7 @@ __all__ = [
     "ApiClient",
     "AuditEvent",
     "AuthSession",
+    "CivilClaim",
     "Complaint",
     "CustodyEvent",
     "Evidence",
@@ -51,6 +53,7 @@ __all__ = [
     "NotificationPreference",
     "Organisation",
     "Perpetrator",
+    "PoliceAssessment",
     "RecordingPermission",
     "RecordingPermissionPerson",
     "RecordingRules",

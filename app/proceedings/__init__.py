@@ -1,0 +1,1 @@
+"""The police decision of an incident and the particulars of a civil claim."""
