@@ -22,6 +22,7 @@ from api.routes import (
     actions,
     api_clients,
     audit_events,
+    casework,
     evidence,
     exports,
     health,
@@ -101,6 +102,7 @@ def create_api(settings: Settings) -> FastAPI:
         api.include_router(module.router)
     for module in (api_clients, webhook_subscriptions, exports, statistics, worklists, notifications):
         api.include_router(module.router)
+    api.include_router(casework.router)
     api.include_router(oauth.router)
     problems.install(api)
     integration.install(api)

@@ -85,6 +85,14 @@ class Target(StrEnum):
     organisation = "organisation"
 
 
+class Employment(StrEnum):
+    """How an affected employee works for the municipality when not on permanent staff: the
+    protocol covers temporary staff and hired staff alike (seeds/000, note 2)."""
+
+    temporary = "temporary"
+    hired = "hired"
+
+
 class Severity(StrEnum):
     low = "low"
     medium = "medium"

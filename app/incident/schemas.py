@@ -13,6 +13,7 @@ from app.incident.models import (
     Behaviour,
     Classification,
     Confidentiality,
+    Employment,
     Frequency,
     GirCategory,
     LocationKind,
@@ -40,6 +41,10 @@ class AffectedEmployee(ApiModel):
     name: ShortText
     user_id: uuid.UUID | None = None
     department: str | None = Field(default=None, max_length=200)
+    employment: Employment | None = Field(
+        default=None,
+        description="temporary or hired (e.g. agency or interim) staff; null: permanent staff or not stated.",
+    )
 
 
 class Perpetrator(ApiModel):
@@ -245,7 +250,7 @@ def to_public(incident: object) -> IncidentPublic:
         reporter = ActorRef(kind="apiClient", id=incident.reported_by_client_id)
     else:
         reporter = ActorRef(kind="system")
-    return IncidentPublic.model_validate(
+    public = IncidentPublic.model_validate(
         {
             **{name: getattr(incident, name) for name in _DIRECT},
             "classification": incident.classification_override or incident.derived_classification,
@@ -254,6 +259,10 @@ def to_public(incident: object) -> IncidentPublic:
             **public_fields(incident),
         }
     )
+    from app.casework.signals import prolonged_signals
+
+    public.signals = [*public.signals, *prolonged_signals(incident)]
+    return public
 
 
 _DIRECT = (

@@ -205,17 +205,23 @@ class IncidentSignal(ApiModel):
     """A warning derived from several incidents, e.g. a repeat perpetrator (possible stalking)."""
 
     kind: Literal["systematic"]
-    code: Literal["repeat_perpetrator"] = Field(
+    code: Literal["repeat_perpetrator", "prolonged_frequency"] = Field(
         description="What the signal means, stable for translation: repeat_perpetrator = one perpetrator "
-        "in several incidents within the window (possible stalking; see articles)."
+        "in several incidents within the window (possible stalking; see articles); prolonged_frequency "
+        "= the incident's frequency is prolonged: aggression that goes on systematically is stalking "
+        "(webdossier, seeds/002; the stalking articles of the organisation's pack)."
     )
     label: str = Field(
         examples=["systematic - possible stalking (Sr 285b)"],
         description="An English label for logs and scripts; user interfaces translate `code`.",
     )
     articles: list[str]
-    perpetrator_id: uuid.UUID
-    since: datetime
+    perpetrator_id: uuid.UUID | None = Field(
+        description="The repeat perpetrator's record; null for prolonged_frequency."
+    )
+    since: datetime = Field(
+        description="Since when the signal holds; for prolonged_frequency the incident's occurredAt."
+    )
 
 
 class LegalAssessment(ApiModel):

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from app import concurrency
 from app.audit import service as audit
 from app.auth.actor import Actor
+from app.casework.signals import prolonged_signals
 from app.db import seed_unless_present, utcnow
 from app.errors import FieldError, Invalid
 from app.incident.models import Behaviour, Incident
@@ -237,7 +238,7 @@ def assess(session: Session, *, incident: Incident) -> LegalAssessment:
         protocol_not_applicable=incident.protocol_not_applicable,
         protocol_not_applicable_reason=incident.protocol_not_applicable_reason,
         political_office_holder=political,
-        signals=signals_of(handling, country.value),
+        signals=[*signals_of(handling, country.value), *prolonged_signals(incident, session)],
     )
 
 
