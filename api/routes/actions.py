@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, 
 from pydantic import AwareDatetime
 
 from api.deps import CurrentIncident, Permission, SessionDep
+from api.handling import HandlingPermission
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.action import service as actions
 from app.action.models import ActionKind
@@ -20,8 +21,9 @@ from app.schemas import Page
 router = APIRouter(tags=["actions"])
 
 HANDLERS = (Role.case_handler, Role.privacy_officer, Role.legal)
-ActionReader = Annotated[Actor, Depends(Permission(*HANDLERS, Role.manager, scope=Scope.actions_read))]
-ACTION_WRITE = Permission(*HANDLERS, scope=Scope.actions_write)
+ACTION_READ = Permission(*HANDLERS, Role.manager, scope=Scope.actions_read)
+ActionReader = Annotated[Actor, Depends(ACTION_READ)]
+ACTION_WRITE = HandlingPermission(scope=Scope.actions_write)
 ActionWriter = Annotated[Actor, Depends(ACTION_WRITE)]
 Cursor = Annotated[str | None, Query(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=100)]

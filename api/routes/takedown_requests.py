@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, 
 from fastapi.responses import Response as RawResponse
 
 from api.deps import Admin, CurrentIncident, Permission, SessionDep
+from api.handling import HandlingPermission
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.auth.actor import Actor, Scope
 from app.organisation.models import Role
@@ -27,8 +28,9 @@ from app.takedown.schemas import (
 router = APIRouter(tags=["takedown-requests"])
 
 HANDLERS = (Role.case_handler, Role.privacy_officer, Role.legal)
-TakedownReader = Annotated[Actor, Depends(Permission(*HANDLERS, Role.manager, scope=Scope.takedowns_read))]
-TAKEDOWN_WRITE = Permission(*HANDLERS, scope=Scope.takedowns_write)
+TAKEDOWN_READ = Permission(*HANDLERS, Role.manager, scope=Scope.takedowns_read)
+TakedownReader = Annotated[Actor, Depends(TAKEDOWN_READ)]
+TAKEDOWN_WRITE = HandlingPermission(scope=Scope.takedowns_write)
 TakedownWriter = Annotated[Actor, Depends(TAKEDOWN_WRITE)]
 RequestId = Annotated[uuid.UUID, Path(alias="takedownRequestId")]
 PDF_RESPONSE: dict[int | str, dict[str, Any]] = {

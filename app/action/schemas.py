@@ -13,6 +13,14 @@ from app.action.models import ActionKind, ActionStatus, ResponseChannel, Restric
 from app.schemas import ApiModel, PastUtcDatetime, UtcDatetime, cannot_be_cleared
 
 Note = Annotated[str, Field(max_length=4000)]
+PackCode = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class PoliceReportFiler(ApiModel):
+    """An affected employee of the incident who filed the police report (by user id, else by name)."""
+
+    user_id: uuid.UUID | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class WarningCode(StrEnum):
@@ -53,6 +61,37 @@ class _TypeFields(ApiModel):
         min_length=1,
         max_length=1000,
         description="contact_restriction: details of the restriction, e.g. the hours or the one contact.",
+    )
+    filed_by: list[PoliceReportFiler] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=50,
+        description="police_report: the affected employees of the incident who filed it; several make a "
+        "collective report. Required to mark it done where the legal pack has the injured employee file "
+        "(Denmark).",
+    )
+    helped_by: uuid.UUID | None = Field(
+        default=None, description="police_report: the leader (an active user) who helped to file it."
+    )
+    police_warning: bool | None = Field(
+        default=None,
+        description="offender_contact: the offender was told that going on may lead to a police report.",
+    )
+    aftercare_step: PackCode | None = Field(
+        default=None,
+        description="aftercare_offer (required there): the code of an aftercare step of the "
+        "organisation's legal pack (GET /legal-packs/{country}: handling.aftercare).",
+    )
+    consulted: PackCode | None = Field(
+        default=None,
+        description="consultation: the code of a help contact of the organisation's legal pack "
+        "(handling.helpContacts) that was consulted.",
+    )
+    prevention_decision: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=4000,
+        description="work_environment_analysis: what the working-environment group decided on prevention.",
     )
 
 
@@ -107,6 +146,12 @@ class ActionPublic(ApiModel):
     ends_at: datetime | None
     restriction_form: RestrictionForm | None
     restriction_details: str | None
+    filed_by: list[PoliceReportFiler]
+    helped_by: uuid.UUID | None
+    police_warning: bool | None
+    aftercare_step: str | None
+    consulted: str | None
+    prevention_decision: str | None
     waiver_reason: str | None
     waived_by: uuid.UUID | None
     waived_at: datetime | None

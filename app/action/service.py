@@ -12,6 +12,7 @@ from sqlalchemy import or_, tuple_
 from sqlmodel import Session, col, select
 
 from app import concurrency, pagination
+from app.action import guideline
 from app.action.models import Action, ActionKind, ActionStatus, ResponseChannel
 from app.action.reminders import schedule_reminder
 from app.action.schemas import ActionCreate, ActionPublic, ActionUpdate, WarningCode
@@ -42,8 +43,12 @@ def may_waive(actor: Actor) -> None:
 
 # Fields that only some kinds carry, and which of them a kind needs.
 KIND_FIELDS: dict[ActionKind, frozenset[str]] = {
-    ActionKind.police_report: frozenset({"police_reference", "reported_at"}),
+    ActionKind.police_report: frozenset({"police_reference", "reported_at", "filed_by", "helped_by"}),
     ActionKind.response_sent: frozenset({"channel"}),
+    ActionKind.offender_contact: frozenset({"channel", "police_warning"}),
+    ActionKind.aftercare_offer: frozenset({"aftercare_step"}),
+    ActionKind.consultation: frozenset({"consulted"}),
+    ActionKind.work_environment_analysis: frozenset({"prevention_decision"}),
     ActionKind.sanction: frozenset({"suspended_service", "starts_at", "ends_at"}),
     ActionKind.contact_restriction: frozenset(
         {"restriction_form", "restriction_details", "starts_at", "ends_at"}
@@ -53,9 +58,11 @@ REQUIRED_ON_CREATE: dict[ActionKind, tuple[str, ...]] = {
     ActionKind.response_sent: ("channel",),
     ActionKind.sanction: ("suspended_service", "starts_at", "ends_at"),
     ActionKind.contact_restriction: ("restriction_form", "starts_at", "ends_at"),
+    ActionKind.aftercare_offer: ("aftercare_step",),
 }
 REQUIRED_WHEN_DONE: dict[ActionKind, tuple[str, ...]] = {
     ActionKind.police_report: ("police_reference", "reported_at"),
+    ActionKind.work_environment_analysis: ("prevention_decision",),
 }
 TYPE_FIELDS = (
     "police_reference",
@@ -66,7 +73,15 @@ TYPE_FIELDS = (
     "ends_at",
     "restriction_form",
     "restriction_details",
+    "filed_by",
+    "helped_by",
+    "police_warning",
+    "aftercare_step",
+    "consulted",
+    "prevention_decision",
 )
+# The column of a type field where its name differs.
+COLUMNS = {"helped_by": "helped_by_user_id"}
 # Response channels that are the same as the aggression's platform.
 SAME_CHANNEL = {ResponseChannel.email.value: {"email"}, ResponseChannel.sms.value: {"sms"}}
 
@@ -120,6 +135,8 @@ def to_public(action: Action, *, platform: str | None) -> ActionPublic:
     return ActionPublic.model_validate(
         {
             **{name: getattr(action, name) for name in _DIRECT},
+            "filed_by": action.filed_by or [],
+            "helped_by": action.helped_by_user_id,
             "waived_by": action.waived_by_user_id,
             "warnings": [sentence for _, sentence in advice],
             "warning_codes": [code for code, _ in advice],
@@ -145,6 +162,10 @@ _DIRECT = [
     "ends_at",
     "restriction_form",
     "restriction_details",
+    "police_warning",
+    "aftercare_step",
+    "consulted",
+    "prevention_decision",
     "waiver_reason",
     "waived_at",
     "version",
@@ -263,6 +284,7 @@ def create(session: Session, *, incident: Incident, data: ActionCreate, actor: A
     errors = _check_assignee(session, incident.organisation_id, data.assignee_id)
     errors += _check_type_fields(data.kind, values, set(data.model_fields_set))
     errors += _missing(data.kind, values, REQUIRED_ON_CREATE, "on creation")
+    errors += guideline.check(session, incident=incident, kind=data.kind, values=values)
     if data.due_at is not None and data.due_at < utcnow():
         errors.append(FieldError("dueAt", "must not be in the past", code="in_past"))
     if errors:
@@ -289,8 +311,10 @@ def _insert(
         updated_at=now,
     )
     for name in TYPE_FIELDS:
-        value: Any = values.get(name)
-        setattr(action, name, value.value if hasattr(value, "value") else value)
+        _store(action, name, values.get(name))
+    if kind == ActionKind.contact_restriction and action.due_at is None:
+        # A time-limited restriction is due at its end: the reminder comes before it ends.
+        action.due_at = action.ends_at
     session.add(action)
     session.flush()
     audit.record(
@@ -305,6 +329,12 @@ def _insert(
     schedule_reminder(session, action)
     _emit(session, action, ["action.created"])
     return action
+
+
+def _store(action: Action, name: str, value: Any) -> None:
+    if name == "filed_by" and value is not None:
+        value = guideline.filers(value)
+    setattr(action, COLUMNS.get(name, name), value.value if hasattr(value, "value") else value)
 
 
 def _emit(session: Session, action: Action, event_types: list[str]) -> None:
@@ -383,7 +413,7 @@ def update(
     kind = ActionKind(action.kind)
     current = ActionStatus(action.status)
     target = data.status if "status" in fields and data.status is not None else current
-    merged = {name: getattr(action, name) for name in (*TYPE_FIELDS, "done_at")}
+    merged = {name: getattr(action, COLUMNS.get(name, name)) for name in (*TYPE_FIELDS, "done_at")}
     merged.update({name: getattr(data, name) for name in fields if name in merged})
     errors = _check_assignee(
         session, action.organisation_id, data.assignee_id if "assignee_id" in fields else None
@@ -404,6 +434,15 @@ def update(
         errors.append(FieldError("doneAt", "only together with status done", code="only_when_done"))
     if target == ActionStatus.done:
         errors += _missing(kind, merged, REQUIRED_WHEN_DONE, "to mark it done")
+    incident = session.get(Incident, action.incident_id)
+    assert incident is not None
+    dumped = data.model_dump(include=fields)
+    given = {name: dumped[name] for name in fields if name in merged}
+    if "assignee_id" in fields:
+        given["assignee_id"] = data.assignee_id
+    errors += guideline.check(session, incident=incident, kind=kind, values=given)
+    if target == ActionStatus.done:
+        errors += guideline.missing_when_done(session, incident=incident, kind=kind, values=merged)
     if errors:
         raise Invalid("The change is not valid.", errors)
     transition = None
@@ -418,10 +457,18 @@ def update(
             may_waive(actor)
         transition = f"{current.value}->{target.value}"
         _apply_status(action, target, data, actor)
+    # A restriction due at its end stays due at its end when the end moves.
+    follows_end = (
+        kind == ActionKind.contact_restriction
+        and "ends_at" in fields
+        and "due_at" not in fields
+        and action.due_at == action.ends_at
+    )
     for name in ("description", "assignee_id", "due_at", "outcome", *TYPE_FIELDS):
         if name in fields:
-            value = getattr(data, name)
-            setattr(action, name, value.value if hasattr(value, "value") else value)
+            _store(action, name, given[name] if name in given else getattr(data, name))
+    if follows_end:
+        action.due_at = action.ends_at
     action.version += 1
     action.updated_at = utcnow()
     session.add(action)
@@ -443,7 +490,7 @@ def update(
         object_id=action.id,
         details=details,
     )
-    if "due_at" in fields or (transition and target == ActionStatus.open):
+    if "due_at" in fields or follows_end or (transition and target == ActionStatus.open):
         schedule_reminder(session, action)
     done = bool(transition) and target == ActionStatus.done
     _emit(session, action, ["action.updated", "action.done"] if done else ["action.updated"])

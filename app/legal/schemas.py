@@ -9,8 +9,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from app.action.models import ActionKind
 from app.incident.models import Behaviour, Classification, Severity
-from app.organisation.models import Country
+from app.organisation.models import Country, Role
 from app.schemas import ApiModel
 
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
@@ -161,6 +162,90 @@ class PoliticalOfficeHolderRule(ApiModel):
     source: SourceRef
 
 
+PackCode = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class FiledBy(StrEnum):
+    """Who files the police report: the injured employee (DK) or the organisation as employer (NL)."""
+
+    injured_employee = "injured_employee"
+    organisation = "organisation"
+
+
+class PoliceReportFiling(ApiModel):
+    """Who files the police report, who helps, and whether several employees may file one together."""
+
+    filed_by: FiledBy
+    helped_by: list[Role] = Field(max_length=7, description="The roles that help the filer (DK: the leader).")
+    collective: bool = Field(description="Several affected employees may file one report together.")
+    source: SourceRef
+
+
+class OffenderContactRule(ApiModel):
+    """Who talks to the offender. These roles also record the incident's handling (actions and
+    takedown requests), besides case handlers, privacy officers and legal staff."""
+
+    roles: list[Role] = Field(min_length=1, max_length=7)
+    never_the_employee: bool = Field(description="The affected employee never talks to the offender.")
+    source: SourceRef
+
+
+class HelpContact(ApiModel):
+    """Someone the organisation consults or refers to (a crisis line, legal advisers)."""
+
+    code: PackCode
+    name: LocalText
+    phone: str | None = Field(default=None, min_length=1, max_length=40)
+    source: SourceRef
+
+
+class AftercareStep(ApiModel):
+    """An aftercare step offered to the employee, with the help contact it refers to."""
+
+    code: PackCode
+    label: LocalText
+    contact: PackCode | None = Field(default=None, description="The code of one of the help contacts.")
+    source: SourceRef
+
+
+class ChecklistItem(ApiModel):
+    """One point of the leader's checklist; ticked when an action of the kind (and step) is done."""
+
+    code: PackCode
+    text: LocalText
+    action_kind: ActionKind | None = Field(
+        default=None, description="Ticked by a done action of this kind; null: guidance only."
+    )
+    steps: list[PackCode] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Only an action with one of these aftercare steps or consulted help contacts ticks it.",
+    )
+    source: SourceRef
+
+
+class HandlingRules(ApiModel):
+    """Who files the police report, who talks to the offender, aftercare, help contacts, checklist."""
+
+    police_report_filing: PoliceReportFiling
+    offender_contact: OffenderContactRule
+    aftercare: list[AftercareStep] = Field(max_length=30)
+    help_contacts: list[HelpContact] = Field(max_length=30)
+    leader_checklist: list[ChecklistItem] = Field(max_length=40)
+
+    @model_validator(mode="after")
+    def _known_codes(self) -> HandlingRules:
+        contacts = {c.code for c in self.help_contacts}
+        steps = {a.code for a in self.aftercare}
+        if len(contacts) != len(self.help_contacts) or len(steps) != len(self.aftercare):
+            raise ValueError("aftercare and helpContacts codes must be unique")
+        unknown = sorted({a.contact for a in self.aftercare if a.contact} - contacts)
+        unknown += sorted({s for item in self.leader_checklist for s in item.steps} - contacts - steps)
+        if unknown:
+            raise ValueError(f"unknown codes: {', '.join(unknown)}")
+        return self
+
+
 class LegalPackContent(ApiModel):
     """A legal pack: for every behaviour the articles, whether it is punishable, and when."""
 
@@ -175,6 +260,12 @@ class LegalPackContent(ApiModel):
     )
     police_report: PoliceReportRules
     registers: RegisterRules
+    handling: HandlingRules | None = Field(
+        default=None,
+        description="Who files the police report and who helps, who talks to the offender (and records "
+        "the handling), the aftercare offered, help contacts and the leader's checklist; null: the "
+        "shipped pack's.",
+    )
 
     @model_validator(mode="after")
     def _every_behaviour(self) -> LegalPackContent:
