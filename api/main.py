@@ -48,6 +48,7 @@ from app.audit import anchors as audit_anchors
 from app.audit import keys as audit_keys
 from app.config import Settings, get_settings
 from app.db import make_engine
+from app.evidence import seal
 from app.jobs import service as jobs
 from app.jobs.handlers import register_all
 from app.storage import clean_stale_uploads, make_store
@@ -133,6 +134,8 @@ def create_app(settings: Settings | None = None, *, web: ASGIApp | None = None) 
     store = make_store(settings)
     secret_key = settings.resolved_secret_key()
     audit_keys.configure(settings)  # a missing audit key in production stops the start here
+    if settings.environment == "production":
+        seal.for_settings(settings)  # so does a missing, unreadable or expired seal certificate
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

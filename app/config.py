@@ -125,6 +125,12 @@ class Settings(BaseSettings):
     audit_key_file: Path | None = None
     audit_previous_keys: SecretStr | None = None
     audit_anchor_interval_minutes: int = 60
+    # The organisation's seal on dossiers (app/evidence/seal.py): a PEM certificate (followed by its
+    # chain) and its PEM private key (optionally encrypted with seal_key_password). Required in
+    # production; in development a self-signed one is generated under the data dir (not a qualified seal).
+    seal_certificate_file: Path | None = None
+    seal_key_file: Path | None = None
+    seal_key_password: SecretStr | None = None
 
     @model_validator(mode="after")
     def _production_needs_real_secret(self) -> Settings:

@@ -54,11 +54,12 @@ def render_template(source: str, context: dict[str, Any]) -> str:
     return _env.from_string(source).render(**context)
 
 
-def html_to_pdf(html: str, *, css: str = BASE_CSS) -> bytes:
-    """The HTML as a PDF document (A4)."""
+def html_to_pdf(html: str, *, css: str = BASE_CSS, variant: str | None = None) -> bytes:
+    """The HTML as a PDF document (A4); `variant` e.g. "pdf/a-2b" for an archival PDF/A."""
     from weasyprint import CSS, HTML
 
     fetcher = data_only_fetcher()
     document = HTML(string=html, url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(stylesheets=[CSS(string=css, url_fetcher=fetcher)])
+    stylesheets = [CSS(string=css, url_fetcher=fetcher)]
+    pdf: bytes = document.write_pdf(stylesheets=stylesheets, pdf_variant=variant)
     return pdf
