@@ -16,6 +16,7 @@ from web.models import (
     Action,
     ApiClientView,
     AuditEvent,
+    CivilClaim,
     CurrentUser,
     CustodyEvent,
     Evidence,
@@ -26,6 +27,7 @@ from web.models import (
     Login,
     Page,
     PerpetratorRecord,
+    PoliceAssessment,
     RecordingPermission,
     RecordingRules,
     RecordingViolation,
@@ -371,6 +373,30 @@ class Api:
     async def update_action(self, action_id: str, body: dict[str, Any], *, etag: str) -> Action:
         """Change an action (e.g. mark it done)."""
         return await self._merge_patch(f"actions/{action_id}", Action, body, etag=etag)
+
+    async def police_assessment(self, incident_id: str) -> tuple[PoliceAssessment, str] | None:
+        """The incident's police decision and its ETag; None until one is recorded."""
+        try:
+            return await self._get_versioned(f"incidents/{incident_id}/police-assessment", PoliceAssessment)
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    async def put_police_assessment(self, incident_id: str, body: dict[str, Any], *, etag: str) -> None:
+        """Record or replace the police decision (If-Match when replacing)."""
+        headers = {"If-Match": etag} if etag else {}
+        await self._send("PUT", f"incidents/{incident_id}/police-assessment", body=body, headers=headers)
+
+    async def list_civil_claims(self, incident_id: str) -> list[CivilClaim]:
+        """The recorded particulars of an incident's civil claims."""
+        response = await self._send("GET", f"incidents/{incident_id}/civil-claims")
+        return [CivilClaim.model_validate(item) for item in response.json()]
+
+    async def put_civil_claim(self, action_id: str, body: dict[str, Any], *, etag: str) -> None:
+        """Record or replace a civil claim's particulars (If-Match when replacing)."""
+        headers = {"If-Match": etag} if etag else {}
+        await self._send("PUT", f"actions/{action_id}/civil-claim", body=body, headers=headers)
 
     async def list_takedowns(self, incident_id: str) -> list[Takedown]:
         """An incident's takedown requests, oldest first."""

@@ -56,6 +56,7 @@ FIELD_MESSAGES: dict[str, str] = {
     # the domain's own codes
     "invalid": N_("This value is not accepted."),
     "required": N_("Fill in this field."),
+    "not_positive": N_("Fill in an amount above zero."),
     "blank": N_("Fill in this field."),
     "empty": N_("Fill in this field."),
     "not_null": N_("This field cannot be emptied."),

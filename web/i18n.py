@@ -6,13 +6,14 @@ import datetime as dt
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale as BabelLocale
 from babel.dates import format_date, format_time
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
 LOCALES = ("nl", "en", "da")
@@ -137,6 +138,10 @@ class Language:
     def number(self, value: float | int) -> str:
         """A number with this locale's separators."""
         return format_decimal(value, locale=self.code)
+
+    def money(self, amount: str, currency: str) -> str:
+        """An amount of money in this locale, e.g. '€ 1.250,50' or 'DKK 8.000,00'."""
+        return format_currency(Decimal(amount), currency, locale=self.code)
 
     def filesize(self, value: int) -> str:
         """A byte count for people: 1,5 MB."""

@@ -41,6 +41,7 @@ from web.routes import (
     legal,
     notifications,
     perpetrators,
+    proceedings,
     recording_permissions,
     takedowns,
 )
@@ -92,6 +93,7 @@ def create_web(
         perpetrators,
         evidence,
         actions,
+        proceedings,
         takedowns,
         recording_permissions,
         admin,

@@ -465,3 +465,31 @@ class Statistics(View):
     by_platform: list[Count] = Field(default_factory=list)
     by_status: list[Count] = Field(default_factory=list)
     median_hours_to_first_action: float | None = None
+
+
+class PoliceAssessment(View):
+    """The police decision of an incident."""
+
+    context: str
+    reach: str
+    frequency: str | None = None
+    impact: str
+    impact_notes: str | None = None
+    decision: str
+    reason: str | None = None
+    assessed_by: str | None = None
+    assessed_at: datetime
+    version: int = 1
+
+
+class CivilClaim(View):
+    """The particulars of a civil-claim action."""
+
+    action_id: str
+    claimant: str
+    claimant_name: str | None = None
+    route: str
+    damage: str
+    amount: str
+    currency: str
+    version: int = 1

@@ -298,6 +298,10 @@ TIMELINE_EVENTS = {
     "perpetrator.create": N_("Perpetrator recorded"),
     "perpetrator.update": N_("Perpetrator record changed"),
     "recording_permission.violation": N_("Recording conditions broken"),
+    "police_assessment.create": N_("Police decision recorded"),
+    "police_assessment.update": N_("Police decision changed"),
+    "civil_claim.create": N_("Civil claim recorded"),
+    "civil_claim.update": N_("Civil claim changed"),
 }
 VOCABULARIES |= {"timeline_events": TIMELINE_EVENTS}
 
@@ -459,4 +463,41 @@ VOCABULARIES |= {
     "audit_results": AUDIT_RESULTS,
     "audit_actor_kinds": AUDIT_ACTOR_KINDS,
     "signals": SIGNALS,
+}
+
+# The police decision and civil claims (web/routes/proceedings.py).
+REACHES = {
+    "private": N_("Private: a message to one person"),
+    "limited": N_("Limited: a closed group or a small audience"),
+    "public": N_("Public: readable by anyone"),
+    "wide": N_("Wide: shared on or picked up widely"),
+}
+IMPACTS = {"limited": N_("Limited"), "considerable": N_("Considerable"), "severe": N_("Severe")}
+POLICE_DECISIONS = {
+    "report": N_("File a police report"),
+    "notify": N_("Inform the police without a report"),
+    "no_report": N_("Do not involve the police"),
+}
+CLAIMANTS = {
+    "organisation": N_("The organisation (its own damage, e.g. absence of the employee)"),
+    "employee": N_("The employee"),
+}
+CLAIM_ROUTES = {
+    "civil_procedure": N_("Civil procedure"),
+    "criminal_proceedings": N_("Joined to the criminal case as injured party"),
+}
+DAMAGE_KINDS = {
+    "material": N_("Material damage"),
+    "immaterial": N_("Immaterial damage (fear and suffering)"),
+    "both": N_("Material and immaterial damage"),
+}
+CURRENCIES = {"EUR": N_("Euro (EUR)"), "DKK": N_("Danish krone (DKK)")}
+VOCABULARIES |= {
+    "reaches": REACHES,
+    "impacts": IMPACTS,
+    "police_decisions": POLICE_DECISIONS,
+    "claimants": CLAIMANTS,
+    "claim_routes": CLAIM_ROUTES,
+    "damage_kinds": DAMAGE_KINDS,
+    "currencies": CURRENCIES,
 }

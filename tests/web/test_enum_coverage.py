@@ -54,6 +54,13 @@ UI_ENUMS: dict[str, Any] = {
     "TakedownStatus": v.TAKEDOWN_STATUSES,
     "Target": v.TARGETS,
     "ViolationKind": v.VIOLATION_KINDS,
+    "Reach": v.REACHES,
+    "Impact": v.IMPACTS,
+    "PoliceDecision": v.POLICE_DECISIONS,
+    "Claimant": v.CLAIMANTS,
+    "ClaimRoute": v.CLAIM_ROUTES,
+    "DamageKind": v.DAMAGE_KINDS,
+    "Currency": v.CURRENCIES,
 }
 
 

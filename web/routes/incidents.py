@@ -22,6 +22,7 @@ from web.errors import describe
 from web.forms import lines, local_to_utc, utc_to_local_input
 from web.models import Incident, PerpetratorRecord, User
 from web.refusal import refuse
+from web.routes import proceedings
 from web.uploads import check_screenshots, upload_files
 
 router = APIRouter(include_in_schema=False)
@@ -319,6 +320,7 @@ async def detail_context(api: Api, incident_id: str) -> dict[str, Any]:
         found = await _optional(api.get_perpetrator(incident.perpetrator_id))
         record = found[0] if found else None
     return {
+        **await proceedings.context(api, incident_id, actions),
         "perpetrator_record": record,
         "incident": incident,
         "etag": etag,
