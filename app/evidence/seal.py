@@ -26,7 +26,7 @@ from app.config import ConfigurationError, Settings
 
 log = logging.getLogger(__name__)
 
-DEVELOPMENT_NAME = "Weerbaar development seal (self-signed, not a qualified seal)"
+DEVELOPMENT_NAME = "Weerbaar development seal"  # self-signed: the dossier says it is not qualified
 SignerKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
 
@@ -41,8 +41,8 @@ class Seal:
 
     @property
     def subject(self) -> str:
-        """The certificate's subject, as people read it."""
-        return self.certificate.subject.rfc4514_string()
+        """The certificate's subject as people read it: common name first, country last."""
+        return ", ".join(str(attribute.value) for attribute in reversed(list(self.certificate.subject)))
 
     @property
     def fingerprint(self) -> str:
@@ -171,7 +171,13 @@ def sign_detached(seal: Seal, data: bytes) -> bytes:
 
 
 def sign_pdf(
-    seal: Seal, document: bytes, *, tsa_url: str = "", reason: str = "", location: str = ""
+    seal: Seal,
+    document: bytes,
+    *,
+    tsa_url: str = "",
+    tsa_timeout: float = 10.0,
+    reason: str = "",
+    location: str = "",
 ) -> bytes:
     """The PDF with a PAdES signature by the seal (and a signature timestamp from the TSA, if any)."""
     from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
@@ -198,7 +204,9 @@ def sign_pdf(
         reason=reason or None,
         location=location or None,
     )
-    timestamper = timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None
+    timestamper = None
+    if tsa_url:
+        timestamper = timestamps.HTTPTimeStamper(tsa_url, timeout=max(1, round(tsa_timeout)))
     writer = IncrementalPdfFileWriter(io.BytesIO(document))
     output = signers.sign_pdf(writer, metadata, signer=signer, timestamper=timestamper)
     signed: bytes = output.getvalue()
