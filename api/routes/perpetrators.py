@@ -19,7 +19,8 @@ from app.schemas import Page
 router = APIRouter(tags=["perpetrators"])
 
 HANDLERS = (Role.case_handler, Role.privacy_officer, Role.legal)
-PerpetratorReader = Annotated[Actor, Depends(Permission(*HANDLERS, Role.manager, scope=Scope.incidents_read))]
+PERPETRATOR_READ = Permission(*HANDLERS, Role.manager, scope=Scope.incidents_read)
+PerpetratorReader = Annotated[Actor, Depends(PERPETRATOR_READ)]
 PerpetratorWriter = Annotated[Actor, Depends(Permission(*HANDLERS, scope=Scope.incidents_write))]
 PerpetratorId = Annotated[uuid.UUID, Path(alias="perpetratorId")]
 
