@@ -215,10 +215,38 @@ def verify_audit(
         chain = finding.chain if finding.chain == "-" else f"{names.get(finding.chain, finding.chain)}"
         event = f" (event id {finding.event_id})" if finding.event_id else ""
         typer.echo(f"BROKEN [{finding.kind.value}] chain {chain}: {finding.detail}{event}", err=True)
+    stamps_ok = _report_anchor_timestamps(settings) if anchors else True
     if not result.ok:
         typer.echo(f"FAILED: {len(result.findings)} finding(s) in {result.events} events.", err=True)
         raise typer.Exit(1)
+    if not stamps_ok:
+        typer.echo("FAILED: an anchor's timestamp does not verify.", err=True)
+        raise typer.Exit(1)
     typer.echo(f"OK: {result.events} events in {result.chains} chain(s) verified.")
+
+
+def _report_anchor_timestamps(settings: Settings) -> bool:
+    """Print which anchors carry a valid RFC 3161 timestamp; False if any token fails."""
+    from app.audit import anchors
+    from app.storage import make_store
+    from app.timestamp import client as tsa
+
+    check = anchors.check_timestamps(make_store(settings))
+    if check.unchecked:
+        typer.echo(f"Anchor timestamps not checked: {check.unchecked}.")
+        return True
+    if not check.valid and not check.invalid and not tsa.configured(settings):
+        return True  # no TSA, no tokens: nothing to report
+    typer.echo(f"Anchors with a valid timestamp: {len(check.valid)} of {check.anchors}.")
+    if check.valid:
+        key, token = check.valid[-1]
+        at = token.gen_time.isoformat(timespec="seconds").replace("+00:00", "Z")
+        typer.echo(
+            f"Newest timestamped anchor: {key}, stamped {at} by {token.tsa_name} (serial {token.serial})."
+        )
+    for key, reason in check.invalid:
+        typer.echo(f"BROKEN [anchor_timestamp] {key}: {reason}", err=True)
+    return not check.invalid
 
 
 @cli.command("anchor-audit")
@@ -235,6 +263,11 @@ def anchor_audit() -> None:
     finally:
         engine.dispose()
     typer.echo(f"Anchored {len(anchor.chains)} chain(s) in {anchor.key}.")
+    if anchor.token is not None:
+        at = anchor.token.gen_time.isoformat(timespec="seconds").replace("+00:00", "Z")
+        typer.echo(f"Timestamped {at} by {anchor.token.tsa_name} ({anchors.token_key(anchor.key)}).")
+    elif anchor.timestamp_error is not None:
+        typer.echo(f"No timestamp: {anchor.timestamp_error}", err=True)
 
 
 def _report(report: Report) -> None:

@@ -125,12 +125,29 @@ class Settings(BaseSettings):
     audit_key_file: Path | None = None
     audit_previous_keys: SecretStr | None = None
     audit_anchor_interval_minutes: int = 60
+    # Trusted timestamps (RFC 3161): off while tsa_url is empty (times are then the server's own).
+    # Every evidence hash and every audit anchor is stamped by this Time Stamping Authority; its
+    # replies are trusted when they chain to a certificate in tsa_ca_file (PEM: the root(s), and
+    # any intermediate). A stamp that fails is retried by the job runner, at most tsa_max_attempts.
+    tsa_url: str = ""
+    tsa_ca_file: Path | None = None
+    tsa_timeout_seconds: float = 10.0
+    tsa_max_attempts: int = Field(default=12, ge=1, le=100)
     # The organisation's seal on dossiers (app/evidence/seal.py): a PEM certificate (followed by its
     # chain) and its PEM private key (optionally encrypted with seal_key_password). Required in
     # production; in development a self-signed one is generated under the data dir (not a qualified seal).
     seal_certificate_file: Path | None = None
     seal_key_file: Path | None = None
     seal_key_password: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _tsa_needs_trust(self) -> Settings:
+        if self.tsa_url:
+            if not self.tsa_url.startswith(("http://", "https://")):
+                raise ValueError("WEERBAAR_TSA_URL must be an http(s) URL")
+            if self.tsa_ca_file is None:
+                raise ValueError("WEERBAAR_TSA_CA_FILE must name the TSA's CA certificate(s) (PEM)")
+        return self
 
     @model_validator(mode="after")
     def _production_needs_real_secret(self) -> Settings:

@@ -23,6 +23,7 @@ from app.recording_permission.models import (
     RecordingViolation,
 )
 from app.takedown.models import LetterTemplate, TakedownEvidence, TakedownRequest
+from app.timestamp.models import EvidenceTimestamp
 from app.webhook.models import WebhookAttempt, WebhookDelivery, WebhookEvent, WebhookSubscription
 
 metadata = SQLModel.metadata
@@ -37,6 +38,7 @@ __all__ = [
     "Complaint",
     "CustodyEvent",
     "Evidence",
+    "EvidenceTimestamp",
     "IdempotencyKey",
     "Incident",
     "IncidentBehaviour",

@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.fixtures.databases",
     "tests.fixtures.app",
     "tests.fixtures.s3",
+    "tests.fixtures.tsa",
 ]

@@ -17,9 +17,10 @@ from api.problems import problem_response
 from api.routes.timeline import TIMELINE_READ
 from api.routes.users import USER_READ
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
+from app.audit import anchors
 from app.auth.actor import Scope
-from app.db import new_id
-from app.errors import Invalid, Unavailable
+from app.db import beside, new_id
+from app.errors import Invalid, NotFound, Unavailable
 from app.evidence import dossier, upload
 from app.evidence import jobs as _evidence_jobs  # noqa: F401 - registers the verification job
 from app.evidence import service as evidence
@@ -39,6 +40,8 @@ from app.evidence.schemas import (
 from app.evidence.sniffing import served_type
 from app.schemas import Page
 from app.storage import ObjectMissing, ObjectStore
+from app.timestamp import service as timestamps
+from app.timestamp.client import REPLY_TYPE
 
 router = APIRouter(tags=["evidence"])
 
@@ -157,16 +160,17 @@ async def upload_evidence(
         filename=received.filename,
     )
 
-    def record() -> tuple[Evidence, bool]:
+    def record() -> tuple[Evidence, bool, EvidencePublic]:
         data = evidence.parse_fields(received.fields)
         item, created = evidence.record_upload(
             session, incident=incident, actor=actor, stored=stored, data=data
         )
+        public = evidence_public(item)  # read in the transaction, not after it
         session.commit()
-        return item, created
+        return item, created, public
 
     try:
-        item, created = await run_in_threadpool(record)
+        item, created, public = await run_in_threadpool(record)
     except BaseException:
         await run_in_threadpool(store.discard, key)
         raise
@@ -174,7 +178,7 @@ async def upload_evidence(
         await run_in_threadpool(store.discard, key)
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/api/v1/evidence/{item.id}"
-    return evidence_public(item)
+    return public
 
 
 @router.get("/incidents/{incidentId}/evidence", operation_id="listIncidentEvidence", summary="List evidence")
@@ -201,7 +205,8 @@ def list_incident_evidence(
         sync=sync_of(updated_since, sort),
     )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
-    return Page[EvidencePublic](items=[evidence_public(i) for i in items], next=next_url)
+    stamps = timestamps.tokens_for(session, evidence_ids=[i.id for i in items])
+    return Page[EvidencePublic](items=[evidence_public(i, timestamps=stamps) for i in items], next=next_url)
 
 
 @router.get(
@@ -378,6 +383,42 @@ def list_custody_events(
     )
 
 
+@router.get(
+    "/evidence/{evidenceId}/timestamp",
+    operation_id="getEvidenceTimestamp",
+    summary="Download the timestamp token",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The Time Stamping Authority's reply (RFC 3161 TimeStampResp, DER) for the "
+            "item's SHA-256, as an attachment `<sha256>.tsr`. Check it with OpenSSL alone: "
+            "`openssl ts -verify -digest <sha256> -in <file>.tsr -CAfile <TSA root> "
+            "-untrusted <TSA certificate>`.",
+            "content": {REPLY_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        },
+        404: _problem(
+            "The item does not exist, is not visible, or has no timestamp token (yet): see its "
+            "`timestamp.state`."
+        ),
+    },
+)
+def get_evidence_timestamp(item: CurrentEvidence, actor: CurrentActor, session: SessionDep) -> Response:
+    """The item's timestamp token (DER); every download is an audit event."""
+    row = timestamps.token_of(session, item=item)
+    if row is None or row.token is None:
+        raise NotFound("Timestamp token")
+    with beside(session) as writer:
+        timestamps.record_download(writer, item=item, row=row, actor=actor)
+    return Response(
+        content=row.token,
+        media_type=REPLY_TYPE,
+        headers={
+            "Content-Disposition": content_disposition(f"{item.sha256}.tsr"),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
 @router.post(
     "/evidence/{evidenceId}/verifications",
     status_code=status.HTTP_201_CREATED,
@@ -461,6 +502,8 @@ def get_incident_dossier(
     # The dossier holds no more than the same caller would get from the API.
     rights = dossier.Rights(timeline=TIMELINE_READ.allows(actor), people=USER_READ.allows(actor))
     package = dossier.prepare(session, incident=incident, actor=actor, reason=reason, rights=rights)
+    # The audit chain's head with this export in it is anchored (and timestamped) at once.
+    anchors.anchor_now(session, reason="dossier export")
     for entry in package.entries:
         try:
             store.size(entry.key)

@@ -17,6 +17,7 @@ from app.takedown import service as takedowns
 from app.takedown import worklist as takedown_worklist
 from app.takedown.models import TakedownStatus
 from app.takedown.schemas import TakedownRequestPublic
+from app.timestamp import service as timestamps
 
 router = APIRouter()
 Cursor = Annotated[str | None, Query(max_length=200)]
@@ -102,4 +103,5 @@ def list_all_evidence(
         session, actor=actor, filters=filters, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
-    return Page[EvidencePublic](items=[evidence_public(i) for i in items], next=next_url)
+    stamps = timestamps.tokens_for(session, evidence_ids=[i.id for i in items])
+    return Page[EvidencePublic](items=[evidence_public(i, timestamps=stamps) for i in items], next=next_url)

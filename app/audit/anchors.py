@@ -5,11 +5,19 @@ sequence number, the number of events, the head hash and the last unkeyed sequen
 database cannot vouch for its own completeness: comparing it with the newest anchor shows a deleted
 tail (fewer events than anchored), a deleted chain (an anchored chain missing) and a rewritten chain
 (another hash at the anchored head). A recurring job writes one every
-WEERBAAR_AUDIT_ANCHOR_INTERVAL_MINUTES; `weerbaar anchor-audit` writes one on demand.
+WEERBAAR_AUDIT_ANCHOR_INTERVAL_MINUTES, every dossier export queues one at once, and
+`weerbaar anchor-audit` writes one on demand.
+
+With a Time Stamping Authority configured (WEERBAAR_TSA_URL) every anchor's bytes are also
+timestamped (RFC 3161) and the TSA's reply (DER) is stored beside it as `audit-anchor-timestamps/<name>`:
+proof from a third party that the chains had these heads at that time, which holds even against
+someone who has the audit key. `openssl ts -verify -data <anchor> -in <its reply> -CAfile <TSA root>`
+checks it without Weerbaar.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import uuid
@@ -26,11 +34,21 @@ from app.config import get_settings
 from app.db import reading, session_scope, utcnow
 from app.jobs import service as jobs
 from app.jobs.models import Job, JobStatus
-from app.storage import FilesystemStore, ObjectStore, S3Store, StorageError, StorageUnavailable, make_store
+from app.storage import (
+    FilesystemStore,
+    ObjectMissing,
+    ObjectStore,
+    S3Store,
+    StorageError,
+    StorageUnavailable,
+    make_store,
+)
+from app.timestamp import client as tsa
 
 log = logging.getLogger("weerbaar.audit")
 
 PREFIX = "audit-anchors/"
+STAMP_PREFIX = "audit-anchor-timestamps/"
 FORMAT = "weerbaar-audit-anchor/1"
 ANCHOR_JOB = "audit.anchor"
 # An anchor is small; anything larger is not one of ours.
@@ -59,6 +77,9 @@ class Anchor:
     at: datetime
     key_id: str
     chains: dict[str, ChainHead]
+    # Set by write_anchor: the TSA's token for the anchor's bytes, or why there is none.
+    token: tsa.Token | None = None
+    timestamp_error: str | None = None
 
 
 def _payload(
@@ -208,15 +229,80 @@ def write_anchor(session: Session, store: ObjectStore, keys: AuditKeys | None = 
     )
     payload["mac"] = keys.seal(_canonical(payload))
     key = f"{PREFIX}{at:%Y%m%d-%H%M%S-%f}-{uuid.uuid4().hex[:8]}"
-    writer = store.writer(key, content_type="application/json")
+    data = json.dumps(payload, sort_keys=True, indent=1).encode()
+    _put(store, key, data, "application/json")
+    log.info("audit anchor %s: %d chain(s)", key, len(chains))
+    token, error = _stamp(store, key, data)
+    return Anchor(key=key, at=at, key_id=keys.current_id, chains=chains, token=token, timestamp_error=error)
+
+
+def _put(store: ObjectStore, key: str, data: bytes, content_type: str) -> None:
+    writer = store.writer(key, content_type=content_type)
     try:
-        writer.write(json.dumps(payload, sort_keys=True, indent=1).encode())
+        writer.write(data)
         writer.commit()
     except BaseException:
         writer.abort()
         raise
-    log.info("audit anchor %s: %d chain(s)", key, len(chains))
-    return Anchor(key=key, at=at, key_id=keys.current_id, chains=chains)
+
+
+def token_key(anchor_key: str) -> str:
+    """Where the TSA's reply for an anchor is kept."""
+    return f"{STAMP_PREFIX}{anchor_key.removeprefix(PREFIX)}"
+
+
+def _stamp(store: ObjectStore, key: str, data: bytes) -> tuple[tsa.Token | None, str | None]:
+    """Timestamp the anchor's bytes and keep the reply beside it (no database transaction is open)."""
+    if not tsa.configured():
+        return None, None
+    try:
+        token = tsa.stamp(hashlib.sha256(data).digest())
+    except tsa.TsaError as exc:
+        log.warning("audit anchor %s: no timestamp: %s", key, exc)
+        return None, str(exc)
+    assert token is not None
+    _put(store, token_key(key), token.der, tsa.REPLY_TYPE)
+    log.info("audit anchor %s timestamped by %s at %s", key, token.tsa_name, token.gen_time.isoformat())
+    return token, None
+
+
+@dataclass(frozen=True)
+class TimestampCheck:
+    """The anchors in the store and what their timestamps prove."""
+
+    anchors: int
+    valid: list[tuple[str, tsa.Token]]
+    invalid: list[tuple[str, str]]
+    unchecked: str | None = None  # why tokens could not be checked at all
+
+
+def check_timestamps(store: ObjectStore) -> TimestampCheck:
+    """Verify the TSA token of every anchor that has one against the anchor's bytes."""
+    keys = anchor_keys(store)
+    checkable = get_settings().tsa_ca_file is not None
+    valid: list[tuple[str, tsa.Token]] = []
+    invalid: list[tuple[str, str]] = []
+    unchecked = 0
+    for key in keys:
+        try:
+            der = b"".join(store.read(token_key(key)))
+        except ObjectMissing:
+            continue
+        if not checkable:
+            unchecked += 1
+            continue
+        try:
+            valid.append((key, tsa.verify(der, hashlib.sha256(_read(store, key)).digest())))
+        except (tsa.TsaError, AnchorInvalid) as exc:
+            invalid.append((key, str(exc)))
+    reason = f"{unchecked} token(s), but WEERBAAR_TSA_CA_FILE is not set" if unchecked else None
+    return TimestampCheck(len(keys), valid, invalid, reason)
+
+
+def anchor_now(session: Session, *, reason: str) -> Job:
+    """Queue an anchoring (and its timestamp) at once, e.g. for a dossier export; committed with
+    the caller's transaction, so it anchors what that transaction recorded."""
+    return jobs.enqueue(session, kind=ANCHOR_JOB, payload={"reason": reason})
 
 
 def ensure_scheduled(session: Session, *, run_at: datetime | None = None) -> Job | None:
@@ -238,7 +324,13 @@ def schedule(engine: Engine) -> None:
 
 @jobs.handler(ANCHOR_JOB)
 def run_anchor(session: Session, payload: dict[str, Any]) -> None:
-    """The job: queue the next run first (it survives a failure here), then write an anchor."""
+    """The job: queue the next run first (it survives a failure here), then write an anchor and
+    timestamp it; without a timestamp (TSA down) it fails, so the runner tries again later."""
+    from app.timestamp import service as timestamps
+
     ensure_scheduled(session)
+    timestamps.requeue_failed(session)
     session.commit()
-    write_anchor(session, make_store(get_settings()))
+    anchor = write_anchor(session, make_store(get_settings()))
+    if anchor.timestamp_error is not None:
+        raise tsa.TsaError(f"anchor {anchor.key} written without a timestamp: {anchor.timestamp_error}")

@@ -32,6 +32,7 @@ from app.incident.schemas import to_public
 from app.legal import service as legal
 from app.organisation.models import Organisation, User
 from app.storage import ObjectStore
+from app.timestamp import service as timestamps
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -142,6 +143,8 @@ class Package:
     sums: list[tuple[str, str]] = field(default_factory=list)
     # Comment lines for SHA256SUMS: items whose content failed verification and is withheld.
     withheld: list[str] = field(default_factory=list)
+    # timestamps/<NNN>-<sha256>.tsr: each item's RFC 3161 token (app.timestamp), read in prepare.
+    timestamps: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -194,8 +197,15 @@ def prepare(
     withheld: list[str] = []
     files: list[dict[str, Any]] = []
     origins = service.sees_custody_origins(actor)
+    stamps = timestamps.tokens_for(session, evidence_ids=[i.id for i in items])
+    tokens: list[tuple[str, bytes]] = []
     for number, item in enumerate(items, start=1):
-        record = evidence_public(item).model_dump(mode="json", by_alias=True)
+        record = evidence_public(item, timestamps=stamps).model_dump(mode="json", by_alias=True)
+        stamp = stamps.get(item.id)
+        if stamp is not None and stamp.token is not None:
+            # `openssl ts -verify -digest <sha256> -in <this file>` checks it against the TSA's CA.
+            record["timestamp"]["token"] = f"timestamps/{number:03d}-{item.sha256}.tsr"
+            tokens.append((record["timestamp"]["token"], stamp.token))
         record["custodyEvents"] = [
             custody_public(e, with_origin=origins).model_dump(mode="json", by_alias=True)
             for e in service.all_custody(session, item=item)
@@ -255,6 +265,7 @@ def prepare(
         manifest=manifest_bytes,
         report_html=html,
         withheld=withheld,
+        timestamps=tokens,
     )
 
 
@@ -302,6 +313,10 @@ def stream(store: ObjectStore, package: Package) -> Iterator[bytes]:
             archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
             sums.append((hashlib.sha256(data).hexdigest(), name))
             yield sink.drain()
+        for name, data in package.timestamps:
+            archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)
+            sums.append((hashlib.sha256(data).hexdigest(), name))
+        yield sink.drain()
         # sha256sum -c skips lines starting with #: the withheld items are named, never checked.
         text = "".join(f"# {line}\n" for line in package.withheld)
         text += "".join(f"{digest}  {path}\n" for digest, path in sums)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field
+from sqlalchemy.orm import object_session
 
 from app.evidence.models import CustodyEvent, CustodyKind, Evidence, EvidenceKind, VerificationResult
 from app.incident.schemas import ActorRef
 from app.schemas import ApiModel, HttpUrlStr, PastUtcDatetime, cannot_be_cleared
+from app.timestamp.models import EvidenceTimestamp
+from app.timestamp.schemas import EvidenceTimestampPublic, timestamp_public
 
 Reason = Annotated[str, Field(min_length=3, max_length=2000)]
 
@@ -82,6 +86,10 @@ class EvidencePublic(ApiModel):
         description="Changes with every change of this view (metadata, hold, verification, removal); "
         "the order of the change feed (`sort=updatedAt`)."
     )
+    timestamp: EvidenceTimestampPublic = Field(
+        description="The trusted timestamp (RFC 3161) of `sha256`; the token itself: "
+        "GET /evidence/{evidenceId}/timestamp."
+    )
 
 
 class CustodyActor(ApiModel):
@@ -133,16 +141,30 @@ class VerificationPublic(ApiModel):
     verified_at: datetime
 
 
-def evidence_public(item: Evidence) -> EvidencePublic:
-    """The API view of an evidence row."""
+def evidence_public(
+    item: Evidence, *, timestamps: Mapping[uuid.UUID, EvidenceTimestamp] | None = None
+) -> EvidencePublic:
+    """The API view of an evidence row.
+
+    timestamps: the items' timestamp rows when the caller loaded them for a list
+    (app.timestamp.service.tokens_for); otherwise the row is read through the item's session.
+    """
+    if timestamps is not None:
+        timestamp = timestamps.get(item.id)
+    else:
+        session = object_session(item)
+        timestamp = session.get(EvidenceTimestamp, item.id) if session is not None else None
     if item.uploaded_by_user_id:
         uploader = ActorRef(kind="user", id=item.uploaded_by_user_id)
     elif item.uploaded_by_client_id:
         uploader = ActorRef(kind="apiClient", id=item.uploaded_by_client_id)
     else:
         uploader = ActorRef(kind="system")
-    fields = {name: getattr(item, name) for name in EvidencePublic.model_fields if name != "uploaded_by"}
-    return EvidencePublic.model_validate({**fields, "uploaded_by": uploader})
+    own = set(EvidencePublic.model_fields) - {"uploaded_by", "timestamp"}
+    fields = {name: getattr(item, name) for name in own}
+    return EvidencePublic.model_validate(
+        {**fields, "uploaded_by": uploader, "timestamp": timestamp_public(timestamp)}
+    )
 
 
 def custody_public(event: CustodyEvent, *, with_origin: bool) -> CustodyEventPublic:

@@ -295,8 +295,11 @@ def record_upload(
                 },
             )
             from app.evidence import jobs
+            from app.timestamp import service as timestamps
 
             jobs.ensure_scheduled(session)
+            # The trusted timestamp of the hash is asked for by a job, after this commits.
+            timestamps.request_for(session, item=item)
             webhooks.emit_for_incident(
                 session,
                 incident_id=incident.id,

@@ -10,4 +10,5 @@ def register_all() -> None:
     from app.evidence import jobs  # noqa: F401
     from app.idempotency import service  # noqa: F401
     from app.notification import mail, rules  # noqa: F401
+    from app.timestamp import service as timestamps  # noqa: F401
     from app.webhook import delivery  # noqa: F401

@@ -1,0 +1,1 @@
+"""Trusted timestamps (RFC 3161) for evidence hashes and audit anchors."""
