@@ -31,10 +31,12 @@ from api.routes import (
     notifications,
     oauth,
     perpetrators,
+    preparedness,
     proceedings,
     public,
     recording_permissions,
     sessions,
+    spread,
     statistics,
     takedown_requests,
     timeline,
@@ -105,6 +107,8 @@ def create_api(settings: Settings) -> FastAPI:
         api.include_router(module.router)
     api.include_router(casework.router)
     api.include_router(oauth.router)
+    api.include_router(spread.router)
+    api.include_router(preparedness.router)
     problems.install(api)
     integration.install(api)
     api.add_middleware(

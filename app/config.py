@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     webhook_retry_base_seconds: float = 10.0
     # After a webhook secret rotation the previous secret signs as well for this long.
     webhook_secret_overlap_hours: float = 24.0
+    # Re-checks that removed URLs stay removed: public addresses only unless allowed; per request.
+    url_recheck_allow_private_targets: bool = False
+    url_recheck_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     # Absolute URLs in webhook payloads start here; empty: public_url + /api/v1.
     public_api_url: str = ""
     # Notifications and e-mail: no mail at all while smtp_host is empty (the embedded default).

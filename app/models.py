@@ -15,6 +15,7 @@ from app.legal.models import IncidentHandling, LegalPack
 from app.notification.models import MailOutbox, Notification, NotificationPreference
 from app.organisation.models import Organisation, User
 from app.perpetrator.models import Perpetrator
+from app.preparedness.models import PreparednessPlan
 from app.proceedings.models import CivilClaim, PoliceAssessment
 from app.recording_permission.models import (
     RecordingPermission,
@@ -22,6 +23,7 @@ from app.recording_permission.models import (
     RecordingRules,
     RecordingViolation,
 )
+from app.spread.models import SpreadItem, UrlRecheck, UrlRecheckResult
 from app.takedown.models import LetterTemplate, TakedownEvidence, TakedownRequest
 from app.timestamp.models import EvidenceTimestamp
 from app.webhook.models import WebhookAttempt, WebhookDelivery, WebhookEvent, WebhookSubscription
@@ -56,14 +58,18 @@ __all__ = [
     "Organisation",
     "Perpetrator",
     "PoliceAssessment",
+    "PreparednessPlan",
     "RecordingPermission",
     "RecordingPermissionPerson",
     "RecordingRules",
     "RecordingViolation",
     "ReferenceCounter",
+    "SpreadItem",
     "TakedownEvidence",
     "TakedownRequest",
     "TracingRequest",
+    "UrlRecheck",
+    "UrlRecheckResult",
     "User",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -12,6 +12,7 @@ from typing import IO, Any, TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
+from web.aftercare import PreparednessPlan, RecheckResult, SpreadItem, UrlRecheck
 from web.models import (
     Action,
     ApiClientView,
@@ -679,6 +680,63 @@ class Api:
     async def retry_mail(self, mail_id: str) -> None:
         """Queue a failed mail again (admins)."""
         await self._send("POST", f"mail-outbox/{mail_id}/retries")
+
+    # How widely a post spread, re-checks of removed URLs, the preparedness plan
+
+    async def list_spread_items(self, incident_id: str) -> list[SpreadItem]:
+        """An incident's copies and reposts, oldest first, with their takedown coverage."""
+        page = await self._get(
+            f"incidents/{incident_id}/spread-items", Page[SpreadItem], params={"limit": "100"}
+        )
+        return page.items
+
+    async def create_spread_item(self, incident_id: str, body: dict[str, Any]) -> SpreadItem:
+        """Record a copy or repost."""
+        response = await self._send("POST", f"incidents/{incident_id}/spread-items", body=body)
+        return SpreadItem.model_validate(response.json())
+
+    async def update_spread_item(self, item_id: str, body: dict[str, Any]) -> SpreadItem:
+        """Correct a copy or repost (reads its ETag first)."""
+        _current, etag = await self._get_versioned(f"spread-items/{item_id}", SpreadItem)
+        return await self._merge_patch(f"spread-items/{item_id}", SpreadItem, body, etag=etag)
+
+    async def cover_spread_item(self, item_id: str, takedown_id: str) -> SpreadItem:
+        """Add a copy's URL to a draft takedown request."""
+        response = await self._send(
+            "POST", f"spread-items/{item_id}/takedown-coverage", body={"takedownRequestId": takedown_id}
+        )
+        return SpreadItem.model_validate(response.json())
+
+    async def list_url_rechecks(self, incident_id: str) -> list[UrlRecheck]:
+        """An incident's re-checks of removed URLs, with their latest results."""
+        page = await self._get(
+            f"incidents/{incident_id}/url-rechecks", Page[UrlRecheck], params={"limit": "100"}
+        )
+        return page.items
+
+    async def create_url_recheck(self, incident_id: str, body: dict[str, Any]) -> UrlRecheck:
+        """Start re-checking a removed URL."""
+        response = await self._send("POST", f"incidents/{incident_id}/url-rechecks", body=body)
+        return UrlRecheck.model_validate(response.json())
+
+    async def update_url_recheck(self, recheck_id: str, body: dict[str, Any]) -> UrlRecheck:
+        """Stop, resume or re-time a re-check (reads its ETag first)."""
+        _current, etag = await self._get_versioned(f"url-rechecks/{recheck_id}", UrlRecheck)
+        return await self._merge_patch(f"url-rechecks/{recheck_id}", UrlRecheck, body, etag=etag)
+
+    async def check_url_now(self, recheck_id: str) -> RecheckResult:
+        """Check a removed URL now."""
+        response = await self._send("POST", f"url-rechecks/{recheck_id}/results")
+        return RecheckResult.model_validate(response.json())
+
+    async def preparedness_plan(self) -> tuple[PreparednessPlan, str]:
+        """The organisation's preparedness plan and its ETag."""
+        return await self._get_versioned("preparedness-plan", PreparednessPlan)
+
+    async def replace_preparedness_plan(self, body: dict[str, Any], *, etag: str) -> PreparednessPlan:
+        """Save the whole plan."""
+        response = await self._send("PUT", "preparedness-plan", body=body, headers={"If-Match": etag})
+        return PreparednessPlan.model_validate(response.json())
 
     # Audit log
 

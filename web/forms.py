@@ -80,6 +80,8 @@ FIELD_MESSAGES: dict[str, str] = {
     "unknown_field": N_("This field is not accepted here."),
     "not_a_case_handler": N_("Choose a case handler, privacy officer or legal staff member."),
     "transition_not_allowed": N_("This status change is not possible from the current status."),
+    "contact_unreachable": N_("Each contact needs a phone number or an e-mail address."),
+    "unknown_takedown": N_("This takedown request is not part of the incident."),
     "not_allowed_now": N_("This is not possible in the current status."),
     "not_allowed": N_("Leave this empty for this decision."),
     "not_applicable": N_("This field does not apply to this kind."),
@@ -215,6 +217,18 @@ FIELD_NAMES: dict[str, str] = {
     "occurredFrom": N_("From"),
     "occurredTo": N_("Until"),
     "managerId": N_("Manager"),
+    # copies and reposts, re-checks, the preparedness plan
+    "reach": N_("Reach"),
+    "note": N_("Note"),
+    "foundAt": N_("When it was found"),
+    "intervalDays": N_("Check every (days)"),
+    "durationDays": N_("For how many days"),
+    "takedownRequestId": N_("Takedown request"),
+    "norm": N_("Our norm"),
+    "monitoring": N_("Who monitors"),
+    "removalGuidance": N_("Technical removal guidance"),
+    "contacts": N_("Contacts"),
+    "nextReviewOn": N_("Next evaluation"),
 }
 
 

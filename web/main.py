@@ -41,8 +41,10 @@ from web.routes import (
     legal,
     notifications,
     perpetrators,
+    preparedness,
     proceedings,
     recording_permissions,
+    spread,
     takedowns,
 )
 from web.session import SessionCodec
@@ -95,6 +97,8 @@ def create_web(
         actions,
         proceedings,
         takedowns,
+        spread,
+        preparedness,
         recording_permissions,
         admin,
         integrations,

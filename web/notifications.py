@@ -28,6 +28,7 @@ NOTIFICATION_KINDS = {
     "evidence_integrity_alert": N_("Evidence failed its integrity check"),
     "webhook_disabled": N_("Webhook subscription disabled"),
     "recording_violation": N_("Breach of the recording conditions"),
+    "url_back_online": N_("Removed post back online"),
 }
 DELIVERIES = {
     "immediately": N_("Immediately"),
@@ -87,6 +88,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
         N_("A breach of the conditions of a recording that concerns you has been registered."),
         "",
     ),
+    "url_back_online": (N_("A removed post was reachable again at a re-check: ask for removal again."), ""),
 }
 UNKNOWN_SENTENCE = N_("You have a new notice.")
 # Said with care to an employee named in a report (the mail says the same).

@@ -10,5 +10,6 @@ def register_all() -> None:
     from app.evidence import jobs  # noqa: F401
     from app.idempotency import service  # noqa: F401
     from app.notification import mail, rules  # noqa: F401
+    from app.spread import recheck  # noqa: F401
     from app.timestamp import service as timestamps  # noqa: F401
     from app.webhook import delivery  # noqa: F401

@@ -28,6 +28,7 @@ class NotificationKind(StrEnum):
     evidence_integrity_alert = "evidence_integrity_alert"
     webhook_disabled = "webhook_disabled"
     recording_violation = "recording_violation"
+    url_back_online = "url_back_online"
 
 
 # Always mailed at once; a user cannot turn them off or into the digest.

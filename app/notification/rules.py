@@ -196,3 +196,23 @@ def takedown_overdue(session: Session, payload: dict[str, Any]) -> None:
             "recipientKind": request.recipient_kind,
         },
     )
+
+
+def url_back_online(session: Session, *, recheck: Any, checked_at: Any) -> None:
+    """A removed URL answers again: the case handler (else the coordinators) and who set up the re-check."""
+    incident = session.get(Incident, recheck.incident_id)
+    assert incident is not None
+    recipients: list[uuid.UUID | None] = [incident.case_handler_id, recheck.created_by_user_id]
+    if incident.case_handler_id is None:
+        recipients += coordinators(session, incident.organisation_id)
+    notify(
+        session,
+        organisation_id=incident.organisation_id,
+        user_ids=recipients,
+        kind=K.url_back_online,
+        subject_type=SubjectType.incident,
+        subject_id=incident.id,
+        incident_id=incident.id,
+        params={"checkedAt": checked_at.isoformat().replace("+00:00", "Z")},
+        message="A removed URL was reachable again at a re-check.",
+    )

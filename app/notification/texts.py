@@ -64,6 +64,17 @@ KINDS: dict[K, dict[Locale, tuple[str, str]]] = {
         Locale.da: ("frist for politianmeldelse", "Fristen for at anmelde til politiet nærmer sig."),
         Locale.en: ("police report deadline", "The deadline for reporting to the police is near."),
     },
+    K.url_back_online: {
+        Locale.nl: (
+            "verwijderd bericht weer online",
+            "Een verwijderd bericht is bij een hercontrole weer bereikbaar gebleken.",
+        ),
+        Locale.da: (
+            "fjernet opslag online igen",
+            "Et fjernet opslag var tilgængeligt igen ved en genkontrol.",
+        ),
+        Locale.en: ("removed post back online", "A removed post was reachable again at a re-check."),
+    },
     K.takedown_overdue: {
         Locale.nl: (
             "verwijderverzoek niet beantwoord",

@@ -386,6 +386,10 @@ def update(
         request.escalated_to_id = follow_up.id
         session.add(request)
         session.flush()
+    if target == S.removed and transition:
+        from app.spread import recheck  # late: re-checks read takedown requests
+
+        recheck.watch_removed(session, request=request, actor=actor)  # posts resurface (aftercare)
     return request
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from web import vocabulary as v
+from web.aftercare import SPREAD_KINDS
 from web.i18n import LANGUAGE_NAMES
 from web.notifications import DELIVERIES, NOTIFICATION_KINDS
 from web.routes.legal import COUNTRIES
@@ -50,6 +51,7 @@ UI_ENUMS: dict[str, Any] = {
     "Role": v.ROLES,
     "Scope": v.SCOPES,
     "Severity": v.SEVERITIES,
+    "SpreadKind": SPREAD_KINDS,
     "Status": v.STATUSES,
     "TakedownStatus": v.TAKEDOWN_STATUSES,
     "Target": v.TARGETS,

@@ -1,0 +1,1 @@
+"""The organisation's preparedness plan: the norm, who monitors, who responds, contacts, removal guidance."""

@@ -1,0 +1,1 @@
+"""How widely a post spread (copies and reposts found later); re-checks that removed URLs stay removed."""
