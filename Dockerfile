@@ -13,8 +13,11 @@ RUN python -m venv /opt/weerbaar \
 
 FROM python:3.11-slim-bookworm AS runtime
 # WeasyPrint renders the PDFs (dossier report, letters, receipts) with Pango and these fonts.
+# Debian's Chromium loads the pages of web captures (WEERBAAR_CAPTURE_BROWSER_PATH); Playwright
+# drives it and never downloads a browser of its own.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    chromium fonts-liberation \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /srv/weerbaar --create-home weerbaar
 COPY --from=build /opt/weerbaar /opt/weerbaar

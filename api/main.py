@@ -22,6 +22,7 @@ from api.routes import (
     actions,
     api_clients,
     audit_events,
+    captures,
     casework,
     evidence,
     exports,
@@ -101,6 +102,7 @@ def create_api(settings: Settings) -> FastAPI:
     api.include_router(problem_types.router)
     for module in (sessions, users, incidents, audit_events, recording_permissions, evidence):
         api.include_router(module.router)
+    api.include_router(captures.router)
     for module in (legal_packs, actions, takedown_requests, perpetrators, timeline, proceedings):
         api.include_router(module.router)
     for module in (api_clients, webhook_subscriptions, exports, statistics, worklists, notifications):

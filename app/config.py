@@ -103,6 +103,15 @@ class Settings(BaseSettings):
     # Re-checks that removed URLs stay removed: public addresses only unless allowed; per request.
     url_recheck_allow_private_targets: bool = False
     url_recheck_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # Web captures: the browser, limits per capture, and which addresses a capture may reach
+    # (public ones only unless allowed; comma-separated CIDR networks allowed besides, e.g. an
+    # intranet), and extra CA certificates (PEM file) trusted besides the system's.
+    capture_browser_path: str = "/usr/bin/chromium"
+    capture_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
+    capture_max_bytes: int = Field(default=100 * 1024**2, ge=1)
+    capture_allow_private_targets: bool = False
+    capture_allowed_networks: str = ""
+    capture_ca_file: str = ""
     # Absolute URLs in webhook payloads start here; empty: public_url + /api/v1.
     public_api_url: str = ""
     # Notifications and e-mail: no mail at all while smtp_host is empty (the embedded default).

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from app.action.models import Action
 from app.audit.models import AuditEvent
 from app.auth.models import AccessToken, ApiClient, AuthSession, LoginThrottle
+from app.capture.models import Capture
 from app.casework.models import Complaint, JournalEntry, TracingRequest, Witness
 from app.evidence.models import CustodyEvent, Evidence
 from app.idempotency.models import IdempotencyKey
@@ -36,6 +37,7 @@ __all__ = [
     "ApiClient",
     "AuditEvent",
     "AuthSession",
+    "Capture",
     "CivilClaim",
     "Complaint",
     "CustodyEvent",

@@ -476,6 +476,9 @@ def check_ready_to_send(session: Session, *, request: TakedownRequest, incident:
     )
     secured = urls_with_evidence(session, incident_id=incident.id, urls=request.urls)
     secured |= urls_with_linked_evidence(session, request=request)
+    from app.capture import service as captures  # late: the capture package reads evidence
+
+    secured |= captures.urls_captured(session, incident_id=incident.id, urls=request.urls)
     for index, url in enumerate(request.urls):
         if url not in secured:
             errors.append(

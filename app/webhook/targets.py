@@ -125,11 +125,8 @@ def resolving_with(resolver: Resolver) -> Iterator[None]:
         _resolver = previous
 
 
-def resolve(url: str, *, allow_private: bool) -> Target:
-    """Resolve the URL's host and check every address it resolves to; the first one to connect to."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+def lookup(host: str, port: int) -> list[str]:
+    """Every address the host resolves to, with the resolver in force (also for web captures)."""
     try:
         found = _resolver(host, port)
     except (socket.gaierror, UnicodeError) as exc:
@@ -137,6 +134,15 @@ def resolve(url: str, *, allow_private: bool) -> Target:
     addresses = list(dict.fromkeys(found))
     if not addresses:
         raise TargetRefused(f"the host {host!r} has no address")
+    return addresses
+
+
+def resolve(url: str, *, allow_private: bool) -> Target:
+    """Resolve the URL's host and check every address it resolves to; the first one to connect to."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    addresses = lookup(host, port)
     if not allow_private:
         internal = [a for a in addresses if not is_public(a)]
         if internal:
