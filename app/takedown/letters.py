@@ -134,7 +134,19 @@ def default_body(language: LetterLanguage) -> str:
 
 
 def get_template(session: Session, *, organisation_id: uuid.UUID, language: LetterLanguage) -> LetterTemplate:
-    """The organisation's template; seeded with the default on first read."""
+    """The organisation's template; one nobody edited follows the text shipped with Weerbaar, so a
+    corrected default reaches every organisation that kept it (a copy: the stored row is not changed)."""
+    stored = _stored_template(session, organisation_id=organisation_id, language=language)
+    if stored.version == 1 and stored.updated_by_user_id is None:
+        values = {name: getattr(stored, name) for name in ("id", "organisation_id", "language", "version")}
+        return LetterTemplate(**values, body=default_body(language), updated_at=stored.updated_at)
+    return stored
+
+
+def _stored_template(
+    session: Session, *, organisation_id: uuid.UUID, language: LetterLanguage
+) -> LetterTemplate:
+    """The organisation's stored template row; seeded with the default on first read."""
     stmt = select(LetterTemplate).where(
         LetterTemplate.organisation_id == organisation_id, LetterTemplate.language == language.value
     )
@@ -169,7 +181,7 @@ def replace_template(
     session: Session, *, language: LetterLanguage, body: str, actor: Actor, if_match: str | None
 ) -> LetterTemplate:
     """Replace a template (admins), after checking that it compiles and renders; audited."""
-    template = get_template(session, organisation_id=actor.organisation_id, language=language)
+    template = _stored_template(session, organisation_id=actor.organisation_id, language=language)
     concurrency.check_if_match(current=etag(template), if_match=if_match, what="the letter template")
     try:
         render_html(body, _sample_context())
@@ -195,8 +207,9 @@ def replace_template(
 
 def _sample_context() -> dict[str, Any]:
     return {
-        "organisation": {"name": "Gemeente Voorbeeld"},
+        "organisation": {"name": "Gemeente Voorbeeld", "country": "NL"},
         "incident": {"reference": "DA-2026-0001", "title": "Example", "occurredAt": "2026-01-01"},
+        "earlierRequest": {"recipientName": "Example platform", "sentOn": "2026-01-01", "status": "refused"},
         "request": {
             "recipientKind": RecipientKind.platform.value,
             "recipientName": "Example platform",
@@ -224,7 +237,8 @@ def context(session: Session, *, request: TakedownRequest, language: LetterLangu
     assessment = legal.assess(session, incident=incident)
     lang = language.value
     return {
-        "organisation": {"name": organisation.name},
+        "organisation": {"name": organisation.name, "country": organisation.country},
+        "earlierRequest": _earlier(session, request),
         "incident": {
             "reference": incident.reference,
             "title": incident.title,
@@ -248,6 +262,21 @@ def context(session: Session, *, request: TakedownRequest, language: LetterLangu
         "today": (request.sent_at or utcnow()).date().isoformat(),
         "dueDays": DUE_DAYS[RecipientKind(request.recipient_kind)],
         "language": lang,
+    }
+
+
+def _earlier(session: Session, request: TakedownRequest) -> dict[str, Any] | None:
+    """The request this one escalates (e.g. the platform's refusal before the data protection
+    authority is asked to mediate), for the letter to name."""
+    if request.escalated_from_id is None:
+        return None
+    earlier = session.get(TakedownRequest, request.escalated_from_id)
+    if earlier is None or earlier.organisation_id != request.organisation_id:
+        return None
+    return {
+        "recipientName": earlier.recipient_name,
+        "sentOn": (earlier.sent_at or earlier.created_at).date().isoformat(),
+        "status": earlier.status,
     }
 
 
