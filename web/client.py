@@ -18,10 +18,12 @@ from web.models import (
     ApiClientView,
     AuditEvent,
     CivilClaim,
+    Complaint,
     CurrentUser,
     CustodyEvent,
     Evidence,
     Incident,
+    JournalEntry,
     LegalAssessment,
     LegalPack,
     LetterTemplate,
@@ -35,10 +37,12 @@ from web.models import (
     Statistics,
     Takedown,
     Timeline,
+    TracingRequest,
     User,
     Verification,
     WebhookDelivery,
     WebhookView,
+    Witness,
 )
 from web.notifications import Notification, NotificationPage, OutboxMail, Preference
 from web.problems import ApiError, FieldProblem
@@ -750,6 +754,73 @@ class Api:
         page = await self._get("audit-events", Page[AuditEvent], params=params)
         return page.items, self._next_cursor(page)
 
+    # The incident's own records: witnesses, journal, the complaint step, tracing the sender
+
+    async def list_witnesses(self, incident_id: str) -> list[Witness]:
+        """The incident's witnesses (phone numbers only where the API shows them)."""
+        page = await self._get(f"incidents/{incident_id}/witnesses", Page[Witness], params={"limit": "100"})
+        return page.items
+
+    async def create_witness(self, incident_id: str, body: dict[str, Any]) -> Witness:
+        """Record a witness."""
+        response = await self._send("POST", f"incidents/{incident_id}/witnesses", body=body)
+        return Witness.model_validate(response.json())
+
+    async def delete_witness(self, incident_id: str, witness_id: str) -> None:
+        """Remove a witness."""
+        await self._send("DELETE", f"incidents/{incident_id}/witnesses/{witness_id}")
+
+    async def list_journal(self, incident_id: str) -> list[JournalEntry]:
+        """The journal entries the user may read, in the order written."""
+        page = await self._get(
+            f"incidents/{incident_id}/journal-entries", Page[JournalEntry], params={"limit": "100"}
+        )
+        return page.items
+
+    async def create_journal_entry(self, incident_id: str, body: dict[str, Any]) -> JournalEntry:
+        """Write a journal entry."""
+        response = await self._send("POST", f"incidents/{incident_id}/journal-entries", body=body)
+        return JournalEntry.model_validate(response.json())
+
+    async def list_complaints(self, incident_id: str) -> list[Complaint]:
+        """The incident's complaint steps."""
+        page = await self._get(
+            f"incidents/{incident_id}/complaints", Page[Complaint], params={"limit": "100"}
+        )
+        return page.items
+
+    async def create_complaint(self, incident_id: str, body: dict[str, Any]) -> Complaint:
+        """Open the complaint step."""
+        response = await self._send("POST", f"incidents/{incident_id}/complaints", body=body)
+        return Complaint.model_validate(response.json())
+
+    async def update_complaint(
+        self, incident_id: str, complaint_id: str, body: dict[str, Any], *, etag: str
+    ) -> Complaint:
+        """Record the conversation and the outcome."""
+        return await self._merge_patch(
+            f"incidents/{incident_id}/complaints/{complaint_id}", Complaint, body, etag=etag
+        )
+
+    async def list_tracing(self, incident_id: str) -> list[TracingRequest]:
+        """The incident's tracing requests."""
+        page = await self._get(
+            f"incidents/{incident_id}/tracing-requests", Page[TracingRequest], params={"limit": "100"}
+        )
+        return page.items
+
+    async def create_tracing(self, incident_id: str, body: dict[str, Any]) -> TracingRequest:
+        """Ask the police or a specialist to trace the sender."""
+        response = await self._send("POST", f"incidents/{incident_id}/tracing-requests", body=body)
+        return TracingRequest.model_validate(response.json())
+
+    async def update_tracing(
+        self, incident_id: str, request_id: str, body: dict[str, Any], *, etag: str
+    ) -> TracingRequest:
+        """Record a tracing request's outcome."""
+        return await self._merge_patch(
+            f"incidents/{incident_id}/tracing-requests/{request_id}", TracingRequest, body, etag=etag
+        )
 
 def _query(params: Mapping[str, str] | list[tuple[str, str]] | None) -> httpx.QueryParams:
     pairs = list(params.items()) if isinstance(params, Mapping) else list(params or [])

@@ -91,6 +91,7 @@ class AffectedEmployee(View):
     name: str
     user_id: str | None = None
     department: str | None = None
+    employment: str | None = None
 
 
 class PerpetratorRecord(View):
@@ -492,4 +493,56 @@ class CivilClaim(View):
     damage: str
     amount: str
     currency: str
+    version: int = 1
+
+
+class Witness(View):
+    """A witness of an incident (/incidents/{id}/witnesses)."""
+
+    id: str
+    name: str
+    phone: str | None = None
+    phone_withheld: bool = False
+    statement: str = ""
+    created_by: str
+    created_at: datetime
+
+
+class JournalEntry(View):
+    """A dated journal note (/incidents/{id}/journal-entries)."""
+
+    id: str
+    happened_at: datetime
+    what: str
+    where: str = ""
+    who: str = ""
+    corrects_id: str | None = None
+    author_id: str
+    written_at: datetime
+
+
+class Complaint(View):
+    """The complaint step (/incidents/{id}/complaints)."""
+
+    id: str
+    subject: str
+    conversation_at: datetime | None = None
+    aggression_addressed: bool = False
+    agreements: str = ""
+    outcome: str | None = None
+    resolution: str = ""
+    decided_at: datetime | None = None
+    version: int = 1
+
+
+class TracingRequest(View):
+    """A request to trace an unknown sender (/incidents/{id}/tracing-requests)."""
+
+    id: str
+    channel: str
+    requested_at: datetime
+    reference: str = ""
+    note: str = ""
+    outcome: str = "pending"
+    identified_as: str | None = None
     version: int = 1

@@ -360,6 +360,14 @@ VOCABULARIES |= {
 # The audit log (language area): action names, object types and results as the API records them
 # (checked against app/ in tests/web/test_language_leaks.py), and incident signals by code.
 AUDIT_ACTIONS = {
+    "witness.create": N_("Witness recorded"),
+    "witness.delete": N_("Witness removed"),
+    "journal_entry.create": N_("Journal note written"),
+    "complaint.create": N_("Complaint recorded"),
+    "complaint.update": N_("Complaint changed"),
+    "complaint.decide": N_("Complaint decided"),
+    "tracing_request.create": N_("Tracing of the sender requested"),
+    "tracing_request.update": N_("Tracing outcome recorded"),
     "action.create": N_("Action added"),
     "action.update": N_("Action changed"),
     "action.waive": N_("Action waived"),
@@ -429,6 +437,10 @@ AUDIT_ACTIONS = {
     "webhook_delivery.redeliver": N_("Webhook message sent again"),
 }
 AUDIT_OBJECT_TYPES = {
+    "witness": N_("Witness"),
+    "journal_entry": N_("Journal note"),
+    "complaint": N_("Complaint"),
+    "tracing_request": N_("Tracing request"),
     "action": N_("Action"),
     "api_client": N_("API client"),
     "evidence": N_("Evidence"),
@@ -456,7 +468,10 @@ AUDIT_ACTOR_KINDS = {
     "system": N_("System"),
     "anonymous": N_("Not logged in"),
 }
-SIGNALS = {"repeat_perpetrator": N_("Repeat perpetrator — possible stalking")}
+SIGNALS = {
+    "repeat_perpetrator": N_("Repeat perpetrator — possible stalking"),
+    "prolonged_frequency": N_("Aggression over a longer period — possible stalking"),
+}
 VOCABULARIES |= {
     "audit_actions": AUDIT_ACTIONS,
     "audit_object_types": AUDIT_OBJECT_TYPES,
@@ -500,4 +515,28 @@ VOCABULARIES |= {
     "claim_routes": CLAIM_ROUTES,
     "damage_kinds": DAMAGE_KINDS,
     "currencies": CURRENCIES,
+}
+
+# The incident's own records (app.casework): the complaint step and tracing an unknown sender.
+COMPLAINT_OUTCOMES = {
+    "resolved": N_("Resolved with the sender"),
+    "not_resolved": N_("Not resolved"),
+    "referred": N_("Referred to the complaints procedure"),
+    "unfounded": N_("Unfounded"),
+}
+TRACING_CHANNELS = {
+    "police": N_("The police (after the police report)"),
+    "specialist": N_("A cybersecurity specialist"),
+}
+TRACING_OUTCOMES = {
+    "pending": N_("Waiting for an answer"),
+    "identified": N_("Sender identified"),
+    "not_identified": N_("Sender not found"),
+}
+EMPLOYMENTS = {"temporary": N_("Temporary staff"), "hired": N_("Hired staff")}
+VOCABULARIES |= {
+    "complaint_outcomes": COMPLAINT_OUTCOMES,
+    "tracing_channels": TRACING_CHANNELS,
+    "tracing_outcomes": TRACING_OUTCOMES,
+    "employments": EMPLOYMENTS,
 }

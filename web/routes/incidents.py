@@ -22,7 +22,7 @@ from web.errors import describe
 from web.forms import lines, local_to_utc, utc_to_local_input
 from web.models import Incident, PerpetratorRecord, User
 from web.refusal import refuse
-from web.routes import proceedings, spread
+from web.routes import casework, proceedings, spread
 from web.uploads import check_screenshots, upload_files
 
 router = APIRouter(include_in_schema=False)
@@ -126,7 +126,7 @@ def _form_values(form: FormData) -> dict[str, Any]:
         "title", "description", "occurredAt", "detectedAt", "platform", "urls", "locationKind",
         "frequency", "severity", "status", "closureReason", "etag", "overrideReason", "affectedOthers",
         "perpetratorKnown", "perpetratorName", "perpetratorHandles", "perpetratorRelation",
-        "affectedKnown", "original",
+        "affectedKnown", "original", "affectedTemporary", "affectedHired",
     )  # fmt: skip
     values: dict[str, Any] = {key: str(form.get(key) or "") for key in text}
     for key in ("behaviours", "targets", "affected", "override"):
@@ -157,7 +157,10 @@ def _affected(values: dict[str, Any], names: dict[str, str]) -> list[dict[str, A
     for user_id in dict.fromkeys(values["affected"]):
         entry = known.get(user_id) or {"userId": user_id, "name": names.get(user_id, user_id)}
         chosen.append({k: v for k, v in entry.items() if v})
-    return chosen + [{"name": name} for name in dict.fromkeys(lines(values["affectedOthers"]))]
+    named = [{"name": name} for name in dict.fromkeys(lines(values["affectedOthers"]))]
+    for employment, key in (("temporary", "affectedTemporary"), ("hired", "affectedHired")):
+        named += [{"name": n, "employment": employment} for n in dict.fromkeys(lines(values.get(key, "")))]
+    return chosen + named
 
 
 def _perpetrator(values: dict[str, Any]) -> dict[str, Any] | None:
@@ -322,6 +325,8 @@ async def detail_context(api: Api, incident_id: str) -> dict[str, Any]:
     return {
         **await proceedings.context(api, incident_id, actions),
         **await spread.spread_sections(api, incident_id),
+        **await casework.context(api, incident),
+        "sender": casework.sender_route(incident, actions, takedowns),
         "perpetrator_record": record,
         "incident": incident,
         "etag": etag,
@@ -349,7 +354,11 @@ def _edit_values(incident: Incident, etag: str, *, handler: bool) -> dict[str, A
     """The edit form filled in from the incident; `original` remembers the starting values."""
     # Users stay linked by id (that gives them access), also in an employee's form without the user list.
     chosen = [e for e in incident.affected_employees if e.user_id]
-    others = [e.name for e in incident.affected_employees if not e.user_id]
+    others = [e.name for e in incident.affected_employees if not e.user_id and not e.employment]
+    by_employment = {
+        kind: "\n".join(e.name for e in incident.affected_employees if not e.user_id and e.employment == kind)
+        for kind in ("temporary", "hired")
+    }
     perpetrator = incident.perpetrator
     known = ""
     if perpetrator:
@@ -367,6 +376,8 @@ def _edit_values(incident: Incident, etag: str, *, handler: bool) -> dict[str, A
         "targets": incident.targets,
         "affected": [e.user_id for e in chosen],
         "affectedOthers": "\n".join(others),
+        "affectedTemporary": by_employment["temporary"],
+        "affectedHired": by_employment["hired"],
         "affectedKnown": json.dumps([e.model_dump(by_alias=True, exclude_none=True) for e in chosen]),
         "perpetratorKnown": known,
         "perpetratorName": (perpetrator.name or "") if perpetrator else "",
