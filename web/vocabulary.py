@@ -533,7 +533,7 @@ TRACING_OUTCOMES = {
     "identified": N_("Sender identified"),
     "not_identified": N_("Sender not found"),
 }
-EMPLOYMENTS = {"temporary": N_("Temporary staff"), "hired": N_("Hired staff")}
+EMPLOYMENTS = {"temporary": N_("Temporary employee"), "hired": N_("Hired worker (agency or interim)")}
 VOCABULARIES |= {
     "complaint_outcomes": COMPLAINT_OUTCOMES,
     "tracing_channels": TRACING_CHANNELS,

@@ -56,7 +56,7 @@ def _refused(page: Any, slot: str) -> str:
 
 
 def test_a_case_with_witnesses_journal_complaint_and_unknown_sender(
-    server: Any, coordinator: Any, artifacts: Path
+    server: Any, browser: Any, coordinator: Any, artifacts: Path
 ) -> None:
     page = coordinator
     page.goto(f"{server.url}/incidents/new")
@@ -207,3 +207,28 @@ def test_a_case_with_witnesses_journal_complaint_and_unknown_sender(
         for word in words:
             assert word in text, (language, word)
     page.click("text=Nederlands")
+
+    # An employee concerned sees the witness's name but not the phone number, and no handling steps.
+    employee = next(u for u in _api(server, "GET", "users") if u["email"] == "employee@utrecht.example")
+    current = httpx.get(
+        f"{server.url}/api/v1/incidents/{incident_id}", headers=server.tenant["coordinator"].headers
+    )
+    people = [*current.json()["affectedEmployees"], {"name": employee["name"], "userId": employee["id"]}]
+    headers = {**server.tenant["coordinator"].headers, "If-Match": current.headers["ETag"]}
+    response = httpx.patch(
+        f"{server.url}/api/v1/incidents/{incident_id}",
+        json={"affectedEmployees": people},
+        headers=headers,
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    login(tab, server.url, "employee@utrecht.example")
+    tab.goto(f"{server.url}/incidents/{incident_id}")
+    witness = tab.inner_text("[data-testid=witness]")
+    assert "Sanne de Vries" in witness and "Afgeschermd" in witness and "06 12345678" not in witness
+    assert tab.locator("#complaints, #sender").count() == 0
+    assert "Inhuurkracht" in tab.inner_text("main")
+    tab.locator("#witnesses").screenshot(path=str(artifacts / "casework-employee-witnesses-390.png"))
+    context.close()
