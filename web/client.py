@@ -13,6 +13,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from web.aftercare import PreparednessPlan, RecheckResult, SpreadItem, UrlRecheck
+from web.captures import Capture
 from web.models import (
     Action,
     ApiClientView,
@@ -402,6 +403,20 @@ class Api:
         """Record or replace a civil claim's particulars (If-Match when replacing)."""
         headers = {"If-Match": etag} if etag else {}
         await self._send("PUT", f"actions/{action_id}/civil-claim", body=body, headers=headers)
+
+    async def list_captures(self, incident_id: str) -> list[Capture]:
+        """An incident's web captures, newest first."""
+        page = await self._get(f"incidents/{incident_id}/captures", Page[Capture], params={"limit": "50"})
+        return page.items
+
+    async def create_capture(self, incident_id: str, url: str) -> Capture:
+        """Ask the server's browser to capture a URL as evidence."""
+        response = await self._send("POST", f"incidents/{incident_id}/captures", body={"url": url})
+        return Capture.model_validate(response.json())
+
+    async def get_capture(self, capture_id: str) -> Capture:
+        """One web capture (its progress)."""
+        return await self._get(f"captures/{capture_id}", Capture)
 
     async def list_takedowns(self, incident_id: str) -> list[Takedown]:
         """An incident's takedown requests, oldest first."""

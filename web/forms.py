@@ -138,6 +138,9 @@ FIELD_MESSAGES: dict[str, str] = {
     "url_invalid": N_("Enter a full web address starting with https:// or http://."),
     "https_required": N_("Use a web address starting with https://."),
     "target_not_public": N_("Webhooks can only go to public internet addresses."),
+    "capture_target_not_public": N_(
+        "This address is on an internal network; captures only reach the public internet."
+    ),
     "subscription_disabled": N_("The receiver has switched this subscription off; add a new subscription."),
     "template_syntax": N_("The template contains an error."),
     "template_render": N_("The template cannot be filled in."),

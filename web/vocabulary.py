@@ -360,6 +360,9 @@ VOCABULARIES |= {
 # The audit log (language area): action names, object types and results as the API records them
 # (checked against app/ in tests/web/test_language_leaks.py), and incident signals by code.
 AUDIT_ACTIONS = {
+    "capture.requested": N_("Web capture requested"),
+    "capture.done": N_("Web page captured"),
+    "capture.failed": N_("Web capture failed"),
     "witness.create": N_("Witness recorded"),
     "witness.delete": N_("Witness removed"),
     "journal_entry.create": N_("Journal note written"),
@@ -437,6 +440,7 @@ AUDIT_ACTIONS = {
     "webhook_delivery.redeliver": N_("Webhook message sent again"),
 }
 AUDIT_OBJECT_TYPES = {
+    "web_capture": N_("Web capture"),
     "witness": N_("Witness"),
     "journal_entry": N_("Journal note"),
     "complaint": N_("Complaint"),

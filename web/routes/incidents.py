@@ -22,7 +22,7 @@ from web.errors import describe
 from web.forms import lines, local_to_utc, utc_to_local_input
 from web.models import Incident, PerpetratorRecord, User
 from web.refusal import refuse
-from web.routes import casework, proceedings, spread
+from web.routes import captures, casework, proceedings, spread
 from web.uploads import check_screenshots, upload_files
 
 router = APIRouter(include_in_schema=False)
@@ -327,6 +327,7 @@ async def detail_context(api: Api, incident_id: str) -> dict[str, Any]:
         **await spread.spread_sections(api, incident_id),
         **await casework.context(api, incident),
         "sender": casework.sender_route(incident, actions, takedowns),
+        **await captures.context(api, incident_id),
         "perpetrator_record": record,
         "incident": incident,
         "etag": etag,
