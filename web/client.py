@@ -351,6 +351,10 @@ class Api:
         """The stored file of an evidence item (audited by the API as a download)."""
         return await self.open_download(f"evidence/{evidence_id}/content")
 
+    async def evidence_timestamp(self, evidence_id: str) -> Download:
+        """The item's RFC 3161 timestamp token, DER (audited by the API)."""
+        return await self.open_download(f"evidence/{evidence_id}/timestamp")
+
     async def dossier(self, incident_id: str) -> Download:
         """The police-ready ZIP of an incident (a custody event for every file)."""
         return await self.open_download(f"incidents/{incident_id}/dossier")

@@ -202,6 +202,14 @@ class LegalAssessment(View):
     protocol_not_applicable_reason: str | None = None
 
 
+class EvidenceTimestamp(View):
+    state: str = "none"
+    gen_time: datetime | None = None
+    tsa: str | None = None
+    serial: str | None = None
+    attempts: int = 0
+
+
 class Evidence(View):
     id: str
     incident_id: str
@@ -223,6 +231,7 @@ class Evidence(View):
     last_verification_result: str | None = None
     removed_at: datetime | None = None
     removal_reason: str | None = None
+    timestamp: EvidenceTimestamp = Field(default_factory=EvidenceTimestamp)
 
 
 class CustodyActor(View):

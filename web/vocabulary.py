@@ -392,6 +392,8 @@ AUDIT_ACTIONS = {
     "evidence.metadata_changed": N_("Evidence details changed"),
     "evidence.duplicate_upload": N_("Duplicate evidence upload"),
     "evidence.integrity_alert": N_("Evidence integrity alert"),
+    "evidence.timestamped": N_("Evidence timestamped by the timestamp authority"),
+    "evidence.timestamp_downloaded": N_("Timestamp token downloaded"),
     "export.gir": N_("Export to GIR"),
     "export.safetynet": N_("Export to SafetyNet"),
     "incident.create": N_("Incident reported"),

@@ -270,6 +270,12 @@ async def download_evidence(evidence_id: str, api: UserApi) -> Response:
     return _stream(await api.evidence_content(evidence_id))
 
 
+@router.get("/evidence/{evidence_id}/timestamp")
+async def download_timestamp(evidence_id: str, api: UserApi) -> Response:
+    """The item's timestamp token (.tsr), as an attachment (the API records the download)."""
+    return _stream(await api.evidence_timestamp(evidence_id))
+
+
 @router.post("/incidents/{incident_id}/evidence/{evidence_id}/verify")
 async def verify_evidence(
     request: Request, incident_id: str, evidence_id: str, api: UserApi, lang: Lang, session: Session
