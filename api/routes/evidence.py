@@ -14,6 +14,9 @@ from starlette.requests import ClientDisconnect
 from api.deps import CurrentActor, CurrentIncident, SessionDep, SettingsDep
 from api.downloads import content_disposition
 from api.problems import problem_response
+from api.routes.actions import ACTION_READ
+from api.routes.perpetrators import PERPETRATOR_READ
+from api.routes.takedown_requests import TAKEDOWN_READ
 from api.routes.timeline import TIMELINE_READ
 from api.routes.users import USER_READ
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
@@ -495,12 +498,19 @@ def get_incident_dossier(
     actor: CurrentActor,
     session: SessionDep,
     store: StoreDep,
+    settings: SettingsDep,
     reason: ReasonQuery = None,
 ) -> Response:
     """The police-ready dossier, streamed; exporting is a custody event for every file in it."""
     evidence.require_scope(actor, Scope.evidence_read)
     # The dossier holds no more than the same caller would get from the API.
-    rights = dossier.Rights(timeline=TIMELINE_READ.allows(actor), people=USER_READ.allows(actor))
+    rights = dossier.Rights(
+        timeline=TIMELINE_READ.allows(actor),
+        people=USER_READ.allows(actor),
+        actions=ACTION_READ.allows(actor),
+        takedowns=TAKEDOWN_READ.allows(actor),
+        perpetrators=PERPETRATOR_READ.allows(actor),
+    )
     package = dossier.prepare(session, incident=incident, actor=actor, reason=reason, rights=rights)
     # The audit chain's head with this export in it is anchored (and timestamped) at once.
     anchors.anchor_now(session, reason="dossier export")
@@ -513,7 +523,7 @@ def get_incident_dossier(
                 f"The stored content of {entry.path} is missing; verify the evidence to report it."
             ) from exc
     session.commit()
-    dossier.render_report(package)
+    dossier.seal(package, settings=settings)  # slow: after the commit, outside the write lock
     return StreamingResponse(
         dossier.stream(store, package),
         media_type="application/zip",

@@ -1,116 +1,44 @@
-"""The police-ready dossier: a ZIP streamed with constant memory.
+"""The police-ready dossier: a sealed ZIP streamed with constant memory.
 
-Contents: the evidence files under evidence/, manifest.json (incident facts, each file's hash,
-size, capture data and custody events), report.pdf (who, what, where, with what, how, when, why;
-classification with the suggested legal articles; timeline; evidence list with hashes) and
-SHA256SUMS over all of them, which `sha256sum -c SHA256SUMS` verifies after unzipping.
+Contents: the evidence files under evidence/, each item's RFC 3161 token under timestamps/,
+manifest.json (incident facts, each file's hash, size, capture data, timestamp and custody events),
+report.pdf (PDF/A for the police, app/evidence/report.py), seal-certificate.pem, VERIFY.txt (how to
+check everything with standard tools), SHA256SUMS over all of them (`sha256sum -c SHA256SUMS`), and
+the organisation's detached CMS signatures SHA256SUMS.p7s and manifest.json.p7s; report.pdf carries
+a PAdES signature (app/evidence/seal.py). The export is recorded in `prepare` (in the transaction);
+rendering and signing happen in `seal`, after the commit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app import pdf
 from app.audit import service as audit
-from app.audit.models import AuditEvent
 from app.auth.actor import Actor
+from app.config import Settings
 from app.db import utcnow
-from app.evidence import service
-from app.evidence.models import CustodyKind, Evidence
+from app.evidence import report, service, verify_text
+from app.evidence import seal as sealing
+from app.evidence.models import CustodyKind
 from app.evidence.naming import download_name
 from app.evidence.schemas import custody_public, evidence_public
 from app.incident.models import Incident
 from app.incident.schemas import to_public
 from app.legal import service as legal
-from app.organisation.models import Organisation, User
+from app.organisation.models import Organisation
 from app.storage import ObjectStore
 from app.timestamp import service as timestamps
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Incident dossier", "who": "Who", "what": "What", "where": "Where",
-        "with_what": "With what (evidence)", "how": "How", "when": "When", "why": "Why",
-        "classification": "Classification", "articles": "Suggested legal articles",
-        "timeline": "Timeline", "evidence": "Evidence", "generated": "Generated",
-        "reporter": "Reported by", "affected": "Affected employees", "perpetrator": "Perpetrator",
-        "unknown": "unknown", "occurred": "Occurred", "detected": "Detected", "reported": "Reported",
-        "verify": "Verify the files after unzipping with: sha256sum -c SHA256SUMS",
-        "file": "File", "captured": "Captured", "source": "Source", "removed": "removed",
-        "failed": "FAILED VERIFICATION: the stored content no longer matches this SHA-256; "
-        "it is not in this dossier",
-    },
-    "nl": {
-        "title": "Incidentdossier", "who": "Wie", "what": "Wat", "where": "Waar",
-        "with_what": "Waarmee (bewijs)", "how": "Hoe", "when": "Wanneer", "why": "Waarom",
-        "classification": "Classificatie", "articles": "Mogelijke wetsartikelen",
-        "timeline": "Tijdlijn", "evidence": "Bewijsmateriaal", "generated": "Aangemaakt",
-        "reporter": "Gemeld door", "affected": "Betrokken medewerkers", "perpetrator": "Dader",
-        "unknown": "onbekend", "occurred": "Voorgevallen", "detected": "Ontdekt", "reported": "Gemeld",
-        "verify": "Controleer de bestanden na uitpakken met: sha256sum -c SHA256SUMS",
-        "file": "Bestand", "captured": "Vastgelegd", "source": "Bron", "removed": "verwijderd",
-        "failed": "VERIFICATIE MISLUKT: de opgeslagen inhoud klopt niet meer met deze SHA-256; "
-        "hij zit niet in dit dossier",
-    },
-    "da": {
-        "title": "Hændelsesdossier", "who": "Hvem", "what": "Hvad", "where": "Hvor",
-        "with_what": "Med hvad (beviser)", "how": "Hvordan", "when": "Hvornår", "why": "Hvorfor",
-        "classification": "Klassifikation", "articles": "Mulige lovbestemmelser",
-        "timeline": "Tidslinje", "evidence": "Beviser", "generated": "Dannet",
-        "reporter": "Anmeldt af", "affected": "Berørte medarbejdere", "perpetrator": "Gerningsperson",
-        "unknown": "ukendt", "occurred": "Sket", "detected": "Opdaget", "reported": "Anmeldt",
-        "verify": "Kontrollér filerne efter udpakning med: sha256sum -c SHA256SUMS",
-        "file": "Fil", "captured": "Optaget", "source": "Kilde", "removed": "slettet",
-        "failed": "VERIFIKATION MISLYKKEDES: det gemte indhold svarer ikke længere til denne SHA-256; "
-        "det er ikke med i dette dossier",
-    },
-}  # fmt: skip
-
-REPORT = """<!doctype html><html><head><meta charset="utf-8"><title>{{ t.title }}</title></head><body>
-<h1>{{ t.title }} {{ i.reference }}</h1>
-<p>{{ org }} &middot; {{ t.generated }}: {{ generated_at }} &middot; {{ generated_by }}</p>
-<h2>{{ t.what }}</h2><p><strong>{{ i.title }}</strong></p><p>{{ i.description }}</p>
-<p>{{ i.behaviours | join(", ") }}</p>
-<h2>{{ t.who }}</h2><table>
-<tr><th>{{ t.reporter }}</th><td>{{ reporter }}</td></tr>
-<tr><th>{{ t.affected }}</th><td>{% for e in i.affectedEmployees %}{{ e.name }}{% if e.department %}
- ({{ e.department }}){% endif %}{% if not loop.last %}, {% endif %}{% else %}-{% endfor %}</td></tr>
-<tr><th>{{ t.perpetrator }}</th><td>{% if i.perpetrator %}{{ i.perpetrator.name or t.unknown }}
-{% if i.perpetrator.accountHandles %}: {{ i.perpetrator.accountHandles | join(", ") }}{% endif %}
-{% if i.perpetrator.relation %} ({{ i.perpetrator.relation }}){% endif %}{% else %}{{ t.unknown }}{% endif %}
-</td></tr></table>
-<h2>{{ t.where }}</h2><p>{{ i.platform }}{% if i.locationKind %} &middot; {{ i.locationKind }}{% endif %}</p>
-<ul>{% for u in i.urls %}<li class="mono">{{ u }}</li>{% endfor %}</ul>
-<h2>{{ t.how }}</h2><p>{{ i.frequency or "-" }} &middot; {{ i.targets | join(", ") }} &middot;
-{{ i.severity }}</p>
-<h2>{{ t.when }}</h2><table>
-<tr><th>{{ t.occurred }}</th><td>{{ i.occurredAt }}</td></tr>
-<tr><th>{{ t.detected }}</th><td>{{ i.detectedAt or "-" }}</td></tr>
-<tr><th>{{ t.reported }}</th><td>{{ i.reportedAt }}</td></tr></table>
-<h2>{{ t.why }}</h2><p>{{ why }}</p>
-<h2>{{ t.classification }}</h2><p>{{ i.classification | join(", ") }}</p>
-<h3>{{ t.articles }}</h3><ul>{% for a in articles %}<li>{{ a }}</li>{% else %}<li>-</li>{% endfor %}</ul>
-<h2>{{ t.with_what }}</h2><table><tr><th>#</th><th>{{ t.file }}</th><th>{{ t.captured }}</th>
-<th>{{ t.source }}</th>
-<th>SHA-256 / size</th></tr>{% for f in files %}<tr><td>{{ loop.index }}</td>
-<td>{{ f.filename }}<br>{{ f.kind }}, {{ f.contentType }}</td><td>{{ f.capturedAt or "-" }}</td>
-<td class="mono">{{ f.sourceUrl or "-" }}{% if f.accountHandle %}<br>{{ f.accountHandle }}{% endif %}</td>
-<td class="mono">{{ f.sha256 }}<br>{{ f.size }} bytes
-{% if f.removedAt %}<br>{{ t.removed }} {{ f.removedAt }}{% endif %}
-{% if f.integrityFailed %}<br><strong>{{ t.failed }} ({{ f.lastVerifiedAt }})</strong>{% endif %}</td></tr>
-{% endfor %}</table>
-<p>{{ t.verify }}</p>
-{% if timeline is not none %}<h2>{{ t.timeline }}</h2><table>{% for e in timeline %}<tr>
-<td class="mono">{{ e.at }}</td><td>{{ e.action }}</td><td>{{ e.actor }}</td></tr>{% endfor %}</table>
-{% endif %}
-</body></html>"""
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -120,6 +48,9 @@ class Rights:
 
     timeline: bool  # the incident's timeline
     people: bool  # other users' names and e-mail addresses
+    actions: bool = False  # the incident's actions (the police report and its reference)
+    takedowns: bool = False  # its takedown requests and their answers
+    perpetrators: bool = False  # the linked perpetrator record
 
 
 @dataclass
@@ -138,9 +69,12 @@ class Package:
     zip_name: str
     entries: list[Entry]
     manifest: bytes
-    report_html: str
-    report: bytes = b""  # rendered by render_report, after the export is committed
-    sums: list[tuple[str, str]] = field(default_factory=list)
+    report_facts: dict[str, Any]  # what report.pdf shows, read in the export's transaction
+    language: str = "en"
+    # Written after the evidence by `seal`, once the export is committed: the report, the seal
+    # certificate, VERIFY.txt, SHA256SUMS and the signatures, in this order.
+    sealed: list[tuple[str, bytes]] = field(default_factory=list)
+    wacz: list[str] = field(default_factory=list)  # paths of captured web pages (WACZ)
     # Comment lines for SHA256SUMS: items whose content failed verification and is withheld.
     withheld: list[str] = field(default_factory=list)
     # timestamps/<NNN>-<sha256>.tsr: each item's RFC 3161 token (app.timestamp), read in prepare.
@@ -148,31 +82,7 @@ class Package:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
-def _timeline(session: Session, incident: Incident, items: list[Evidence]) -> list[dict[str, Any]]:
-    ids = [str(incident.id), *(str(i.id) for i in items)]
-    stmt = (
-        select(AuditEvent)
-        .where(AuditEvent.chain == str(incident.organisation_id), col(AuditEvent.object_id).in_(ids))
-        .where(col(AuditEvent.action).not_in(["evidence.viewed", "evidence.downloaded"]))
-        .order_by(col(AuditEvent.seq))
-    )
-    return [
-        {"at": _iso(e.at), "action": e.action, "actor": e.actor_label or e.actor_kind}
-        for e in session.exec(stmt).all()
-    ]
-
-
-def _reporter(session: Session, incident: Incident, actor: Actor, rights: Rights) -> str:
-    if incident.reported_by_user_id and (rights.people or incident.reported_by_user_id == actor.user_id):
-        user = session.get(User, incident.reported_by_user_id)
-        if user is not None:
-            return f"{user.name} <{user.email}>"
-    if incident.reported_by_client_id:
-        return f"API client {incident.reported_by_client_id}"
-    return "-" if incident.reported_by_user_id else "system"
+    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z") if value else None
 
 
 def prepare(
@@ -236,42 +146,99 @@ def prepare(
         "evidence": files,
     }
     manifest_bytes = json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n"
-    labels = LABELS.get(org.default_locale, LABELS["en"])
     # The same articles as the incident's legal assessment: the organisation's (editable) legal pack.
     locale = org.default_locale if org.default_locale in ("nl", "da", "en") else "en"
     articles = [
         f"{a.code} — {getattr(a.title, locale)}"
         for a in legal.assess(session, incident=incident).suggested_articles
     ]
-    perpetrator = public.get("perpetrator") or {}
-    html = pdf.render_template(
-        REPORT,
-        {
-            "t": labels,
-            "i": public,
-            "org": org.name,
-            "generated_at": _iso(generated_at),
-            "generated_by": actor.label,
-            "reporter": _reporter(session, incident, actor, rights),
-            "why": perpetrator.get("relation") or labels["unknown"],
-            "articles": articles,
-            "files": files,
-            "timeline": _timeline(session, incident, items) if rights.timeline else None,
-        },
+    facts = report.facts(
+        session,
+        organisation=org,
+        incident=incident,
+        public=public,
+        items=items,
+        files=files,
+        stamps={i: s for i, s in stamps.items() if s.token is not None},
+        actor=actor,
+        rights=rights,
+        articles=articles,
     )
     return Package(
         zip_name=f"{incident.reference}-dossier.zip",
         entries=entries,
         manifest=manifest_bytes,
-        report_html=html,
+        report_facts=facts,
+        language=locale,
         withheld=withheld,
         timestamps=tokens,
+        wacz=[e.path for e in entries if e.path.lower().endswith(".wacz")],
     )
 
 
-def render_report(package: Package) -> None:
-    """The report PDF, rendered once the export is recorded and committed: not under the write lock."""
-    package.report = pdf.html_to_pdf(package.report_html)
+def seal(package: Package, *, settings: Settings) -> None:
+    """Render the report, sign it and the sums: after the export is committed (slow, and the PDF
+    timestamp asks the TSA), never under the write lock."""
+    key = sealing.for_settings(settings)
+    rendered = report.render(
+        package.report_facts,
+        seal_subject=key.subject,
+        self_signed=key.self_signed,
+        tsa=bool(settings.tsa_url),
+    )
+    reason = f"{package.report_facts['t']['title']} {package.report_facts['reference']}"
+    timestamped = bool(settings.tsa_url)
+    try:
+        signed = sealing.sign_pdf(
+            key, rendered, tsa_url=settings.tsa_url, tsa_timeout=settings.tsa_timeout_seconds, reason=reason
+        )
+    except Exception as exc:  # pyHanko wraps a TSA that is down in several error types
+        if not settings.tsa_url:
+            raise
+        log.warning("The report's signature timestamp failed, signed without it: %s", exc)
+        signed = sealing.sign_pdf(key, rendered, reason=reason)
+        timestamped = False
+    certificates = key.certificates_pem()
+    extras: list[tuple[str, bytes]] = []
+    if package.timestamps and settings.tsa_ca_file is not None:
+        try:
+            extras.append(("tsa-ca.pem", settings.tsa_ca_file.read_bytes()))
+        except OSError as exc:
+            log.warning("The TSA certificates are not in the dossier: %s", exc)
+    verify = verify_text.text(
+        verify_text.VerifyFacts(
+            reference=str(package.report_facts["reference"]),
+            language=package.language,
+            subject=key.subject,
+            fingerprint=key.fingerprint,
+            not_after=key.not_after.strftime("%Y-%m-%d"),
+            self_signed=key.self_signed,
+            withheld=bool(package.withheld),
+            pdf_timestamped=timestamped,
+            timestamps=[
+                (path, path.rsplit("-", 1)[-1].removesuffix(".tsr")) for path, _ in package.timestamps
+            ],
+            wacz=package.wacz,
+        )
+    ).encode()
+    covered = [
+        *package.timestamps,
+        *extras,
+        ("manifest.json", package.manifest),
+        ("report.pdf", signed),
+        ("seal-certificate.pem", certificates),
+        ("VERIFY.txt", verify),
+    ]
+    # sha256sum -c skips lines starting with #: the withheld items are named, never checked.
+    sums = "".join(f"# {line}\n" for line in package.withheld)
+    sums += "".join(f"{entry.sha256}  {entry.path}\n" for entry in package.entries)
+    sums += "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in covered)
+    package.sealed = [
+        *covered,
+        ("SHA256SUMS", sums.encode()),
+        ("SHA256SUMS.p7s", sealing.sign_detached(key, sums.encode())),
+        ("manifest.json.p7s", sealing.sign_detached(key, package.manifest)),
+    ]
 
 
 class _Buffer:
@@ -299,7 +266,6 @@ class _Buffer:
 def stream(store: ObjectStore, package: Package) -> Iterator[bytes]:
     """The ZIP, chunk by chunk; evidence files are stored as they are (no recompression)."""
     sink = _Buffer()
-    sums: list[tuple[str, str]] = []
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
         for entry in package.entries:
             info = zipfile.ZipInfo(entry.path, date_time=utcnow().timetuple()[:6])
@@ -308,17 +274,7 @@ def stream(store: ObjectStore, package: Package) -> Iterator[bytes]:
                 for chunk in store.read(entry.key):
                     target.write(chunk)
                     yield sink.drain()
-            sums.append((entry.sha256, entry.path))
-        for name, data in (("manifest.json", package.manifest), ("report.pdf", package.report)):
+        for name, data in package.sealed:
             archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
-            sums.append((hashlib.sha256(data).hexdigest(), name))
             yield sink.drain()
-        for name, data in package.timestamps:
-            archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)
-            sums.append((hashlib.sha256(data).hexdigest(), name))
-        yield sink.drain()
-        # sha256sum -c skips lines starting with #: the withheld items are named, never checked.
-        text = "".join(f"# {line}\n" for line in package.withheld)
-        text += "".join(f"{digest}  {path}\n" for digest, path in sums)
-        archive.writestr("SHA256SUMS", text, compress_type=zipfile.ZIP_DEFLATED)
     yield sink.drain()

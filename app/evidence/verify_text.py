@@ -116,7 +116,7 @@ class VerifyFacts:
     self_signed: bool
     withheld: bool
     pdf_timestamped: bool
-    # (token path, hex SHA-256 it stamps); tsa-ca.pem beside them when any
+    # (token path, hex SHA-256 it stamps); the TSA certificates are tsa-ca.pem
     timestamps: list[tuple[str, str]] = field(default_factory=list)
     wacz: list[str] = field(default_factory=list)
 
@@ -155,7 +155,7 @@ def text(facts: VerifyFacts) -> str:
     head("step_ts")
     if facts.timestamps:
         for path, digest in facts.timestamps:
-            lines.append(f"   openssl ts -verify -digest {digest} -in {path} -CAfile timestamps/tsa-ca.pem")
+            lines.append(f"   openssl ts -verify -digest {digest} -in {path} -CAfile tsa-ca.pem")
     else:
         lines.append("   " + t["no_ts"])
     head("step_pdf")

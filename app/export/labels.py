@@ -161,7 +161,7 @@ ROLES: Labels = {
 EVIDENCE_KINDS: Labels = {
     "screenshot": ("Screenshot", "Schermafbeelding", "Skærmbillede"),
     "original_file": ("Original file", "Origineel bestand", "Originalfil"),
-    "web_capture": ("Web capture", "Webarchivering", "Webarkivering"),
+    "web_capture": ("Web capture", "Vastgelegde webpagina", "Gemt webside"),
     "email": ("E-mail", "E-mail", "E-mail"),
     "video": ("Video", "Video", "Video"),
     "audio": ("Audio", "Audio", "Lyd"),
@@ -204,6 +204,18 @@ ACTION_KINDS: Labels = {
     "aftercare_conversation": ("Aftercare conversation", "Nazorggesprek", "Opfølgningssamtale"),
     "debriefing": ("Debriefing", "Debriefing", "Debriefing"),
     "work_injury_report": ("Work injury report", "Melding arbeidsongeval", "Anmeldelse af arbejdsskade"),
+    # The Silkeborg steps (DK packs); the UI's catalogue gets the same words.
+    "offender_contact": (
+        "The leader talks to the offender",
+        "De leidinggevende spreekt de dader aan",
+        "Lederen går i dialog med krænkeren",
+    ),
+    "aftercare_offer": ("Aftercare offered", "Nazorg aangeboden", "Opfølgning tilbudt"),
+    "work_environment_analysis": (
+        "Analysis by the working-environment group",
+        "Analyse door de arbeidsomstandighedengroep",
+        "Arbejdsmiljøgruppens analyse",
+    ),
 }
 ACTION_STATUSES: Labels = {
     "open": ("Open", "Open", "Åben"),
@@ -296,9 +308,9 @@ DOSSIER_EVENTS: Labels = {
         "Advarsel om bevisets integritet",
     ),
     "evidence.timestamped": (
-        "Trusted timestamp received",
-        "Vertrouwd tijdstempel ontvangen",
-        "Betroet tidsstempel modtaget",
+        "Evidence timestamped by the timestamp authority",
+        "Bewijs gestempeld door de tijdstempeldienst",
+        "Bevis tidsstemplet af tidsstempeltjenesten",
     ),
     "incident.create": ("Incident reported", "Incident gemeld", "Hændelse indberettet"),
     "incident.update": ("Incident changed", "Incident gewijzigd", "Hændelse ændret"),

@@ -53,7 +53,11 @@ def test_dossier_zip_verifies_with_sha256sum_and_holds_manifest_and_report(clien
         "evidence/002-threat.eml",
         "manifest.json",
         "report.pdf",
+        "seal-certificate.pem",
+        "VERIFY.txt",
         "SHA256SUMS",
+        "SHA256SUMS.p7s",
+        "manifest.json.p7s",
     ]
     assert archive.read("evidence/001-shot.png") == png(seed=5)
     assert archive.read("report.pdf").startswith(b"%PDF")
@@ -72,7 +76,7 @@ def test_dossier_zip_verifies_with_sha256sum_and_holds_manifest_and_report(clien
         archive.extractall(target)
         check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=target, capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
-        assert check.stdout.count(": OK") == 4
+        assert check.stdout.count(": OK") == 6  # the evidence, manifest, report, certificate, VERIFY.txt
     if shutil.which("unzip"):
         (tmp_path / "d.zip").write_bytes(response.content)
         assert subprocess.run(["unzip", "-tq", str(tmp_path / "d.zip")], capture_output=True).returncode == 0
@@ -116,7 +120,15 @@ def test_dossier_of_incident_without_evidence_has_manifest_and_report(client, or
     incident = create_incident(client, org["employee"])
     response = client.get(f"/api/v1/incidents/{incident['id']}/dossier", headers=org["employee"].headers)
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    assert archive.namelist() == ["manifest.json", "report.pdf", "SHA256SUMS"]
+    assert archive.namelist() == [
+        "manifest.json",
+        "report.pdf",
+        "seal-certificate.pem",
+        "VERIFY.txt",
+        "SHA256SUMS",
+        "SHA256SUMS.p7s",
+        "manifest.json.p7s",
+    ]
 
 
 def test_dossier_with_a_missing_object_is_refused_and_records_no_export(client, org, app):
