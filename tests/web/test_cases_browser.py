@@ -231,7 +231,8 @@ def test_case_2_recurring_insults_by_a_known_citizen(server: Any, coordinator: A
     page.wait_for_url(f"{server.url}/incidents/{latest['id']}")
     incident = api.get(f"/incidents/{latest['id']}")
     assert incident["perpetratorId"] == record["id"]
-    assert [s["code"] for s in incident["signals"]] == ["repeat_perpetrator"]
+    # Linked to the perpetrator and prolonged: both stalking signals.
+    assert [s["code"] for s in incident["signals"]] == ["repeat_perpetrator", "prolonged_frequency"]
     assert "Herhaalde dader — mogelijk belaging" in page.locator("main").inner_text()
 
     # Sanction: the benefit paid at the counter suspended for three months; contact by appointment.
