@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
@@ -17,12 +18,14 @@ from typer.testing import CliRunner
 from api.cli import cli
 from app.audit import anchors
 from app.audit.models import AuditEvent
+from app.config import Settings
 from app.db import utcnow
 from app.jobs import service as jobs
 from app.jobs.models import Job, JobStatus
+from app.timestamp import client
 from app.timestamp.models import EvidenceTimestamp
 from tests.evidence.helpers import create_incident, png, upload
-from tests.fixtures.tsa import Tsa
+from tests.fixtures.tsa import Tsa, make_authority
 
 
 def run_due_jobs(engine) -> None:
@@ -149,3 +152,23 @@ def test_without_a_tsa_evidence_and_dossier_carry_the_server_time(client, org, e
     assert not [n for n in archive.namelist() if n.startswith("timestamps/")]
     verified = CliRunner().invoke(cli, ["verify-audit"])
     assert verified.exit_code == 0 and "timestamp" not in verified.output
+
+
+def test_replies_that_do_not_verify_are_refused_and_the_settings_need_the_tsa_ca(tsa: Tsa, tmp_path: Path):
+    digest = hashlib.sha256(b"evidence").digest()
+    trusted = Settings(tsa_url=tsa.url, tsa_ca_file=tsa.ca_file)
+    token = client.stamp(digest, settings=trusted)
+    assert token is not None and token.digest == digest and token.tsa_name == "Weerbaar Test TSA"
+    # Another digest, or a CA that did not issue the TSA's certificate: refused.
+    with pytest.raises(client.TsaError, match="does not verify"):
+        client.verify(token.der, hashlib.sha256(b"other").digest(), settings=trusted)
+    other_ca, _ = make_authority(tmp_path)
+    with pytest.raises(client.TsaError, match="does not verify"):
+        client.stamp(digest, settings=Settings(tsa_url=tsa.url, tsa_ca_file=other_ca))
+    with pytest.raises(client.TsaError, match="HTTP 404"):
+        client.stamp(digest, settings=Settings(tsa_url=tsa.url + "/missing", tsa_ca_file=tsa.ca_file))
+    assert client.stamp(digest, settings=Settings()) is None
+    with pytest.raises(ValidationError, match="WEERBAAR_TSA_CA_FILE"):
+        Settings(tsa_url=tsa.url)
+    with pytest.raises(ValidationError, match="http"):
+        Settings(tsa_url="ftp://tsa.example", tsa_ca_file=tsa.ca_file)
