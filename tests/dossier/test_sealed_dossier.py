@@ -327,3 +327,18 @@ def test_production_refuses_to_start_without_a_valid_seal(seal_authority: SealAu
     app = create_app(expired.model_copy(update={"seal_certificate_file": seal_authority.certificate_file}))
     app.state.engine.dispose()
     assert not (tmp_path / "seal").exists()  # no self-signed certificate in production
+
+
+@SQLITE
+def test_a_tsa_that_is_down_leaves_the_report_sealed_without_its_timestamp(
+    client, org, tsa: Tsa, seal_authority: SealAuthority, tmp_path: Path
+):
+    incident = make_incident(client, org["case_handler"])
+    with tsa.outage():
+        folder = _export(client, incident["id"], org["case_handler"], tmp_path / "dossier")
+    shutil.copy(seal_authority.ca_file, folder / "ca.pem")
+    out = _run(*VALIDATE_PDF, "--trust", "ca.pem", "report.pdf", cwd=folder)
+    assert "The signature is judged VALID" in out, out
+    _run("sha256sum", "-c", "SHA256SUMS", cwd=folder)
+    verify = (folder / "VERIFY.txt").read_text()
+    assert "geen tijdstempel (de tijdstempeldienst antwoordde niet)" in " ".join(verify.split())
