@@ -198,9 +198,19 @@ def test_captures_that_cannot_succeed_are_refused_or_fail_with_a_reason_and_stor
     get_settings.cache_clear()
     untrusted = capture(client, incident["id"], handler, f"{pages.https}/page.html").json()["id"]
     run_jobs(engine)
+    # No browser on the server: a clear reason, no crash.
+    capture_env.setenv("WEERBAAR_CAPTURE_BROWSER_PATH", "/nonexistent/chromium")
+    get_settings.cache_clear()
+    no_browser = capture(client, incident["id"], handler, f"{pages.http}/page.html").json()["id"]
+    run_jobs(engine)
 
-    for url, (reason, status) in {**expected, f"{pages.https}/page.html": ("tls_failed", None)}.items():
-        found = client.get(f"/api/v1/captures/{ids.get(url, untrusted)}", headers=handler.headers).json()
+    ids[f"{pages.https}/page.html"], ids["(no browser)"] = untrusted, no_browser
+    expected |= {
+        f"{pages.https}/page.html": ("tls_failed", None),
+        "(no browser)": ("browser_unavailable", None),
+    }
+    for url, (reason, status) in expected.items():
+        found = client.get(f"/api/v1/captures/{ids[url]}", headers=handler.headers).json()
         assert (found["status"], found["reason"], found["httpStatus"]) == ("failed", reason, status), (
             url,
             found,
