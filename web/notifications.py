@@ -29,6 +29,7 @@ NOTIFICATION_KINDS = {
     "webhook_disabled": N_("Webhook subscription disabled"),
     "recording_violation": N_("Breach of the recording conditions"),
     "url_back_online": N_("Removed post back online"),
+    "privacy_concerned": N_("Personal data of an employee online (to the privacy officers)"),
 }
 DELIVERIES = {
     "immediately": N_("Immediately"),
@@ -89,6 +90,11 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "",
     ),
     "url_back_online": (N_("A removed post was reachable again at a re-check: ask for removal again."), ""),
+    "privacy_concerned": (
+        N_("An incident puts personal data of an employee online: judge whether to ask the medium to "
+           "remove them (privacy or terms of use)."),
+        "",
+    ),
 }
 UNKNOWN_SENTENCE = N_("You have a new notice.")
 # Said with care to an employee named in a report (the mail says the same).

@@ -29,6 +29,7 @@ class NotificationKind(StrEnum):
     webhook_disabled = "webhook_disabled"
     recording_violation = "recording_violation"
     url_back_online = "url_back_online"
+    privacy_concerned = "privacy_concerned"
 
 
 # Always mailed at once; a user cannot turn them off or into the digest.

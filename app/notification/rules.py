@@ -22,6 +22,7 @@ TAKEDOWN_JOB = "takedown.overdue"
 # Set while a recording violation opens its incident: the employees concerned hear of the
 # violation instead of the general "a report has been made".
 VIOLATION = "notification.violation"
+PRIVACY = "privacy"  # the classification that concerns the privacy officers
 
 
 def coordinators(session: Session, organisation_id: uuid.UUID) -> list[uuid.UUID]:
@@ -84,6 +85,22 @@ def incident_registered(session: Session, *, incident: Incident, actor: Actor) -
     if not session.info.get(VIOLATION):
         affected = [uuid.UUID(str(e["userId"])) for e in incident.affected_employees if e.get("userId")]
         notify(session, user_ids=_others(list(affected), actor), kind=K.report_registered_affected, **base)
+    if PRIVACY in (incident.classification_override or incident.derived_classification or []):
+        privacy_concerned(session, incident=incident, actor=actor)
+
+
+def privacy_concerned(session: Session, *, incident: Incident, actor: Actor) -> None:
+    """Privacy-sensitive data of an employee online: the privacy officers judge a request to the
+    medium to remove them (VNG/A+O instruction, "Acties ter bescherming van de privacy")."""
+    notify(
+        session,
+        organisation_id=incident.organisation_id,
+        user_ids=_others(list(_with_role(session, incident.organisation_id, Role.privacy_officer)), actor),
+        kind=K.privacy_concerned,
+        subject_type=SubjectType.incident,
+        subject_id=incident.id,
+        incident_id=incident.id,
+    )
 
 
 def incident_assigned(

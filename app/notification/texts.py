@@ -116,6 +116,23 @@ KINDS: dict[K, dict[Locale, tuple[str, str]]] = {
         Locale.da: ("integration deaktiveret", "Et webhook-abonnement for en integration er deaktiveret."),
         Locale.en: ("integration disabled", "A webhook subscription of an integration has been disabled."),
     },
+    K.privacy_concerned: {
+        Locale.nl: (
+            "privacygevoelige gegevens van een medewerker online",
+            "Bij een incident staan privacygevoelige gegevens van een medewerker online: uw oordeel "
+            "is nodig over een verzoek aan het medium om ze te verwijderen.",
+        ),
+        Locale.da: (
+            "en medarbejders personoplysninger online",
+            "Ved en hændelse er en medarbejders personoplysninger offentliggjort online: din vurdering "
+            "er nødvendig af en anmodning til mediet om at fjerne dem.",
+        ),
+        Locale.en: (
+            "an employee's personal data online",
+            "An incident puts an employee's personal data online: your judgement is needed on asking "
+            "the medium to remove them.",
+        ),
+    },
     K.recording_violation: {
         Locale.nl: (
             "opname in strijd met de afspraken",

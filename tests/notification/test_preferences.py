@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from app.auth.actor import Scope
 from app.jobs.models import Job
-from app.notification.models import MailOutbox
+from app.notification.models import MailOutbox, NotificationKind
 from tests.fixtures.factories import make_api_client
 from tests.fixtures.handling import make_incident, patch
 from tests.notification.conftest import WEB
@@ -26,7 +26,7 @@ def _put(client, member, *items):
 
 def test_preferences_list_every_kind_and_refuse_unknown_or_mandatory_kinds(client, org, engine):
     listed = client.get(URL, headers=org["employee"].headers).json()["items"]
-    assert len(listed) == 12 and {p["delivery"] for p in listed} == {"immediately"}
+    assert len(listed) == len(NotificationKind) and {p["delivery"] for p in listed} == {"immediately"}
     assert {p["kind"] for p in listed if p["mandatory"]} == {
         "incident_assigned",
         "action_overdue",

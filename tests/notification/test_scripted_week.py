@@ -41,7 +41,7 @@ def test_a_week_of_a_case_tells_exactly_the_right_people(client, app, org, engin
     colleague = add_member(engine, org, key="colleague", roles=["employee"])
     set_column(engine, "user_account", str(manager.user_id), locale="da")
     set_column(engine, "user_account", str(colleague.user_id), locale="en")
-    locale = {m.email: Locale.nl for m in (ch, co2, employee, legal, admin)}
+    locale = {m.email: Locale.nl for m in (ch, co2, employee, legal, admin, org["privacy_officer"])}
     locale |= {manager.email: Locale.da, colleague.email: Locale.en}
     managed = patch(client, f"/api/v1/users/{employee.user_id}", {"managerId": str(manager.user_id)}, admin)
     assert managed.status_code == 200 and managed.json()["managerId"] == str(manager.user_id)
@@ -126,6 +126,8 @@ def test_a_week_of_a_case_tells_exactly_the_right_people(client, app, org, engin
     assert violation.status_code == 201, violation.text
     expect("recording_violation", colleague)
     expect("incident_new_in_queue", ch, co2)
+    # A published recording is a privacy matter: the privacy officer is asked to judge it.
+    expect("privacy_concerned", org["privacy_officer"])
 
     # Thursday: a receiver answers 410 Gone (subscription disabled) and a stored file changed.
     with running_receiver(fail_first=100, fail_status=410) as receiver:
