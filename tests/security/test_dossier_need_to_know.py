@@ -47,6 +47,14 @@ def test_dossier_gives_each_caller_what_the_api_gives_them(client, org):
         reporter = client.get(f"/api/v1/users/{handler.user_id}", headers=member.headers)
         assert reporter.status_code in (200, 403)
         assert (handler.email in report) == (reporter.status_code == 200), role
+        # Actions and takedown requests: in the report only for those who may list them through the API.
+        for path, heading in (
+            ("actions", "Acties en hun uitkomst"),
+            ("takedown-requests", "Verzoeken om verwijdering"),
+        ):
+            listed = client.get(f"/api/v1/incidents/{incident['id']}/{path}", headers=member.headers)
+            assert listed.status_code in (200, 403)
+            assert (heading in report) == (listed.status_code == 200), (role, path)
         # The incident itself as the API shows it.
         got = client.get(f"/api/v1/incidents/{incident['id']}", headers=member.headers).json()
         assert manifest["incident"]["id"] == got["id"] and manifest["incident"]["title"] == got["title"]
