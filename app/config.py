@@ -159,6 +159,8 @@ class Settings(BaseSettings):
                 raise ValueError("WEERBAAR_TSA_URL must be an http(s) URL")
             if self.tsa_ca_file is None:
                 raise ValueError("WEERBAAR_TSA_CA_FILE must name the TSA's CA certificate(s) (PEM)")
+            if not self.tsa_ca_file.is_file():
+                raise ValueError(f"WEERBAAR_TSA_CA_FILE {self.tsa_ca_file} is not a readable file")
         return self
 
     @model_validator(mode="after")
