@@ -172,3 +172,5 @@ def test_replies_that_do_not_verify_are_refused_and_the_settings_need_the_tsa_ca
         Settings(tsa_url=tsa.url)
     with pytest.raises(ValidationError, match="http"):
         Settings(tsa_url="ftp://tsa.example", tsa_ca_file=tsa.ca_file)
+    with pytest.raises(ValidationError, match="not a readable file"):
+        Settings(tsa_url=tsa.url, tsa_ca_file=tmp_path / "missing.pem")
