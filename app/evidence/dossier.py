@@ -200,7 +200,7 @@ def seal(package: Package, *, settings: Settings) -> None:
         timestamped = False
     certificates = key.certificates_pem()
     extras: list[tuple[str, bytes]] = []
-    if package.timestamps and settings.tsa_ca_file is not None:
+    if (package.timestamps or timestamped) and settings.tsa_ca_file is not None:
         try:
             extras.append(("tsa-ca.pem", settings.tsa_ca_file.read_bytes()))
         except OSError as exc:
@@ -219,6 +219,7 @@ def seal(package: Package, *, settings: Settings) -> None:
                 (path, path.rsplit("-", 1)[-1].removesuffix(".tsr")) for path, _ in package.timestamps
             ],
             wacz=package.wacz,
+            tsa_ca=bool(extras),
         )
     ).encode()
     covered = [

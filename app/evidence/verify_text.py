@@ -119,6 +119,7 @@ class VerifyFacts:
     # (token path, hex SHA-256 it stamps); the TSA certificates are tsa-ca.pem
     timestamps: list[tuple[str, str]] = field(default_factory=list)
     wacz: list[str] = field(default_factory=list)
+    tsa_ca: bool = False  # tsa-ca.pem (the TSA's certificates) is in the dossier
 
 
 def text(facts: VerifyFacts) -> str:
@@ -159,7 +160,10 @@ def text(facts: VerifyFacts) -> str:
     else:
         lines.append("   " + t["no_ts"])
     head("step_pdf")
-    lines.append("   pyhanko sign validate --pretty-print --no-revocation-check --trust ca.pem report.pdf")
+    trust = (
+        "--trust ca.pem --trust tsa-ca.pem" if facts.tsa_ca and facts.pdf_timestamped else "--trust ca.pem"
+    )
+    lines.append(f"   pyhanko sign validate --pretty-print --no-revocation-check {trust} report.pdf")
     if not facts.pdf_timestamped:
         lines += ["", "   " + t["pdf_no_ts"]]
     head("step_wacz")
