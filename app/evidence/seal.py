@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import logging
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -91,15 +93,22 @@ def _generate(directory: Path) -> None:
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    directory.mkdir(parents=True, exist_ok=True)
-    key_path = directory / "seal-key.pem"
+    # Written beside and renamed into place: another process starting at the same time keeps its own
+    # pair or takes this one, never one's key with the other's certificate.
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".seal-", dir=directory.parent))
+    key_path = staging / "seal-key.pem"
     key_path.write_bytes(
         key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
     )
     key_path.chmod(0o600)
-    (directory / "seal-certificate.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (staging / "seal-certificate.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    try:
+        staging.rename(directory)
+    except OSError:  # another process was first: use its pair
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _files(settings: Settings) -> tuple[Path, Path, bool]:
