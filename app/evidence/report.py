@@ -137,7 +137,7 @@ def _timeline(
             "event": vocabulary.DOSSIER_EVENTS.get(e.action, ("Change", "Wijziging", "Ændring"))[
                 vocabulary.LANGUAGES.index(words.language)
             ],
-            "actor": e.actor_label or "-",
+            "actor": e.actor_label or ("Weerbaar" if e.actor_kind == "system" else "-"),
         }
         for e in session.exec(stmt).all()
     ]
@@ -288,6 +288,7 @@ CSS = (
     + """
 .facts th, .item th { width: 28%; } .item { margin-bottom: 4mm; page-break-inside: avoid; }
 .note { border: 1pt solid #a60; padding: 2mm; } .alert { color: #a00; }
+.timeline td:first-child { white-space: nowrap; width: 1%; }
 """
 )
 
