@@ -21,11 +21,14 @@ from cryptography.x509.oid import NameOID
 from tests.evidence.helpers import png
 
 JS_TEXT = "Built by JavaScript after loading"
+INTERNAL_IMAGE = "http://10.0.0.1/internal.png"
 IMAGES = {"/img/a.png": png(8, 6, seed=1), "/img/b.png": png(6, 4, seed=2)}
 PAGE = (
     "<!doctype html><html lang=en><head><meta charset=utf-8><title>A threatening post</title></head>"
     "<body><h1>A threatening post</h1><p>Static text of the post.</p>"
     '<img src="/img/a.png" alt="a"><img src="/img/b.png" alt="b"><div id="built"></div>'
+    # A resource on an internal address: refused, the page captured without it.
+    f'<img src="{INTERNAL_IMAGE}" alt="">'
     '<script>fetch("/data.json").then(r => r.json()).then(d => {'
     'document.getElementById("built").textContent = d.text; })</script></body></html>'
 )

@@ -18,7 +18,7 @@ from app.capture import service as captures
 from app.evidence.models import CustodyEvent, Evidence
 from app.jobs import service as job_runner
 from app.jobs.models import Job
-from tests.capture.pages import IMAGES, JS_TEXT
+from tests.capture.pages import IMAGES, INTERNAL_IMAGE, JS_TEXT
 from tests.evidence.helpers import create_incident, visible_objects
 
 
@@ -113,6 +113,8 @@ def test_capture_of_an_https_page_after_a_redirect_stores_wacz_screenshot_and_me
     assert meta["redirects"] == [
         {"url": url, "httpStatus": 302, "location": "/page.html", "serverIp": "127.0.0.1"}
     ]
+    assert meta["refusedRequests"] == [{"url": INTERNAL_IMAGE, "reason": "address_refused"}]
+    assert INTERNAL_IMAGE not in responses
     assert set(meta["tools"]) >= {"weerbaar", "chromium", "playwright", "warcio", "wacz"}
     assert meta["startedAt"].endswith("Z") and meta["requestedBy"]["id"] == str(handler.user_id)
 
