@@ -80,7 +80,7 @@ SPREAD_KINDS = {
     "screenshot": N_("Screenshot of the post"),
 }
 COVERAGE = {
-    "not_covered": N_("Not yet covered by a takedown request"),
+    "not_covered": N_("Not yet covered by a takedown"),
     "requested": N_("Removal requested"),
     "removed": N_("Removed"),
 }

@@ -33,6 +33,7 @@ PAGES = (
     "/notifications",
     "/account/notifications",
     "/admin/mail",
+    "/preparedness",
 )
 
 

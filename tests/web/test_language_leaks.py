@@ -132,6 +132,8 @@ def test_dutch_and_danish_screens_show_no_english_or_codes(
             "/notifications",
             "/account/notifications",
             "/admin/mail",
+            "/preparedness",
+            "/preparedness/aside?place=report",
         )
     }
     htmx = {"HX-Request": "true", "X-CSRF-Token": token}
