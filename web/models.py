@@ -459,11 +459,13 @@ class Count(View):
 
 
 class MonthFigures(View):
-    """Incidents that occurred in one month; by behaviour an incident counts once per behaviour."""
+    """Incidents that occurred in one month; by behaviour an incident counts once per behaviour, by
+    main behaviour once."""
 
     month: str
     total: int = 0
     by_behaviour: list[Count] = Field(default_factory=list)
+    by_main_behaviour: list[Count] = Field(default_factory=list)
     by_platform: list[Count] = Field(default_factory=list)
 
 
@@ -472,6 +474,7 @@ class Statistics(View):
     total: int
     by_month: list[Count] = Field(default_factory=list)
     by_behaviour: list[Count] = Field(default_factory=list)
+    by_main_behaviour: list[Count] = Field(default_factory=list)
     by_platform: list[Count] = Field(default_factory=list)
     by_status: list[Count] = Field(default_factory=list)
     median_hours_to_first_action: float | None = None

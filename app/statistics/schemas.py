@@ -23,6 +23,10 @@ class MonthFigures(ApiModel):
         description="Incidents per behaviour: an incident with two behaviours counts once under "
         "each, so these counts can add up to more than total."
     )
+    by_main_behaviour: list[Count] = Field(
+        description="Incidents per main behaviour (the gravest by the legal pack): each incident "
+        "counts once, so these counts add up to total."
+    )
     by_platform: list[Count] = Field(description="Incidents per platform (one each): adds up to total.")
 
 
@@ -32,6 +36,10 @@ class Statistics(ApiModel):
     total: int
     by_month: list[Count] = Field(description="By month of occurrence (YYYY-MM, UTC).")
     by_behaviour: list[Count] = Field(description="An incident counts once for each of its behaviours.")
+    by_main_behaviour: list[Count] = Field(
+        description="An incident counts once, under its gravest behaviour by the organisation's legal "
+        "pack (default severity, then the pack's order): adds up to total."
+    )
     by_platform: list[Count]
     by_classification: list[Count] = Field(
         description="The classification in force; an incident counts once per category."

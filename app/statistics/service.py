@@ -1,5 +1,9 @@
 """Counts and medians about the organisation's incidents: no names, no free text, no ids.
 
+Each incident also counts once under its main behaviour: the gravest of its behaviours by the
+organisation's legal pack (default severity, then the pack's order), so a chart of incident types
+adds up to the number of incidents instead of the number of behaviours mentioned.
+
 Only the incidents the caller may see count (the need-to-know of the incident list): a count of
 incidents kept from someone, narrowed to a short enough window, would single them out. Time to
 first action runs from the report to the first recorded handling step; time to
@@ -22,7 +26,9 @@ from app.action.models import Action
 from app.auth.actor import Actor
 from app.export.service import Range
 from app.incident import service as incidents
-from app.incident.models import Incident
+from app.incident.models import Incident, Severity
+from app.legal import service as legal
+from app.legal.schemas import LegalPackContent
 from app.takedown.models import TakedownRequest, TakedownStatus
 
 
@@ -32,6 +38,30 @@ def _counts(counter: Counter[str]) -> list[dict[str, Any]]:
 
 def _median_hours(deltas: list[float]) -> float | None:
     return round(statistics.median(deltas) / 3600, 1) if deltas else None
+
+
+def main_behaviour(pack: LegalPackContent, behaviours: list[str]) -> str | None:
+    """The gravest behaviour by the pack: its default severity (medium when it names none), then
+    criminal before criminal under circumstances before not criminal, then a privacy breach before
+    none; between equals the one the pack lists first."""
+    order = [b.value for b in pack.behaviours]
+    rules = {b.value: r for b, r in pack.behaviours.items()}
+    punishable = {"yes": 2, "under_circumstances": 1}
+
+    def rank(behaviour: str) -> tuple[int, int, int, int]:
+        rule = rules.get(behaviour)
+        if rule is None:
+            return (-1, -1, -1, -len(order))
+        severity = list(Severity).index(Severity(rule.default_severity or Severity.medium))
+        return (severity, punishable.get(rule.punishable, 0), int(rule.privacy), -order.index(behaviour))
+
+    return max(behaviours, key=rank) if behaviours else None
+
+
+def _pack(session: Session, organisation_id: uuid.UUID) -> LegalPackContent:
+    country = legal.pack_country(session, organisation_id)
+    stored = legal.get_pack(session, organisation_id=organisation_id, country=country)
+    return LegalPackContent.model_validate(legal.effective_content(stored))
 
 
 def _first_by_incident(
@@ -65,12 +95,19 @@ def summary(session: Session, *, actor: Actor, span: Range) -> dict[str, Any]:
     statuses: Counter[str] = Counter()
     reported: dict[uuid.UUID, datetime] = {}
     month_behaviours: dict[str, Counter[str]] = defaultdict(Counter)
+    main: Counter[str] = Counter()
+    month_main: dict[str, Counter[str]] = defaultdict(Counter)
+    pack = _pack(session, actor.organisation_id)
     month_platforms: dict[str, Counter[str]] = defaultdict(Counter)
     for ident, occurred, reported_at, behaviour_list, platform, derived, override, status in found:
         month = _aware(occurred).astimezone(UTC).strftime("%Y-%m")
         months[month] += 1
         behaviours.update(set(behaviour_list))
         month_behaviours[month].update(set(behaviour_list))
+        gravest = main_behaviour(pack, list(behaviour_list))
+        if gravest is not None:
+            main[gravest] += 1
+            month_main[month][gravest] += 1
         platforms[platform] += 1
         month_platforms[month][platform] += 1
         classes.update(set(override or derived))
@@ -98,6 +135,7 @@ def summary(session: Session, *, actor: Actor, span: Range) -> dict[str, Any]:
         "total": len(found),
         "by_month": _counts(months),
         "by_behaviour": _counts(behaviours),
+        "by_main_behaviour": _counts(main),
         "by_platform": _counts(platforms),
         "by_classification": _counts(classes),
         "by_status": _counts(statuses),
@@ -110,6 +148,7 @@ def summary(session: Session, *, actor: Actor, span: Range) -> dict[str, Any]:
                 "month": month,
                 "total": months[month],
                 "by_behaviour": _counts(month_behaviours[month]),
+                "by_main_behaviour": _counts(month_main[month]),
                 "by_platform": _counts(month_platforms[month]),
             }
             for month in _month_keys(span, months)

@@ -173,7 +173,8 @@ def _charts(lang: Language, stats: Statistics) -> tuple[charts.Chart, charts.Cha
     for figures in stats.monthly:
         year, month = (int(part) for part in figures.month.split("-"))
         first = date(year, month, 1)
-        for count in figures.by_behaviour:
+        # Each incident once, under its gravest behaviour: the bars add up to the incidents.
+        for count in figures.by_main_behaviour:
             by_behaviour[(first, count.key)] += count.count
         for count in figures.by_platform:
             by_platform[(first, count.key)] += count.count
