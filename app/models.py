@@ -12,7 +12,7 @@ from app.idempotency.models import IdempotencyKey
 from app.incident.models import Incident, IncidentBehaviour, IncidentPerson, ReferenceCounter
 from app.integration.models import IncidentExternalReference
 from app.jobs.models import Job
-from app.legal.models import IncidentHandling, LegalPack
+from app.legal.models import LegalPack
 from app.notification.models import MailOutbox, Notification, NotificationPreference
 from app.organisation.models import Organisation, User
 from app.perpetrator.models import Perpetrator
@@ -47,7 +47,6 @@ __all__ = [
     "Incident",
     "IncidentBehaviour",
     "IncidentExternalReference",
-    "IncidentHandling",
     "IncidentPerson",
     "Job",
     "JournalEntry",

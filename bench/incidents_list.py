@@ -56,9 +56,11 @@ from sqlmodel import Session
 from app.auth.actor import Actor
 from app.auth.models import AuthSession
 from app.db import make_engine
-from app.incident import classification
 from app.incident import service as incidents
 from app.incident.models import Behaviour, Incident, Status
+from app.legal import rules
+from app.legal.schemas import LegalPackContent
+from app.legal.service import default_content
 from app.migrate import upgrade
 from app.organisation.models import Organisation, Role, User
 from tests.fixtures.factories import SECRET, Tenant, add_member, make_tenant
@@ -68,6 +70,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = Path(__file__).resolve().parent / "README.md"
 RESULTS_START = "<!-- incidents-list:results -->"
 RESULTS_END = "<!-- /incidents-list:results -->"
+NL_PACK = LegalPackContent.model_validate(default_content("nl"))
 
 FULL_SIZES = (10_000, 1_000_000)
 QUICK_SIZES = (10_000, 100_000)
@@ -249,7 +252,10 @@ class Seeder:
                     dict.fromkeys(behaviour_of(rng) for _ in range(rng.choice((1, 1, 1, 2, 2, 3))))
                 )
                 if chosen not in derived:
-                    derived[chosen] = (json.dumps(list(chosen)), json.dumps(classification.derive(chosen)))
+                    derived[chosen] = (
+                        json.dumps(list(chosen)),
+                        json.dumps(rules.derive_classification(NL_PACK, chosen)),
+                    )
                 status = status_of(rng)
                 reporter = org.employees[rng.randrange(len(org.employees))]
                 affected = []

@@ -22,7 +22,7 @@ NOTIFICATION_KINDS = {
     "report_registered_affected": N_("Report naming an employee (to that employee)"),
     "action_due": N_("Action due soon"),
     "action_overdue": N_("Action overdue"),
-    "police_report_deadline": N_("Police report of a death threat due"),
+    "police_report_deadline": N_("Police report due"),
     "takedown_overdue": N_("Takedown request past its answer date"),
     "repeat_perpetrator": N_("Repeat perpetrator (possible stalking)"),
     "evidence_integrity_alert": N_("Evidence failed its integrity check"),
@@ -40,7 +40,7 @@ DELIVERIES = {
 MANDATORY_REASONS = {
     "incident_assigned": N_("You handle this incident: the protocol needs you to know at once."),
     "action_overdue": N_("An overdue step holds up the handling of a case."),
-    "police_report_deadline": N_("A death threat must be reported to the police before anything is removed."),
+    "police_report_deadline": N_("The legal pack requires a police report for this incident."),
     "evidence_integrity_alert": N_("Changed or missing evidence may no longer hold up in court."),
 }
 MANDATORY_REASON = N_("The protocol requires that you are told at once.")
@@ -66,8 +66,8 @@ SENTENCES: dict[str, tuple[str, str]] = {
         N_("An action is overdue."),
     ),
     "police_report_deadline": (
-        N_("The police report of a death threat must be filed by %(due)s."),
-        N_("The police report of a death threat must be filed."),
+        N_("The police report must be filed by %(due)s."),
+        N_("The police report must be filed."),
     ),
     "takedown_overdue": (
         N_("A takedown request had no answer by its due date, %(due)s (recipient: %(recipient)s)."),

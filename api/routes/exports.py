@@ -139,9 +139,9 @@ def _export(
     "/exports/gir",
     operation_id="exportGir",
     summary="Export incidents for GIR",
-    description="Incidents mapped to the GIR categories ('persoonlijke bedreiging' for threats, "
-    "blackmail, coercion, stalking and doxxing; '(non-)verbale agressie' otherwise; the incident's "
-    "girCategory wins when set)." + FORMATS + TEXT,
+    description="Incidents mapped to the GIR categories by the organisation's legal pack "
+    "(registers.gir: 'persoonlijke bedreiging' for the behaviours it lists, '(non-)verbale agressie' "
+    "otherwise; the incident's girCategory wins when set)." + FORMATS + TEXT,
     responses=LEGACY_CSV_RESPONSE,
     openapi_extra=ACCESS,
 )
@@ -169,11 +169,11 @@ def export_gir(
     "/exports/safetynet",
     operation_id="exportSafetynet",
     summary="Export incidents for SafetyNet",
-    description="Incidents mapped to SafetyNet: 'mindre vold, trusler og anden krænkende adfærd', "
-    "or 'arbejdsskade' (work injury) for serious cases (severity high or critical, a death or bomb "
-    "threat, or a work-injury report action); the incident's safetynetCategory wins when set."
-    + FORMATS
-    + TEXT,
+    description="Incidents mapped to SafetyNet by the organisation's legal pack (registers.safetynet): "
+    "'mindre vold, trusler og anden krænkende adfærd', or 'arbejdsskade' (work injury) when the "
+    "incident is serious (one of the rule's severities) or the employee reacts strongly "
+    "(strongReaction), or a work-injury report action exists; the incident's safetynetCategory "
+    "wins when set." + FORMATS + TEXT,
     responses=LEGACY_CSV_RESPONSE,
     openapi_extra=ACCESS,
 )

@@ -13,6 +13,7 @@ from api.deps import CurrentActor, CurrentIncident, SessionDep
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.errors import FieldError, Invalid
 from app.incident import service as incidents
+from app.incident import workflow
 from app.incident.models import Behaviour, Platform, Status
 from app.incident.schemas import IncidentCreate, IncidentPublic, IncidentUpdate
 from app.schemas import Page
@@ -39,7 +40,7 @@ def create_incident(
     legal counsel set only the facts of the report and its confidentiality; any other field
     (severity, caseHandlerId, categories, externalReferences, perpetratorId, ...) answers 403.
     """
-    incident = incidents.create(session, data=body, actor=actor)
+    incident = workflow.create(session, data=body, actor=actor)
     response.headers["Location"] = f"/api/v1/incidents/{incident.id}"
     response.headers["ETag"] = incidents.etag(incident)
     return public(incident, actor)
@@ -146,6 +147,6 @@ def update_incident(
     Case handlers, privacy officers and legal counsel change any field; the reporter, while the
     incident is still reported, only the facts of the report and its confidentiality (403 otherwise).
     """
-    updated = incidents.update(session, incident=incident, data=body, actor=actor, if_match=if_match)
+    updated = workflow.update(session, incident=incident, data=body, actor=actor, if_match=if_match)
     response.headers["ETag"] = incidents.etag(updated)
     return public(updated, actor)

@@ -26,14 +26,15 @@ from app.auth.actor import Actor
 from app.errors import FieldError, Invalid
 from app.incident import service as incidents
 from app.incident.models import (
-    Behaviour,
     Confidentiality,
     GirCategory,
     Incident,
     SafetynetCategory,
-    Severity,
 )
 from app.integration.external_references import normalise_system
+from app.legal import rules
+from app.legal import service as legal
+from app.legal.schemas import GirRule, SafetynetRule
 from app.organisation.models import Locale, Organisation
 from app.organisation.schemas import TIME_ZONES
 
@@ -42,28 +43,6 @@ class Register(StrEnum):
     gir = "GIR"
     safetynet = "SafetyNet"
 
-
-# GIR: in practice digital aggression is registered as one of these two (Handreiking, seeds/001).
-GIR_THREAT = GirCategory.personal_threat
-GIR_AGGRESSION = GirCategory.verbal_aggression
-GIR_THREAT_BEHAVIOURS = frozenset(
-    {
-        Behaviour.threat,
-        Behaviour.death_threat,
-        Behaviour.bomb_threat,
-        Behaviour.blackmail,
-        Behaviour.sexual_blackmail,
-        Behaviour.extortion,
-        Behaviour.coercion,
-        Behaviour.stalking,
-        Behaviour.doxxing,
-    }
-)
-# SafetyNet: every digital offence as minor violence/threats; serious ones as a work injury (seeds/004).
-SAFETYNET_MINOR = SafetynetCategory.minor_violence
-SAFETYNET_WORK_INJURY = SafetynetCategory.work_injury
-SAFETYNET_INJURY_BEHAVIOURS = frozenset({Behaviour.death_threat, Behaviour.bomb_threat})
-SAFETYNET_INJURY_SEVERITIES = frozenset({Severity.high, Severity.critical})
 
 COLUMNS = (
     "reference",
@@ -105,27 +84,33 @@ def check_range(occurred_from: datetime | None, occurred_to: datetime | None) ->
     return Range(occurred_from, occurred_to)
 
 
-def gir_category(incident: Incident) -> GirCategory:
-    """The GIR category: the case handler's choice, else derived from the behaviours."""
+def gir_category(incident: Incident, rule: GirRule) -> GirCategory:
+    """The GIR category: the case handler's choice, else the legal pack's GIR rule."""
     if incident.gir_category:
         return GirCategory(incident.gir_category)
-    return GIR_THREAT if GIR_THREAT_BEHAVIOURS.intersection(incident.behaviours) else GIR_AGGRESSION
+    return rules.gir_category(rule, incident.behaviours)
 
 
-def is_work_injury(incident: Incident, work_injury_reported: bool) -> bool:
-    """Serious cases go to SafetyNet as a work injury."""
-    return (
-        work_injury_reported
-        or incident.severity in SAFETYNET_INJURY_SEVERITIES
-        or bool(SAFETYNET_INJURY_BEHAVIOURS.intersection(incident.behaviours))
+def is_work_injury(incident: Incident, rule: SafetynetRule, work_injury_reported: bool) -> bool:
+    """The legal pack's SafetyNet criterion: a serious incident or a strong reaction (or a recorded
+    work-injury report)."""
+    return rules.is_work_injury(
+        rule,
+        severity=incident.severity,
+        strong_reaction=incident.strong_reaction,
+        reported=work_injury_reported,
     )
 
 
-def safetynet_category(incident: Incident, work_injury_reported: bool) -> SafetynetCategory:
-    """The SafetyNet category: the case handler's choice, else minor violence or a work injury."""
+def safetynet_category(
+    incident: Incident, rule: SafetynetRule, work_injury_reported: bool
+) -> SafetynetCategory:
+    """The SafetyNet category: the case handler's choice, else by the legal pack's rule."""
     if incident.safetynet_category:
         return SafetynetCategory(incident.safetynet_category)
-    return SAFETYNET_WORK_INJURY if is_work_injury(incident, work_injury_reported) else SAFETYNET_MINOR
+    if is_work_injury(incident, rule, work_injury_reported):
+        return SafetynetCategory.work_injury
+    return SafetynetCategory.minor_violence
 
 
 @dataclass(frozen=True)
@@ -190,16 +175,18 @@ def rows(session: Session, *, register: Register, actor: Actor, span: Range) -> 
         session.exec(stmt.order_by(col(Incident.occurred_at), col(Incident.id))).all()
     )
     injuries = _work_injuries(session, [i.id for i in found]) if register == Register.safetynet else set()
+    gir_rule = legal.gir_rule(session, actor.organisation_id)
+    safetynet_rule = legal.safetynet_rule(session, actor.organisation_id)
     result = []
     for incident in found:
-        injury = is_work_injury(incident, incident.id in injuries)
+        injury = is_work_injury(incident, safetynet_rule, incident.id in injuries)
         category = (
-            gir_category(incident)
+            gir_category(incident, gir_rule)
             if register == Register.gir
-            else safetynet_category(incident, incident.id in injuries)
+            else safetynet_category(incident, safetynet_rule, incident.id in injuries)
         )
         # The case handler may see a work injury where the rules do not; never the reverse.
-        injury = injury or category == SAFETYNET_WORK_INJURY
+        injury = injury or category == SafetynetCategory.work_injury
         result.append(
             {
                 "reference": incident.reference,

@@ -201,6 +201,14 @@ class Incident(SQLModel, table=True):
     police_report_required: bool = False
     protocol_not_applicable: bool = False
     protocol_not_applicable_reason: str | None = Field(default=None, max_length=2000)
+    # The employee reacts strongly (SafetyNet: a work injury when the pack's rule says so).
+    strong_reaction: bool = False
+    # The perpetrator record, whether the target holds political office, and the repeat signal
+    # (possible stalking: since when, under which article of the organisation's pack).
+    perpetrator_id: uuid.UUID | None = Field(default=None, foreign_key="perpetrator.id", index=True)
+    political_office_holder: bool = False
+    systematic_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    systematic_article: str | None = Field(default=None, max_length=40)
     reported_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
     reported_by_client_id: uuid.UUID | None = Field(default=None, foreign_key="api_client.id")
     # Lower-cased title, description, reference, URLs and handles, for the free-text filter.

@@ -103,8 +103,14 @@ class _IncidentFields(ApiModel):
     )
     political_office_holder: bool | None = Field(
         default=None,
-        description="The target holds political office: the protocol does not apply, so "
-        "protocolNotApplicable is set with an explanation.",
+        description="The target holds political office: where the organisation's legal pack makes "
+        "that exception (NL), the protocol does not apply, so protocolNotApplicable is set with an "
+        "explanation; the Danish pack makes none.",
+    )
+    strong_reaction: bool | None = Field(
+        default=None,
+        description="The employee reacts strongly to the incident (SafetyNet: reported as a work "
+        "injury where the legal pack's rule says so).",
     )
 
     _dedupe = field_validator("urls", "targets", mode="after")(
@@ -140,6 +146,7 @@ class IncidentUpdate(_IncidentFields):
             "external_references",
             "police_report_required",
             "protocol_not_applicable",
+            "strong_reaction",
             "title",
             "occurred_at",
             "platform",
@@ -218,6 +225,7 @@ class IncidentPublic(ApiModel):
     created_at: datetime
     updated_at: datetime
     closed_at: datetime | None
+    strong_reaction: bool = False
     perpetrator_id: uuid.UUID | None = None
     political_office_holder: bool = False
     signals: list[IncidentSignal] = Field(
@@ -235,7 +243,7 @@ class IncidentPublic(ApiModel):
 def to_public(incident: object) -> IncidentPublic:
     """The API view of an incident row."""
     from app.incident.models import Incident
-    from app.legal.service import public_fields
+    from app.legal.service import signals_of
 
     assert isinstance(incident, Incident)
     override = None
@@ -256,7 +264,7 @@ def to_public(incident: object) -> IncidentPublic:
             "classification": incident.classification_override or incident.derived_classification,
             "classification_override": override,
             "reported_by": reporter,
-            **public_fields(incident),
+            "signals": signals_of(incident),
         }
     )
     from app.casework.signals import prolonged_signals
@@ -293,6 +301,9 @@ _DIRECT = (
     "police_report_required",
     "protocol_not_applicable",
     "protocol_not_applicable_reason",
+    "strong_reaction",
+    "perpetrator_id",
+    "political_office_holder",
     "version",
     "created_at",
     "updated_at",

@@ -23,7 +23,6 @@ from app.errors import (
     InvalidState,
     NotFound,
 )
-from app.incident import classification
 from app.incident.models import (
     Confidentiality,
     Incident,
@@ -34,9 +33,10 @@ from app.incident.models import (
 )
 from app.incident.schemas import IncidentCreate, IncidentUpdate
 from app.integration import external_references
-from app.legal.handling import after_incident_write
+from app.legal import rules
+from app.legal import service as legal
 from app.organisation.models import Role, User
-from app.webhook import service as webhooks
+from app.perpetrator.models import Perpetrator
 
 REFERENCE_PREFIX = "DA"
 
@@ -249,6 +249,12 @@ def _check_people(
                     "unknown_user",
                 )
             )
+    if data.perpetrator_id is not None:
+        found = session.get(Perpetrator, data.perpetrator_id)
+        if found is None or found.organisation_id != organisation_id:
+            errors.append(
+                FieldError("perpetratorId", "no such perpetrator in this organisation", "unknown_perpetrator")
+            )
     if data.case_handler_id is not None:
         handler = session.get(User, data.case_handler_id)
         if (
@@ -304,6 +310,8 @@ def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
     if errors:
         raise Invalid("The incident is not valid.", errors)
     now = utcnow()
+    pack = legal.pack_content(session, actor.organisation_id)
+    behaviours = [b.value for b in data.behaviours]
     incident = Incident(
         organisation_id=actor.organisation_id,
         reference=_next_reference(session, organisation_id=actor.organisation_id, year=now.year),
@@ -315,13 +323,13 @@ def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
         platform=data.platform.value,
         location_kind=_dump(data.location_kind),
         urls=data.urls or [],
-        behaviours=[b.value for b in data.behaviours],
-        derived_classification=classification.derive(b.value for b in data.behaviours),
+        behaviours=behaviours,
+        derived_classification=rules.derive_classification(pack, behaviours),
         frequency=_dump(data.frequency),
         targets=_dump(data.targets) or ["employee"],
         affected_employees=_dump(data.affected_employees) or [],
         perpetrator=_dump(data.perpetrator),
-        severity=_dump(data.severity) or "medium",
+        severity=_dump(data.severity) or rules.default_severity(pack, behaviours),
         confidentiality=_dump(data.confidentiality) or Confidentiality.normal.value,
         case_handler_id=data.case_handler_id,
         external_references=_dump(data.external_references) or [],
@@ -330,6 +338,9 @@ def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
         police_report_required=bool(data.police_report_required),
         protocol_not_applicable=bool(data.protocol_not_applicable),
         protocol_not_applicable_reason=data.protocol_not_applicable_reason,
+        strong_reaction=bool(data.strong_reaction),
+        perpetrator_id=data.perpetrator_id,
+        political_office_holder=bool(data.political_office_holder),
         reported_by_user_id=actor.user_id,
         reported_by_client_id=actor.client_id,
         created_at=now,
@@ -349,17 +360,38 @@ def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
         object_id=incident.id,
         details={"reference": incident.reference},
     )
-    after_incident_write(session, incident=incident, data=data, actor=actor)
-    _notification_rules().incident_registered(session, incident=incident, actor=actor)
-    webhooks.emit_incident(session, incident=incident, event_type="incident.created")
+    apply_pack_rules(session, incident=incident, fields=set(data.model_fields_set))
     return incident
 
 
-def _notification_rules() -> Any:
-    # Imported late: the notification rules read incidents through this module.
-    from app.notification import rules
-
-    return rules
+def apply_pack_rules(session: Session, *, incident: Incident, fields: set[str]) -> None:
+    """The organisation's pack after a write: a police report its rules require, and a political
+    office holder as target putting the incident outside the protocol (where the pack says so)."""
+    pack = legal.pack_content(session, incident.organisation_id)
+    outcome = rules.police_report(
+        pack,
+        behaviours=incident.behaviours,
+        classification=incident.classification_override or incident.derived_classification,
+        targets=incident.targets,
+    )
+    # The rules set the flag when the facts they read change (never clear it: the case handler may,
+    # or waive the police-report action with a reason).
+    facts = {"behaviours", "targets", "classification_override"}
+    changed = False
+    if outcome.required and not incident.police_report_required and facts & fields:
+        incident.police_report_required = True
+        changed = True
+    political = pack.political_office_holder
+    if incident.political_office_holder and political is not None and "political_office_holder" in fields:
+        incident.protocol_not_applicable = True
+        if not incident.protocol_not_applicable_reason:
+            incident.protocol_not_applicable_reason = legal.political_explanation(
+                session, organisation_id=incident.organisation_id
+            )
+        changed = True
+    if changed:
+        session.add(incident)
+        session.flush()
 
 
 def etag(incident: Incident) -> str:
@@ -433,6 +465,8 @@ SIMPLE_FIELDS = (
     "police_report_required",
     "protocol_not_applicable",
     "protocol_not_applicable_reason",
+    "strong_reaction",
+    "perpetrator_id",
 )
 NOT_NULL_FIELDS = frozenset(
     {
@@ -447,6 +481,7 @@ NOT_NULL_FIELDS = frozenset(
         "external_references",
         "police_report_required",
         "protocol_not_applicable",
+        "strong_reaction",
         "description",
         "behaviours",
         "status",
@@ -477,13 +512,15 @@ def update(
     if errors:
         raise Invalid("The change is not valid.", errors)
     transition = _apply_status(incident, data, fields)
-    previous_handler = incident.case_handler_id
     for name in SIMPLE_FIELDS:
         if name in fields:
             setattr(incident, name, _dump(getattr(data, name)))
+    if "political_office_holder" in fields and data.political_office_holder is not None:
+        incident.political_office_holder = data.political_office_holder
     if "behaviours" in fields and data.behaviours:
         incident.behaviours = list(dict.fromkeys(b.value for b in data.behaviours))
-        incident.derived_classification = classification.derive(incident.behaviours)
+        pack = legal.pack_content(session, incident.organisation_id)
+        incident.derived_classification = rules.derive_classification(pack, incident.behaviours)
     if "classification_override" in fields:
         override = data.classification_override
         incident.classification_override = (
@@ -513,13 +550,5 @@ def update(
         object_id=incident.id,
         details=details,
     )
-    after_incident_write(session, incident=incident, data=data, actor=actor)
-    if "case_handler_id" in fields:
-        _notification_rules().incident_assigned(
-            session, incident=incident, previous=previous_handler, actor=actor
-        )
-    closed = transition is not None and incident.status == Status.closed.value
-    webhooks.emit_incident(
-        session, incident=incident, event_type="incident.closed" if closed else "incident.updated"
-    )
+    apply_pack_rules(session, incident=incident, fields=fields)
     return incident

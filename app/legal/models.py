@@ -1,4 +1,4 @@
-"""Legal packs as editable data, and the handling facts the incident table does not carry."""
+"""Legal packs as editable data (one copy per organisation and country)."""
 
 from __future__ import annotations
 
@@ -25,16 +25,3 @@ class LegalPack(SQLModel, table=True):
     version: int = 1
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
-
-
-class IncidentHandling(SQLModel, table=True):
-    """Per incident: its perpetrator record, whether the target holds political office, signals."""
-
-    __tablename__ = "incident_handling"
-
-    incident_id: uuid.UUID = Field(foreign_key="incident.id", primary_key=True)
-    organisation_id: uuid.UUID = Field(foreign_key="organisation.id")
-    perpetrator_id: uuid.UUID | None = Field(default=None, foreign_key="perpetrator.id", index=True)
-    political_office_holder: bool = False
-    # Set while the incident belongs to a repeat-perpetrator cluster (possible stalking).
-    systematic_since: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -290,6 +290,17 @@ class BehaviourAssessment(ApiModel):
     punishable: Punishable
     articles: list[Article]
     condition: LocalText
+    source: SourceRef
+
+
+class PoliceReportReason(ApiModel):
+    """One rule of the pack that asks for a police report for this incident."""
+
+    code: Literal["classification", "under_circumstances", "behaviour", "organisation_threat"]
+    level: ReportLevel
+    classification: Classification | None = None
+    behaviour: Behaviour | None = None
+    source: SourceRef
 
 
 class IncidentSignal(ApiModel):
@@ -328,13 +339,29 @@ class LegalAssessment(ApiModel):
     punishable: Punishable | None = Field(
         description="yes when any behaviour is always punishable, else under_circumstances."
     )
-    police_report_required: bool
-    police_report_reason: str | None = Field(description="In the organisation's language.")
-    police_report_reason_code: Literal["death_threat"] | None = Field(
-        default=None,
-        description="Why a police report is required, stable for translation: death_threat = a death "
-        "threat is always reported to the police, before anything is removed.",
+    police_report_required: bool = Field(
+        description="The incident's flag: set by the pack's required rules (or the case handler)."
     )
+    police_report_suggested: bool = Field(
+        description="The pack suggests a police report (to be weighed) and none is required."
+    )
+    police_report_reasons: list[PoliceReportReason] = Field(
+        description="Every rule of the pack that requires or suggests a police report, with its source."
+    )
+    police_report_reason: str | None = Field(description="In the organisation's language.")
+    police_report_reason_code: (
+        Literal["death_threat", "criminal_offence", "organisation_threat", "under_circumstances"] | None
+    ) = Field(
+        default=None,
+        description="The leading reason, stable for translation: death_threat (always reported), "
+        "criminal_offence, organisation_threat (a threat against the organisation that endangers "
+        "staff), under_circumstances (criminal under circumstances: weigh it).",
+    )
+    removal_gate: RemovalGate = Field(
+        description="While a required police report is not done or waived: hard = removal requests "
+        "cannot be sent, warning = they can, with a warning, off = no link."
+    )
+    removal_gate_source: SourceRef
     protocol_not_applicable: bool
     protocol_not_applicable_reason: str | None
     political_office_holder: bool

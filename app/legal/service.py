@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app import concurrency
 from app.audit import service as audit
@@ -17,25 +17,47 @@ from app.casework.signals import prolonged_signals
 from app.db import seed_unless_present, utcnow
 from app.errors import FieldError, Invalid
 from app.incident.models import Behaviour, Incident
-from app.legal.models import IncidentHandling, LegalPack
+from app.legal import rules
+from app.legal.models import LegalPack
 from app.legal.schemas import (
     Article,
     BehaviourAssessment,
+    GirRule,
     IncidentSignal,
     LegalAssessment,
     LegalPackContent,
     LegalPackPublic,
     PackCountry,
+    PoliceReportReason,
     Punishable,
+    SafetynetRule,
 )
 from app.organisation.models import Organisation
 
 PACK_DIR = Path(__file__).resolve().parent / "packs"
-SYSTEMATIC_ARTICLES = {"nl": "Sr 285b", "dk": "Strfl. § 265"}
+PACK_CACHE = "weerbaar.legal_pack"
+# Why the pack asks for a police report, in the organisation's language (the first reason's code).
 POLICE_REPORT_REASON = {
-    "nl": "Doodsbedreiging: doe altijd aangifte, vóórdat iets wordt verwijderd.",
-    "da": "Dødstrussel: skal altid politianmeldes, før noget fjernes.",
-    "en": "Death threat: always report to the police, before anything is removed.",
+    "death_threat": {
+        "nl": "Doodsbedreiging: doe altijd aangifte.",
+        "da": "Dødstrussel: skal politianmeldes.",
+        "en": "Death threat: always report to the police.",
+    },
+    "criminal_offence": {
+        "nl": "Strafbaar feit: doe aangifte bij de politie.",
+        "da": "Strafbart forhold: overvej en politianmeldelse.",
+        "en": "Criminal offence: report it to the police.",
+    },
+    "organisation_threat": {
+        "nl": "Dreiging tegen de organisatie met gevaar voor medewerkers: doe aangifte.",
+        "da": "Trussel mod organisationen, der bringer medarbejdere i fare: anmeld til politiet.",
+        "en": "A threat against the organisation that endangers staff: report it to the police.",
+    },
+    "under_circumstances": {
+        "nl": "Onder omstandigheden strafbaar: weeg af of aangifte nodig is.",
+        "da": "Strafbart under omstændigheder: vurdér om der skal ske politianmeldelse.",
+        "en": "Criminal under circumstances: weigh whether to report it to the police.",
+    },
 }
 
 
@@ -154,6 +176,7 @@ def replace_pack(
     pack.updated_by_user_id = actor.user_id
     session.add(pack)
     session.flush()
+    forget_pack(session)
     audit.record(
         session,
         action="legal_pack.replace",
@@ -177,30 +200,83 @@ def political_explanation(session: Session, *, organisation_id: uuid.UUID) -> st
     return text
 
 
-def signals_of(handling: IncidentHandling | None, country: str) -> list[IncidentSignal]:
-    """The signals an incident carries (currently: repeat perpetrator)."""
-    if handling is None or handling.systematic_since is None or handling.perpetrator_id is None:
+def pack_content(session: Session, organisation_id: uuid.UUID) -> LegalPackContent:
+    """The organisation's pack (its country's, completed from the shipped file), validated; kept
+    for the session so a request reads it once."""
+    cache: dict[uuid.UUID, LegalPackContent] = session.info.setdefault(PACK_CACHE, {})
+    if organisation_id not in cache:
+        pack = get_pack(
+            session, organisation_id=organisation_id, country=pack_country(session, organisation_id)
+        )
+        cache[organisation_id] = LegalPackContent.model_validate(effective_content(pack))
+    return cache[organisation_id]
+
+
+def forget_pack(session: Session) -> None:
+    """A pack was replaced: the next read in this session loads it again."""
+    session.info.pop(PACK_CACHE, None)
+
+
+def gir_rule(session: Session, organisation_id: uuid.UUID) -> GirRule:
+    """The organisation's GIR rule, else the Dutch pack's (GIR is the Dutch register)."""
+    rule = pack_content(session, organisation_id).registers.gir
+    if rule is None:
+        rule = LegalPackContent.model_validate(default_content("nl")).registers.gir
+    assert rule is not None
+    return rule
+
+
+def safetynet_rule(session: Session, organisation_id: uuid.UUID) -> SafetynetRule:
+    """The organisation's SafetyNet rule, else the Danish pack's (SafetyNet is the Danish register)."""
+    rule = pack_content(session, organisation_id).registers.safetynet
+    if rule is None:
+        rule = LegalPackContent.model_validate(default_content("dk")).registers.safetynet
+    assert rule is not None
+    return rule
+
+
+def systematic_article(session: Session, organisation_id: uuid.UUID) -> str:
+    """The article of a repeat perpetrator's pattern: the pack's first article for stalking."""
+    return pack_content(session, organisation_id).behaviours[Behaviour.stalking].articles[0].code
+
+
+def signals_of(incident: Incident) -> list[IncidentSignal]:
+    """The signals an incident carries (currently: repeat perpetrator), from its own columns."""
+    if incident.systematic_since is None or incident.perpetrator_id is None:
         return []
-    article = SYSTEMATIC_ARTICLES.get(country, "Sr 285b")
+    article = incident.systematic_article or "Sr 285b"
     return [
         IncidentSignal(
             kind="systematic",
             code="repeat_perpetrator",
             label=f"systematic - possible stalking ({article})",
             articles=[article],
-            perpetrator_id=handling.perpetrator_id,
-            since=handling.systematic_since,
+            perpetrator_id=incident.perpetrator_id,
+            since=incident.systematic_since,
         )
     ]
+
+
+def _reason_code(outcome: rules.PoliceReportOutcome) -> str | None:
+    """The leading reason: a death threat, the organisation threat, a criminal offence, weighing."""
+    codes = set()
+    for reason in outcome.reasons:
+        if reason.code == "behaviour" and reason.behaviour == Behaviour.death_threat.value:
+            codes.add("death_threat")
+        elif reason.code == "classification" and reason.classification == "criminal":
+            codes.add("criminal_offence")
+        elif reason.code in ("organisation_threat", "under_circumstances"):
+            codes.add(reason.code)
+    order = ("death_threat", "organisation_threat", "criminal_offence", "under_circumstances")
+    return next((code for code in order if code in codes), None)
 
 
 def assess(session: Session, *, incident: Incident) -> LegalAssessment:
     """Suggested articles and duties for the incident, from its organisation's pack."""
     country = pack_country(session, incident.organisation_id)
     pack = get_pack(session, organisation_id=incident.organisation_id, country=country)
-    content = LegalPackContent.model_validate(effective_content(pack))
-    handling = session.get(IncidentHandling, incident.id)
-    political = bool(handling and handling.political_office_holder)
+    content = pack_content(session, incident.organisation_id)
+    political = incident.political_office_holder
     rows: list[BehaviourAssessment] = []
     suggested: dict[str, Article] = {}
     for raw in incident.behaviours:
@@ -211,6 +287,7 @@ def assess(session: Session, *, incident: Incident) -> LegalAssessment:
                 punishable=rule.punishable,
                 articles=rule.articles,
                 condition=rule.condition,
+                source=rule.source,
             )
         )
         for article in rule.articles:
@@ -220,11 +297,20 @@ def assess(session: Session, *, incident: Incident) -> LegalAssessment:
             suggested.setdefault(article.code, article)
     punishable = None
     if rows:
-        always = any(r.punishable == Punishable.yes for r in rows)
-        punishable = Punishable.yes if always else Punishable.under_circumstances
-    police_reason = None
-    if Behaviour.death_threat.value in incident.behaviours:
-        police_reason = POLICE_REPORT_REASON[locale_of(session, incident.organisation_id)]
+        if any(r.punishable == Punishable.yes for r in rows):
+            punishable = Punishable.yes
+        elif any(r.punishable == Punishable.under_circumstances for r in rows):
+            punishable = Punishable.under_circumstances
+        else:
+            punishable = Punishable.no
+    outcome = rules.police_report(
+        content,
+        behaviours=incident.behaviours,
+        classification=incident.classification_override or incident.derived_classification,
+        targets=incident.targets,
+    )
+    code = _reason_code(outcome)
+    police_reason = POLICE_REPORT_REASON[code][locale_of(session, incident.organisation_id)] if code else None
     return LegalAssessment(
         incident_id=incident.id,
         pack=country,
@@ -233,50 +319,23 @@ def assess(session: Session, *, incident: Incident) -> LegalAssessment:
         suggested_articles=list(suggested.values()),
         punishable=punishable,
         police_report_required=incident.police_report_required,
+        police_report_suggested=outcome.suggested and not incident.police_report_required,
+        police_report_reasons=[
+            PoliceReportReason(
+                code=r.code,
+                level=r.level,
+                classification=r.classification,
+                behaviour=r.behaviour,
+                source=r.source,
+            )
+            for r in outcome.reasons
+        ],
         police_report_reason=police_reason,
-        police_report_reason_code="death_threat" if police_reason else None,
+        police_report_reason_code=code,
+        removal_gate=rules.removal_gate(content),
+        removal_gate_source=content.police_report.removal.source,
         protocol_not_applicable=incident.protocol_not_applicable,
         protocol_not_applicable_reason=incident.protocol_not_applicable_reason,
         political_office_holder=political,
-        signals=[*signals_of(handling, country.value), *prolonged_signals(incident, session)],
+        signals=[*signals_of(incident), *prolonged_signals(incident, session)],
     )
-
-
-HANDLING_CACHE = "weerbaar.incident_handling"
-
-
-def public_fields(incident: Incident) -> dict[str, Any]:
-    """The handling fields of an incident's API view (perpetrator link, political office, signals).
-
-    A list page loads the handling rows of every incident in the session at once (one query, not
-    one per incident); app.legal.handling clears the cache when it adds a row.
-    """
-    from sqlalchemy.orm import object_session
-
-    session: Any = object_session(incident)
-    if session is None:
-        return {}
-    cache: dict[uuid.UUID, IncidentHandling | None] = session.info.setdefault(HANDLING_CACHE, {})
-    if incident.id not in cache:
-        ids = {incident.id} | {
-            obj.id
-            for obj in session.identity_map.values()
-            if isinstance(obj, Incident) and obj.id not in cache
-        }
-        rows = session.exec(select(IncidentHandling).where(col(IncidentHandling.incident_id).in_(ids))).all()
-        found = {row.incident_id: row for row in rows}
-        cache.update({i: found.get(i) for i in ids})
-    handling = cache[incident.id]
-    if handling is None:
-        return {}
-    country = "nl"
-    if handling.systematic_since:
-        countries: dict[uuid.UUID, str] = session.info.setdefault(HANDLING_CACHE + ".country", {})
-        if incident.organisation_id not in countries:
-            countries[incident.organisation_id] = pack_country(session, incident.organisation_id).value
-        country = countries[incident.organisation_id]
-    return {
-        "perpetrator_id": handling.perpetrator_id,
-        "political_office_holder": handling.political_office_holder,
-        "signals": signals_of(handling, country),
-    }

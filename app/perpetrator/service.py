@@ -21,7 +21,7 @@ from app.db import utcnow
 from app.errors import FieldError, Invalid, NotFound
 from app.incident import service as incidents
 from app.incident.models import Incident
-from app.legal.models import IncidentHandling
+from app.legal import service as legal
 from app.notification import service as notifications
 from app.notification.models import NotificationKind, SubjectType
 from app.perpetrator.models import Perpetrator
@@ -137,13 +137,12 @@ def to_public_many(
     if ids:
         rows = session.exec(
             select(
-                IncidentHandling.perpetrator_id,
+                Incident.perpetrator_id,
                 func.count(),
-                func.count(col(IncidentHandling.systematic_since)),
+                func.count(col(Incident.systematic_since)),
             )
-            .join(Incident, col(Incident.id) == col(IncidentHandling.incident_id))
-            .where(col(IncidentHandling.perpetrator_id).in_(ids), incidents.need_to_know(actor))
-            .group_by(col(IncidentHandling.perpetrator_id))
+            .where(col(Incident.perpetrator_id).in_(ids), incidents.need_to_know(actor))
+            .group_by(col(Incident.perpetrator_id))
         ).all()
         counts = {row[0]: (int(row[1]), int(row[2]) > 0) for row in rows if row[0] is not None}
     return [
@@ -194,10 +193,9 @@ def list_page(
 
 def incidents_of(session: Session, *, perpetrator: Perpetrator, actor: Actor) -> list[Incident]:
     """The incidents linked to the perpetrator that the actor may see, latest occurrence first."""
-    linked = select(IncidentHandling.incident_id).where(IncidentHandling.perpetrator_id == perpetrator.id)
     stmt = (
         incidents.visible_statement(actor)
-        .where(col(Incident.id).in_(linked))
+        .where(col(Incident.perpetrator_id) == perpetrator.id)
         .order_by(col(Incident.occurred_at).desc(), col(Incident.id).desc())
         .limit(500)
     )
@@ -242,37 +240,37 @@ def refresh_signal(
         timedelta(days=settings.repeat_perpetrator_window_days),
     )
     rows = session.exec(
-        select(IncidentHandling, Incident.occurred_at)
-        .join(Incident, col(Incident.id) == col(IncidentHandling.incident_id))
-        .where(IncidentHandling.perpetrator_id == perpetrator_id)
+        select(Incident)
+        .where(Incident.perpetrator_id == perpetrator_id)
         .order_by(col(Incident.occurred_at), col(Incident.id))
     ).all()
     flagged: set[uuid.UUID] = set()
     start = 0
     for end in range(len(rows)):
-        while rows[end][1] - rows[start][1] > window:
+        while rows[end].occurred_at - rows[start].occurred_at > window:
             start += 1
         if end - start + 1 >= threshold:
-            flagged.update(rows[i][0].incident_id for i in range(start, end + 1))
+            flagged.update(rows[i].id for i in range(start, end + 1))
     now = utcnow()
     new: list[uuid.UUID] = []
     changed: list[uuid.UUID] = []
-    for handling, _occurred in rows:
-        if handling.incident_id in flagged and handling.systematic_since is None:
-            handling.systematic_since = now
-            new.append(handling.incident_id)
-            changed.append(handling.incident_id)
-            session.add(handling)
-        elif handling.incident_id not in flagged and handling.systematic_since is not None:
-            handling.systematic_since = None
-            changed.append(handling.incident_id)
-            session.add(handling)
-    for incident_id in changed:
-        incident = session.get(Incident, incident_id)
-        if incident is not None and incident_id != current:
+    article = legal.systematic_article(session, organisation_id) if flagged else None
+    for incident in rows:
+        if incident.id in flagged and incident.systematic_since is None:
+            incident.systematic_since = now
+            incident.systematic_article = article
+            new.append(incident.id)
+            changed.append(incident.id)
+        elif incident.id not in flagged and incident.systematic_since is not None:
+            incident.systematic_since = None
+            incident.systematic_article = None
+            changed.append(incident.id)
+        else:
+            continue
+        if incident.id != current:
             incident.version += 1
             incident.updated_at = now
-            session.add(incident)
+        session.add(incident)
     if changed:
         touch(session, perpetrator_id=perpetrator_id)
     session.flush()

@@ -11,7 +11,7 @@ from app import pagination
 from app.audit import service as audit
 from app.auth.actor import Actor
 from app.errors import FieldError, Invalid, InvalidState
-from app.incident import service as incidents
+from app.incident import workflow
 from app.incident.models import Behaviour, PerpetratorRelation
 from app.incident.schemas import IncidentCreate
 from app.notification import rules as notification_rules
@@ -145,7 +145,7 @@ def create(
     _check(permission, data)
     organisation = session.get(Organisation, permission.organisation_id)
     with notification_rules.registering_violation(session):
-        incident = incidents.create(session, data=_incident_body(permission, data, organisation), actor=actor)
+        incident = workflow.create(session, data=_incident_body(permission, data, organisation), actor=actor)
     notification_rules.recording_violation(
         session, incident=incident, permission_id=permission.id, employees=permission.employees, actor=actor
     )

@@ -26,6 +26,8 @@ from app.errors import (
 )
 from app.incident import service as incidents
 from app.incident.models import Incident
+from app.legal import service as legal
+from app.legal.schemas import RemovalGate
 from app.organisation.models import Organisation
 from app.takedown.models import RecipientKind, TakedownEvidence, TakedownRequest, TakedownStatus
 from app.takedown.schemas import TakedownRequestCreate, TakedownRequestPublic, TakedownRequestUpdate
@@ -469,6 +471,14 @@ def urls_with_linked_evidence(session: Session, *, request: TakedownRequest) -> 
     return {url for url in request.urls if url in sources}
 
 
+def _removal_waits(session: Session, incident: Incident) -> bool:
+    """The organisation's legal pack makes removal wait for the police report (a hard gate); with
+    a warning gate the UI warns and the request can be sent (DK: stop the harm quickly)."""
+    return (
+        legal.pack_content(session, incident.organisation_id).police_report.removal.gate == RemovalGate.hard
+    )
+
+
 def check_ready_to_send(session: Session, *, request: TakedownRequest, incident: Incident) -> None:
     """Refuse to send before evidence is secured for every URL and the police report is done or waived."""
     errors = _dsa_missing(
@@ -489,7 +499,7 @@ def check_ready_to_send(session: Session, *, request: TakedownRequest, incident:
                     code="evidence-missing",
                 )
             )
-    if incident.police_report_required:
+    if incident.police_report_required and _removal_waits(session, incident):
         reports = session.exec(
             select(Action).where(
                 Action.incident_id == incident.id, Action.kind == ActionKind.police_report.value

@@ -98,7 +98,10 @@ def test_gir_csv_opens_in_dutch_excel_with_dutch_labels_and_local_times(client, 
 def test_safetynet_csv_opens_in_danish_excel_with_danish_labels(client, org, other_org):
     handler = other_org["case_handler"].headers
     minor = _create(client, handler, behaviours=["insult"], occurredAt="2026-01-15T12:00:00Z")
-    serious = _create(client, handler, behaviours=["death_threat"], occurredAt="2026-08-01T06:00:00Z")
+    # Silkeborg: a work injury when the employee reacts strongly (not for every death threat).
+    serious = _create(
+        client, handler, behaviours=["death_threat"], occurredAt="2026-08-01T06:00:00Z", strongReaction=True
+    )
     _create(client, org["case_handler"].headers)  # another organisation's: not in this export
     response = client.get("/api/v1/exports/safetynet.csv", headers=other_org["admin"].headers)
     assert response.status_code == 200, response.text

@@ -15,7 +15,7 @@ def test_create_with_smallest_body_assigns_reference_and_classification(client, 
     assert body["reference"].startswith("DA-20")
     assert body["reference"].endswith("-0001")
     assert body["status"] == "reported"
-    assert body["classification"] == ["criminal"]
+    assert body["classification"] == ["actionable"]  # swearing: criminal only under circumstances
     assert body["reportedBy"] == {"kind": "user", "id": str(org["employee"].user_id)}
     assert body["occurredAt"] == "2026-03-02T09:30:00Z"
     assert response.headers["Location"] == f"/api/v1/incidents/{body['id']}"
@@ -149,7 +149,7 @@ def test_list_filters_by_status_behaviour_platform_dates_and_text(client, org):
     ).json()
     b = client.post(
         "/api/v1/incidents",
-        json=incident_body(title="Insult 100%", occurredAt="2025-01-01T00:00:00Z"),
+        json=incident_body(title="Insult 100%", occurredAt="2025-01-01T00:00:00Z", behaviours=["threat"]),
         headers=headers,
     ).json()
 
@@ -227,7 +227,9 @@ def test_closing_needs_a_reason(client, org):
 
 def test_classification_override_needs_reason_and_can_be_cleared(client, org):
     headers = org["case_handler"].headers
-    incident = client.post("/api/v1/incidents", json=incident_body(), headers=headers).json()
+    incident = client.post(
+        "/api/v1/incidents", json=incident_body(behaviours=["threat"]), headers=headers
+    ).json()
     url = f"/api/v1/incidents/{incident['id']}"
     no_reason = client.patch(
         url,

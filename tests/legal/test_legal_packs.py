@@ -151,7 +151,13 @@ def test_assessment_suggests_articles_per_behaviour(client, org):
     coercion = next(b for b in body["behaviours"] if b["behaviour"] == "coercion")
     assert coercion["punishable"] == "under_circumstances"
     assert "ambtshandeling" in coercion["condition"]["nl"]
-    assert body["policeReportRequired"] is False
+    # Insult and stalking are criminal offences: the Dutch pack reports every one (H, W).
+    assert body["policeReportRequired"] is True
+    assert body["policeReportReasonCode"] == "criminal_offence"
+    assert {"code": "classification", "classification": "criminal"}.items() <= body["policeReportReasons"][
+        0
+    ].items()
+    assert body["removalGate"] == "hard"
     assert body["signals"] == []
 
 

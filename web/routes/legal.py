@@ -16,7 +16,7 @@ from web.client import Api, ApiError, FieldProblem
 from web.deps import Lang, Session, UserApi
 from web.forms import field_message
 from web.i18n import Language
-from web.models import LegalPack
+from web.models import LegalPack, PoliticalOfficeHolderRule
 from web.refusal import refusal_context, refuse
 from web.vocabulary import BEHAVIOURS
 
@@ -68,7 +68,7 @@ async def pack(request: Request, country: str, api: UserApi) -> Response:
 def _section_values(found: LegalPack, section: str) -> dict[str, Any]:
     """The form fields of one rule: punishable, condition (or explanation) per language, articles."""
     if section == POLITICAL:
-        rule = found.political_office_holder
+        rule = found.political_office_holder or PoliticalOfficeHolderRule()
         texts = rule.explanation
         values: dict[str, Any] = {}
     else:
@@ -164,7 +164,10 @@ async def edit_rule(request: Request, country: str, section: str, api: UserApi, 
     country = _country(country)
     if (section != POLITICAL and section not in BEHAVIOURS) or not session.has_role("legal"):
         return htmx.redirect(request, f"/legal/packs/{country}")
-    return htmx.render(request, "legal/rule_edit.html", await _edit_page(api, country, section, None))
+    context = await _edit_page(api, country, section, None)
+    if section == POLITICAL and context["pack"].political_office_holder is None:
+        return htmx.redirect(request, f"/legal/packs/{country}")  # no such exception in this pack
+    return htmx.render(request, "legal/rule_edit.html", context)
 
 
 @router.post("/legal/packs/{country}/rules/{section}")
@@ -178,10 +181,16 @@ async def save_rule(
         _found, content, _current = await api.get_legal_pack(country)
         content = {k: v for k, v in content.items() if k not in READ_ONLY}
         texts = {c: values.get(f"text.{c}", "").strip() for c in LANGUAGES}
-        if section == POLITICAL:
-            content["politicalOfficeHolder"] = {"articles": _articles(values), "explanation": texts}
+        # The editor changes these keys; the rule's others (source, privacy, default severity) stay.
+        if section == POLITICAL and content.get("politicalOfficeHolder"):
+            content["politicalOfficeHolder"] = {
+                **content["politicalOfficeHolder"],
+                "articles": _articles(values),
+                "explanation": texts,
+            }
         elif section in content["behaviours"]:
             content["behaviours"][section] = {
+                **content["behaviours"][section],
                 "punishable": values.get("punishable", ""),
                 "articles": _articles(values),
                 "condition": texts,
