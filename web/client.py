@@ -635,6 +635,12 @@ class Api:
         raw = response.json()
         return LegalPack.model_validate(raw), raw, response.headers.get("ETag", "")
 
+    async def legal_pack_handling(self, country: str) -> dict[str, Any] | None:
+        """The handling rules of a legal pack as sent (who files, aftercare, checklist), or None."""
+        response = await self._send("GET", f"legal-packs/{country}")
+        handling: dict[str, Any] | None = response.json().get("handling")
+        return handling
+
     async def replace_legal_pack(self, country: str, content: dict[str, Any], *, etag: str) -> LegalPack:
         """Replace the whole pack (legal staff); a stale ETag gives ApiError 412."""
         response = await self._send("PUT", f"legal-packs/{country}", body=content, headers={"If-Match": etag})

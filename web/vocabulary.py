@@ -140,24 +140,6 @@ CUSTODY_KINDS = {
 PUNISHABLE = {
     "yes": N_("Punishable"),
     "under_circumstances": N_("Punishable under circumstances"),
-    "no": N_("Not punishable"),
-}
-# What a legal pack's rule says about a police report, and whether removal waits for it.
-REPORT_LEVELS = {
-    "required": N_("a police report is required"),
-    "suggested": N_("a police report is suggested (to be weighed)"),
-    "off": N_("no police report by this rule"),
-}
-REMOVAL_GATES = {
-    "hard": N_("removal waits for the police report (removal requests cannot be sent before it)"),
-    "warning": N_("a warning only: stop the harm quickly, after securing the evidence"),
-    "off": N_("removal does not depend on the police report"),
-}
-POLICE_REPORT_REASONS = {
-    "classification": N_("Classification"),
-    "under_circumstances": N_("Punishable under circumstances"),
-    "behaviour": N_("Behaviour"),
-    "organisation_threat": N_("A threat against the organisation that endangers staff"),
 }
 
 VOCABULARIES = {
@@ -172,9 +154,6 @@ VOCABULARIES = {
     "verification_results": VERIFICATION_RESULTS,
     "custody_kinds": CUSTODY_KINDS,
     "punishable": PUNISHABLE,
-    "report_levels": REPORT_LEVELS,
-    "removal_gates": REMOVAL_GATES,
-    "police_report_reasons": POLICE_REPORT_REASONS,
     "frequencies": FREQUENCIES,
     "targets": TARGETS,
     "confidentialities": CONFIDENTIALITIES,
@@ -189,7 +168,7 @@ ACTION_KINDS = {
     "incident_conversation": N_("Conversation about the incident"),
     "correction": N_("Correction of false information (on the same platform)"),
     "police_report": N_("Police report"),
-    "summons": N_("Written demand to stop (cease and desist)"),
+    "summons": N_("Written demand to stop (summons)"),
     "summary_proceedings": N_("Summary proceedings"),
     "civil_claim": N_("Civil claim"),
     "sanction": N_("Sanction"),
@@ -197,6 +176,9 @@ ACTION_KINDS = {
     "aftercare_conversation": N_("Aftercare conversation"),
     "debriefing": N_("Debriefing"),
     "work_injury_report": N_("Work injury report"),
+    "offender_contact": N_("The leader talks to the offender"),
+    "aftercare_offer": N_("Aftercare offered"),
+    "work_environment_analysis": N_("Analysis by the working-environment group"),
 }
 ACTION_STATUSES = {"open": N_("Open"), "done": N_("Done"), "waived": N_("Waived")}
 RESPONSE_CHANNELS = {
@@ -209,10 +191,19 @@ RESPONSE_CHANNELS = {
 }
 RESTRICTION_FORMS = {
     "no_contact": N_("No contact at all"),
+    "no_phone_contact": N_("No contact by phone"),
     "phone_only": N_("Contact by phone only"),
     "appointment_only": N_("Visits by appointment only"),
     "limited_hours": N_("Contact at set hours only"),
     "no_replies": N_("Messages are not answered"),
+    "time_out": N_("Time-out from the cooperation"),
+    "new_caseworker": N_("Another caseworker"),
+    "function_mailbox": N_("Written contact through a function mailbox only"),
+}
+# Who files the police report under a legal pack (its handling rules).
+FILED_BY = {
+    "injured_employee": N_("The injured employee, helped by the leader"),
+    "organisation": N_("The organisation as employer"),
 }
 ACTION_WARNINGS = {
     "same_channel": N_(

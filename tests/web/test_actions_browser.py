@@ -61,9 +61,31 @@ def _fill_restriction(page: Any) -> dict[str, Any]:
     return {"restrictionForm": "limited_hours", "restrictionDetails": "Alleen dinsdag 9-12 uur"}
 
 
+def _fill_offender(page: Any) -> dict[str, Any]:
+    page.select_option("#action-input-contactChannel", "letter")
+    page.check("#action-input-policeWarning")
+    return {"channel": "letter", "policeWarning": True}
+
+
+def _fill_aftercare(page: Any) -> dict[str, Any]:
+    page.select_option("#action-input-aftercareStep", "aftercare_support")
+    return {"aftercareStep": "aftercare_support"}
+
+
+def _fill_consultation(page: Any) -> dict[str, Any]:
+    _fill_plain(page)
+    page.select_option("#action-input-consulted", "privacy_officer")
+    return {"consulted": "privacy_officer"}
+
+
+def _fill_analysis(page: Any) -> dict[str, Any]:
+    page.fill("#action-input-preventionDecision", "Voornamen op naambordjes")
+    return {"preventionDecision": "Voornamen op naambordjes"}
+
+
 # How each kind is added through the form; a kind the API gains without an entry here fails.
 UI_PATHS: dict[str, Callable[[Any], dict[str, Any]]] = {
-    "consultation": _fill_plain,
+    "consultation": _fill_consultation,
     "response_sent": _fill_response,
     "incident_conversation": _fill_plain,
     "correction": _fill_plain,
@@ -76,6 +98,9 @@ UI_PATHS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "aftercare_conversation": _fill_plain,
     "debriefing": _fill_plain,
     "work_injury_report": _fill_plain,
+    "offender_contact": _fill_offender,
+    "aftercare_offer": _fill_aftercare,
+    "work_environment_analysis": _fill_analysis,
 }
 # The kind-specific fieldsets the script shows for a kind.
 FIELDSETS = {
@@ -83,6 +108,10 @@ FIELDSETS = {
     "response_sent": {"response_sent"},
     "sanction": {"sanction", "sanction contact_restriction"},
     "contact_restriction": {"contact_restriction", "sanction contact_restriction"},
+    "offender_contact": {"offender_contact"},
+    "aftercare_offer": {"aftercare_offer"},
+    "consultation": {"consultation"},
+    "work_environment_analysis": {"work_environment_analysis"},
 }
 
 
@@ -240,7 +269,7 @@ def test_without_javascript_every_kind_field_is_shown_and_a_refusal_keeps_the_in
     login(page, server.url, COORDINATOR)
     page.goto(f"{server.url}/incidents/{incident['id']}")
     page.click("#add-action summary")
-    assert page.locator("[data-kinds]").count() == 5
+    assert page.locator("[data-kinds]").count() == 9
     assert page.locator(".weerbaar-kind-only").first.is_visible()
     page.select_option("#action-input-kind", "contact_restriction")
     page.fill("#action-input-restrictionDetails", "Alleen per brief")

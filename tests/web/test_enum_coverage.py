@@ -35,6 +35,7 @@ UI_ENUMS: dict[str, Any] = {
     "Delivery": DELIVERIES,
     "Employment": v.EMPLOYMENTS,
     "EventType": v.EVENT_TYPES,
+    "FiledBy": v.FILED_BY,
     "EvidenceKind": v.EVIDENCE_KINDS,
     "Frequency": v.FREQUENCIES,
     "GirCategory": v.GIR_CATEGORIES,

@@ -19,12 +19,18 @@ router = APIRouter(include_in_schema=False)
 COMMON_FIELDS = ("kind", "description", "dueAt", "assigneeId")
 # The fields each kind carries besides the common ones (named like the API's body keys).
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "police_report": ("policeReference", "reportedAt"),
+    "police_report": ("policeReference", "reportedAt", "filedBy", "helpedBy"),
     "response_sent": ("channel",),
+    "offender_contact": ("contactChannel", "policeWarning"),
+    "aftercare_offer": ("aftercareStep",),
+    "consultation": ("consulted",),
+    "work_environment_analysis": ("preventionDecision",),
     "sanction": ("suspendedService", "startsAt", "endsAt"),
     "contact_restriction": ("restrictionForm", "restrictionDetails", "startsAt", "endsAt"),
 }
 DATETIME_FIELDS = frozenset({"dueAt", "reportedAt", "startsAt", "endsAt"})
+# Form fields named apart from the API's body key (the response's channel select has the API's name).
+API_NAMES = {"contactChannel": "channel"}
 ACTION_FIELDS = (
     *COMMON_FIELDS,
     "policeReference",
@@ -35,8 +41,23 @@ ACTION_FIELDS = (
     "restrictionDetails",
     "startsAt",
     "endsAt",
+    "filedBy",
+    "helpedBy",
+    "contactChannel",
+    "policeWarning",
+    "aftercareStep",
+    "consulted",
+    "preventionDecision",
 )
-DONE_FIELDS = ("outcome", "policeReference", "reportedAt", "status")
+DONE_FIELDS = (
+    "outcome",
+    "policeReference",
+    "reportedAt",
+    "filedBy",
+    "helpedBy",
+    "preventionDecision",
+    "status",
+)
 
 
 def _page(api: Api, incident_id: str) -> Any:
@@ -50,25 +71,46 @@ def _page(api: Api, incident_id: str) -> Any:
     return load
 
 
-def _text(form: dict[str, str], name: str) -> str | None:
-    value = form.get(name, "").strip()
+def _filers(values: list[str]) -> list[dict[str, str]] | None:
+    """Checked affected employees: `user:<id>` for users, `name:<name>` for staff without an account."""
+    chosen = []
+    for value in values:
+        kind, _, rest = value.partition(":")
+        if rest:
+            chosen.append({"userId": rest} if kind == "user" else {"name": rest})
+    return chosen or None
+
+
+def _value(form: dict[str, Any], name: str) -> Any:
+    if name == "filedBy":
+        return _filers(form.get("filedBy") or [])
+    if name == "policeWarning":
+        return form.get("policeWarning") == "true"
+    return _text(form, name)
+
+
+def _text(form: dict[str, Any], name: str) -> str | None:
+    value = str(form.get(name, "")).strip()
     if not value:
         return None
     return local_to_utc(value) if name in DATETIME_FIELDS else value
 
 
-def create_body(form: dict[str, str]) -> dict[str, Any]:
+def create_body(form: dict[str, Any]) -> dict[str, Any]:
     """The API body: the common fields and only the chosen kind's own fields (the form shows all
     kinds' fields to browsers without JavaScript)."""
     kind = form.get("kind", "")
     body: dict[str, Any] = {"kind": kind or None, "description": form.get("description", "").strip()}
     for name in ("dueAt", "assigneeId", *KIND_FIELDS.get(kind, ())):
-        body[name] = _text(form, name)
+        body[API_NAMES.get(name, name)] = _value(form, name)
     return {k: v for k, v in body.items() if v is not None}
 
 
-async def _form(request: Request) -> dict[str, str]:
-    return {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+async def _form(request: Request) -> dict[str, Any]:
+    data = await request.form()
+    form: dict[str, Any] = {k: str(v) for k, v in data.items() if k != "csrf_token"}
+    form["filedBy"] = [str(v) for v in data.getlist("filedBy")]
+    return form
 
 
 @router.post("/incidents/{incident_id}/actions")
@@ -111,7 +153,7 @@ async def _change(
     incident_id: str,
     action_id: str,
     body: dict[str, Any],
-    form: dict[str, str],
+    form: dict[str, Any],
     fields: tuple[str, ...],
     prefix: str,
     done: str,
@@ -141,8 +183,8 @@ async def complete_action(
     """Mark an action as done, with its outcome (and a police report's reference and date)."""
     form = await _form(request)
     body: dict[str, Any] = {"status": "done"}
-    for name in ("outcome", "policeReference", "reportedAt"):
-        value = _text(form, name)
+    for name in ("outcome", "policeReference", "reportedAt", "filedBy", "helpedBy", "preventionDecision"):
+        value = _value(form, name)
         if value is not None:
             body[name] = value
     return await _change(

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
-from web import casefile, htmx
+from web import casefile, guideline, htmx
 from web.client import Api, ApiError, FieldProblem
 from web.deps import Lang, LoggedIn, Session, UserApi
 from web.errors import describe
@@ -52,7 +52,6 @@ FORM_FIELDS = (
     "caseHandlerId",
     "girCategory",
     "safetynetCategory",
-    "strongReaction",
     "classificationOverride",
     "screenshots",
 )
@@ -139,8 +138,6 @@ def _form_values(form: FormData) -> dict[str, Any]:
             values[key] = str(form.get(key) or "")
     if form.get("offersPolitical"):
         values["politicalOfficeHolder"] = bool(form.get("politicalOfficeHolder"))
-    if form.get("offersStrongReaction"):
-        values["strongReaction"] = bool(form.get("strongReaction"))
     return values
 
 
@@ -237,8 +234,6 @@ def _body(values: dict[str, Any], *, edit: bool, names: dict[str, str] | None = 
     for key in ("girCategory", "safetynetCategory"):  # empty: derived again on export
         if key in values:
             body[key] = values[key] or None
-    if "strongReaction" in values:
-        body["strongReaction"] = values["strongReaction"]
     # A merge patch: absent keys stay as they are; required facts cannot be emptied.
     patch = {k: v for k, v in body.items() if v is not None or k in NULLABLE}
     if values["override"]:
@@ -328,6 +323,7 @@ async def detail_context(api: Api, incident_id: str) -> dict[str, Any]:
         found = await _optional(api.get_perpetrator(incident.perpetrator_id))
         record = found[0] if found else None
     return {
+        **await guideline.context(api, legal, actions),
         **await proceedings.context(api, incident_id, actions),
         **await spread.spread_sections(api, incident_id),
         **await casework.context(api, incident),
@@ -405,7 +401,6 @@ def _edit_values(incident: Incident, etag: str, *, handler: bool) -> dict[str, A
             "politicalOfficeHolder": incident.political_office_holder,
             "girCategory": incident.gir_category or "",
             "safetynetCategory": incident.safetynet_category or "",
-            "strongReaction": incident.strong_reaction,
         }
     values["original"] = json.dumps({k: v for k, v in values.items() if k != "etag"})
     return values
