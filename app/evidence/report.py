@@ -21,6 +21,7 @@ from app.action.models import Action, ActionKind
 from app.audit.models import AuditEvent
 from app.auth.actor import Actor
 from app.auth.models import ApiClient
+from app.capture.models import Capture, CaptureStatus
 from app.evidence.models import Evidence
 from app.evidence.report_texts import TEXTS
 from app.export import labels as vocabulary
@@ -143,6 +144,28 @@ def _timeline(
     ]
 
 
+def _captures(
+    session: Session, words: Words, incident_id: uuid.UUID, items: list[Evidence]
+) -> dict[uuid.UUID, str]:
+    """Per item of a finished web capture: what was loaded, where it ended, and its sibling items."""
+    numbers = {item.id: number for number, item in enumerate(items, start=1)}
+    done = session.exec(
+        select(Capture).where(Capture.incident_id == incident_id, Capture.status == CaptureStatus.done.value)
+    ).all()
+    texts: dict[uuid.UUID, str] = {}
+    for capture in done:
+        ids = [capture.wacz_evidence_id, capture.screenshot_evidence_id, capture.metadata_evidence_id]
+        own = [i for i in ids if i is not None and i in numbers]
+        text = words.t["capture_text"].format(
+            url=capture.url,
+            final=capture.final_url or capture.url,
+            status=capture.http_status or "-",
+            items=", ".join(f"#{numbers[i]}" for i in own),
+        )
+        texts.update(dict.fromkeys(own, text))
+    return texts
+
+
 def _custody_summary(words: Words, events: list[dict[str, Any]]) -> str:
     counts = Counter(e["kind"] for e in events)
     parts = [f"{words.of(vocabulary.CUSTODY_KINDS, kind)}: {n}" for kind, n in counts.items()]
@@ -175,6 +198,7 @@ def facts(
         reporter = {"name": "-", "role": "-"}
     people.append({**reporter, "part": t["part_reported"]})
     evidence = []
+    captured = _captures(session, words, incident.id, items)
     for number, (item, record) in enumerate(zip(items, files, strict=True), start=1):
         if item.uploaded_by_user_id:
             own = item.uploaded_by_user_id == actor.user_id
@@ -216,6 +240,7 @@ def facts(
                     else ""
                 ),
                 "failed": record["integrityFailed"],
+                "capture": captured.get(item.id, ""),
             }
         )
     compiler = {

@@ -25,6 +25,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "file": "File", "captured": "Captured", "added": "Added by", "source": "Source",
         "hash": "SHA-256 and size", "timestamp": "Trusted timestamp (RFC 3161)",
         "server_time": "none: server time only", "custody": "Chain of custody", "bytes": "bytes",
+        "capture": "Web capture",
+        "capture_text": "{url} loaded by the server's headless browser; final address {final} "
+        "(HTTP {status}); its archive, screenshot and metadata are items {items}.",
         "removed": "content removed", "intact": "Last integrity check",
         "failed": "FAILED VERIFICATION: the stored content no longer matches this SHA-256; "
         "it is not in this dossier",
@@ -67,6 +70,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "file": "Bestand", "captured": "Vastgelegd", "added": "Toegevoegd door", "source": "Bron",
         "hash": "SHA-256 en grootte", "timestamp": "Vertrouwd tijdstempel (RFC 3161)",
         "server_time": "geen: alleen servertijd", "custody": "Bewaarketen", "bytes": "bytes",
+        "capture": "Webvastlegging",
+        "capture_text": "{url} geladen door de browser van de server; uiteindelijk adres {final} "
+        "(HTTP {status}); archief, schermafbeelding en metagegevens zijn de items {items}.",
         "removed": "inhoud verwijderd", "intact": "Laatste integriteitscontrole",
         "failed": "VERIFICATIE MISLUKT: de opgeslagen inhoud klopt niet meer met deze SHA-256; "
         "hij zit niet in dit dossier",
@@ -111,6 +117,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "file": "Fil", "captured": "Optaget", "added": "Tilføjet af", "source": "Kilde",
         "hash": "SHA-256 og størrelse", "timestamp": "Betroet tidsstempel (RFC 3161)",
         "server_time": "intet: kun serverens tid", "custody": "Kæde af opbevaring", "bytes": "byte",
+        "capture": "Websikring",
+        "capture_text": "{url} hentet af serverens browser; endelig adresse {final} (HTTP {status}); arkiv, "
+        "skærmbillede og metadata er bevis {items}.",
         "removed": "indhold slettet", "intact": "Seneste integritetskontrol",
         "failed": "VERIFIKATION MISLYKKEDES: det gemte indhold svarer ikke længere til denne SHA-256; "
         "det er ikke med i dette dossier",

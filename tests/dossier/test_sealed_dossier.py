@@ -249,7 +249,8 @@ def test_dossier_verifies_with_command_line_tools_alone(
         "Gemeente Utrecht dossier seal",
     ):  # fmt: skip
         assert expected in flat, expected
-    assert "alleen servertijd" not in flat  # both items carry a TSA timestamp
+    assert "alleen servertijd" not in flat  # every item carries a TSA timestamp
+    assert "geladen door de browser van de server" in flat and "(HTTP 200)" in flat  # the capture
     for item in manifest["evidence"]:
         assert item["sha256"] in text.replace("\n", "")
 
