@@ -61,7 +61,7 @@ def registering_violation(session: Session) -> Iterator[None]:
 
 def incident_registered(session: Session, *, incident: Incident, actor: Actor) -> None:
     """A new incident: its case handler, else the coordinators' queue; the reporter's manager; the
-    affected employees (a plain notice with the help contacts)."""
+    affected employees (a plain notice with the help contacts) and their managers."""
     base: dict[str, Any] = {
         "organisation_id": incident.organisation_id,
         "subject_type": SubjectType.incident,
@@ -77,13 +77,14 @@ def incident_registered(session: Session, *, incident: Incident, actor: Actor) -
             kind=K.incident_new_in_queue,
             **base,
         )
-    reporter = session.get(User, actor.user_id) if actor.user_id else None
-    if reporter is not None and reporter.manager_id:
-        notify(
-            session, user_ids=_others([reporter.manager_id], actor), kind=K.report_registered_manager, **base
-        )
+    # The reporter's manager, and the manager of each employee it concerns: a monitoring officer who
+    # finds aggression against an employee informs that employee and their manager (VNG/A+O).
+    affected = [uuid.UUID(str(e["userId"])) for e in incident.affected_employees if e.get("userId")]
+    people = [actor.user_id, *affected] if actor.user_id else affected
+    managers = session.exec(select(User.manager_id).where(col(User.id).in_(people))).all() if people else []
+    chosen = sorted({m for m in managers if m is not None}, key=str)
+    notify(session, user_ids=_others(list(chosen), actor), kind=K.report_registered_manager, **base)
     if not session.info.get(VIOLATION):
-        affected = [uuid.UUID(str(e["userId"])) for e in incident.affected_employees if e.get("userId")]
         notify(session, user_ids=_others(list(affected), actor), kind=K.report_registered_affected, **base)
     if PRIVACY in (incident.classification_override or incident.derived_classification or []):
         privacy_concerned(session, incident=incident, actor=actor)

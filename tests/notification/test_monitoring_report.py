@@ -1,0 +1,25 @@
+"""A monitoring officer who finds aggression against an employee informs that employee and their
+manager (VNG/A+O instruction): registering it names the employee, and both are told."""
+
+from __future__ import annotations
+
+from tests.fixtures.handling import make_incident, patch
+
+
+def _kinds(client, member, incident_id: str) -> list[str]:
+    items = client.get("/api/v1/notifications", headers=member.headers).json()["items"]
+    return [n["kind"] for n in items if n["incidentId"] == incident_id]
+
+
+def test_the_employee_found_and_their_manager_are_told(client, org):
+    employee, manager, officer = org["employee"], org["manager"], org["case_handler"]
+    managed = patch(
+        client, f"/api/v1/users/{employee.user_id}", {"managerId": str(manager.user_id)}, org["admin"]
+    )
+    assert managed.status_code == 200, managed.text
+    found = make_incident(
+        client, officer, affectedEmployees=[{"name": "Employee", "userId": str(employee.user_id)}]
+    )
+    assert _kinds(client, employee, found["id"]) == ["report_registered_affected"]
+    assert _kinds(client, manager, found["id"]) == ["report_registered_manager"]
+    assert _kinds(client, officer, found["id"]) == []
