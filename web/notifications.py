@@ -91,8 +91,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
     ),
     "url_back_online": (N_("A removed post was reachable again at a re-check: ask for removal again."), ""),
     "privacy_concerned": (
-        N_("An incident puts personal data of an employee online: judge whether to ask the medium to "
-           "remove them (privacy or terms of use)."),
+        N_(
+            "An incident puts personal data of an employee online: judge whether to ask the medium to "
+            "remove them (privacy or terms of use)."
+        ),
         "",
     ),
 }
