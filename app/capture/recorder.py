@@ -280,6 +280,11 @@ async def _load(url: str, *, browser_path: str, fetcher: Fetcher) -> Recording:
             settle = _ms(min(SETTLE_MS / 1000, max(fetcher.remaining() - 5, 0.001)))
             with contextlib.suppress(PlaywrightError):  # still busy (polling, a stream): taken as it is
                 await page.wait_for_load_state("networkidle", timeout=settle)
+            if state.next_url is not None and state.failure is None:
+                # A script or meta refresh went on to an address that redirects: follow it too.
+                await _open(page, state.next_url, fetcher=fetcher, state=state)
+                with contextlib.suppress(PlaywrightError):
+                    await page.wait_for_load_state("networkidle", timeout=settle)
             if state.failure is not None:
                 raise state.failure
             main = state.main_chain[-1]

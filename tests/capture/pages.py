@@ -60,6 +60,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, IMAGES[path], "image/png")
         elif path == "/data.json":
             self._send(200, json.dumps({"text": JS_TEXT}).encode(), "application/json")
+        elif path == "/refresh.html":  # goes on by itself, to an address that redirects
+            body = b'<!doctype html><meta http-equiv="refresh" content="0; url=/redirect"><p>Moved'
+            self._send(200, body, "text/html")
         elif path == "/redirect":
             self._send(302, b"", "text/html", Location="/page.html")
         elif path == "/to-private":
