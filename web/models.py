@@ -145,6 +145,7 @@ class Incident(View):
     police_report_required: bool = False
     protocol_not_applicable: bool = False
     protocol_not_applicable_reason: str | None = None
+    strong_reaction: bool = False
     reported_by: ActorRef | None = None
     version: int = 1
     updated_at: datetime | None = None
@@ -184,11 +185,27 @@ class Article(View):
     title: LocalText
 
 
+class SourceRef(View):
+    """Where a rule of a legal pack comes from: document and section."""
+
+    document: str = ""
+    section: str = ""
+
+
 class BehaviourAssessment(View):
     behaviour: str
     punishable: str
     articles: list[Article] = Field(default_factory=list)
     condition: LocalText | None = None
+    source: SourceRef | None = None
+
+
+class PoliceReportReason(View):
+    code: str
+    level: str
+    classification: str | None = None
+    behaviour: str | None = None
+    source: SourceRef = Field(default_factory=SourceRef)
 
 
 class LegalAssessment(View):
@@ -197,8 +214,12 @@ class LegalAssessment(View):
     suggested_articles: list[Article] = Field(default_factory=list)
     punishable: str | None = None
     police_report_required: bool = False
+    police_report_suggested: bool = False
+    police_report_reasons: list[PoliceReportReason] = Field(default_factory=list)
     police_report_reason: str | None = None
     police_report_reason_code: str | None = None
+    removal_gate: str = "hard"
+    removal_gate_source: SourceRef | None = None
     protocol_not_applicable: bool = False
     protocol_not_applicable_reason: str | None = None
 
@@ -388,11 +409,50 @@ class BehaviourRule(View):
     punishable: str
     articles: list[Article] = Field(default_factory=list)
     condition: LocalText = Field(default_factory=LocalText)
+    privacy: bool = False
+    default_severity: str | None = None
+    source: SourceRef | None = None
 
 
 class PoliticalOfficeHolderRule(View):
     articles: list[Article] = Field(default_factory=list)
     explanation: LocalText = Field(default_factory=LocalText)
+    source: SourceRef | None = None
+
+
+class ReportTrigger(View):
+    level: str
+    source: SourceRef = Field(default_factory=SourceRef)
+    behaviours: list[str] = Field(default_factory=list)
+
+
+class RemovalRule(View):
+    gate: str = "hard"
+    source: SourceRef = Field(default_factory=SourceRef)
+
+
+class PoliceReportRules(View):
+    classifications: dict[str, ReportTrigger] = Field(default_factory=dict)
+    under_circumstances: ReportTrigger | None = None
+    behaviours: dict[str, ReportTrigger] = Field(default_factory=dict)
+    organisation_threat: ReportTrigger | None = None
+    removal: RemovalRule = Field(default_factory=RemovalRule)
+
+
+class GirRule(View):
+    personal_threat_behaviours: list[str] = Field(default_factory=list)
+    source: SourceRef = Field(default_factory=SourceRef)
+
+
+class SafetynetRule(View):
+    work_injury_severities: list[str] = Field(default_factory=list)
+    work_injury_on_strong_reaction: bool = False
+    source: SourceRef = Field(default_factory=SourceRef)
+
+
+class RegisterRules(View):
+    gir: GirRule | None = None
+    safetynet: SafetynetRule | None = None
 
 
 class LegalPack(View):
@@ -400,7 +460,9 @@ class LegalPack(View):
     name: LocalText = Field(default_factory=LocalText)
     source: str = ""
     behaviours: dict[str, BehaviourRule] = Field(default_factory=dict)
-    political_office_holder: PoliticalOfficeHolderRule = Field(default_factory=PoliticalOfficeHolderRule)
+    political_office_holder: PoliticalOfficeHolderRule | None = None
+    police_report: PoliceReportRules = Field(default_factory=PoliceReportRules)
+    registers: RegisterRules = Field(default_factory=RegisterRules)
     version: int = 1
     updated_at: datetime | None = None
 

@@ -140,6 +140,24 @@ CUSTODY_KINDS = {
 PUNISHABLE = {
     "yes": N_("Punishable"),
     "under_circumstances": N_("Punishable under circumstances"),
+    "no": N_("Not punishable"),
+}
+# What a legal pack's rule says about a police report, and whether removal waits for it.
+REPORT_LEVELS = {
+    "required": N_("a police report is required"),
+    "suggested": N_("a police report is suggested (to be weighed)"),
+    "off": N_("no police report by this rule"),
+}
+REMOVAL_GATES = {
+    "hard": N_("removal waits for the police report (removal requests cannot be sent before it)"),
+    "warning": N_("a warning only: stop the harm quickly, after securing the evidence"),
+    "off": N_("removal does not depend on the police report"),
+}
+POLICE_REPORT_REASONS = {
+    "classification": N_("Classification"),
+    "under_circumstances": N_("Punishable under circumstances"),
+    "behaviour": N_("Behaviour"),
+    "organisation_threat": N_("A threat against the organisation that endangers staff"),
 }
 
 VOCABULARIES = {
@@ -154,6 +172,9 @@ VOCABULARIES = {
     "verification_results": VERIFICATION_RESULTS,
     "custody_kinds": CUSTODY_KINDS,
     "punishable": PUNISHABLE,
+    "report_levels": REPORT_LEVELS,
+    "removal_gates": REMOVAL_GATES,
+    "police_report_reasons": POLICE_REPORT_REASONS,
     "frequencies": FREQUENCIES,
     "targets": TARGETS,
     "confidentialities": CONFIDENTIALITIES,
@@ -168,7 +189,7 @@ ACTION_KINDS = {
     "incident_conversation": N_("Conversation about the incident"),
     "correction": N_("Correction of false information (on the same platform)"),
     "police_report": N_("Police report"),
-    "summons": N_("Written demand to stop (summons)"),
+    "summons": N_("Written demand to stop (cease and desist)"),
     "summary_proceedings": N_("Summary proceedings"),
     "civil_claim": N_("Civil claim"),
     "sanction": N_("Sanction"),

@@ -52,6 +52,7 @@ FORM_FIELDS = (
     "caseHandlerId",
     "girCategory",
     "safetynetCategory",
+    "strongReaction",
     "classificationOverride",
     "screenshots",
 )
@@ -138,6 +139,8 @@ def _form_values(form: FormData) -> dict[str, Any]:
             values[key] = str(form.get(key) or "")
     if form.get("offersPolitical"):
         values["politicalOfficeHolder"] = bool(form.get("politicalOfficeHolder"))
+    if form.get("offersStrongReaction"):
+        values["strongReaction"] = bool(form.get("strongReaction"))
     return values
 
 
@@ -234,6 +237,8 @@ def _body(values: dict[str, Any], *, edit: bool, names: dict[str, str] | None = 
     for key in ("girCategory", "safetynetCategory"):  # empty: derived again on export
         if key in values:
             body[key] = values[key] or None
+    if "strongReaction" in values:
+        body["strongReaction"] = values["strongReaction"]
     # A merge patch: absent keys stay as they are; required facts cannot be emptied.
     patch = {k: v for k, v in body.items() if v is not None or k in NULLABLE}
     if values["override"]:
@@ -401,6 +406,7 @@ def _edit_values(incident: Incident, etag: str, *, handler: bool) -> dict[str, A
             "politicalOfficeHolder": incident.political_office_holder,
             "girCategory": incident.gir_category or "",
             "safetynetCategory": incident.safetynet_category or "",
+            "strongReaction": incident.strong_reaction,
         }
     values["original"] = json.dumps({k: v for k, v in values.items() if k != "etag"})
     return values
