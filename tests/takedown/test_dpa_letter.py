@@ -64,3 +64,20 @@ def test_danish_letter_is_a_complaint_to_datatilsynet(client, other_org):
     assert "Klage og anmodning om tilsyn" in danish and "anmodningen blev ikke imødekommet" in danish
     english = _letter(client, member, dpa, "en")
     assert "Complaint and request for enforcement" in english and "mediat" not in english
+
+
+def test_letter_to_the_sender_is_businesslike_and_refers_to_the_house_rules(client, org, other_org):
+    for member, language, phrase in (
+        (org["case_handler"], "nl", "onze huisregels en gedragsregels"),
+        (org["case_handler"], "en", "our house rules and code of conduct"),
+        (other_org["case_handler"], "da", "vores husregler og retningslinjer"),
+    ):
+        incident = make_incident(client, member, behaviours=["insult"])
+        created = client.post(
+            f"/api/v1/incidents/{incident['id']}/takedown-requests",
+            json={"recipientKind": "sender", "recipientName": "J. Jansen", "urls": ["https://x.com/j/1"]},
+            headers=member.headers,
+        )
+        assert created.status_code == 201, created.text
+        letter = _letter(client, member, created.json()["id"], language)
+        assert phrase in letter, letter
