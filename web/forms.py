@@ -86,6 +86,7 @@ FIELD_MESSAGES: dict[str, str] = {
     "transition_not_allowed": N_("This status change is not possible from the current status."),
     "contact_unreachable": N_("Each contact needs a phone number or an e-mail address."),
     "unknown_takedown": N_("This takedown request is not part of the incident."),
+    "takedown_not_ignored": N_("Only after the sender refused or did not answer the request to remove it."),
     "not_allowed_now": N_("This is not possible in the current status."),
     "not_allowed": N_("Leave this empty for this decision."),
     "not_applicable": N_("This field does not apply to this kind."),

@@ -321,6 +321,7 @@ class Action(View):
     reported_at: datetime | None = None
     channel: str | None = None
     suspended_service: str | None = None
+    takedown_request_id: str | None = None
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     restriction_form: str | None = None

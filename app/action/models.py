@@ -90,6 +90,8 @@ class Action(SQLModel, table=True):
     reported_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     channel: str | None = Field(default=None, max_length=20)
     suspended_service: str | None = Field(default=None, max_length=500)
+    # sanction: the request to the sender that was ignored (Almere protocol: services suspended)
+    takedown_request_id: uuid.UUID | None = Field(default=None, foreign_key="takedown_request.id")
     starts_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     restriction_form: str | None = Field(default=None, max_length=20)

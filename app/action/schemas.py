@@ -99,6 +99,11 @@ class ActionCreate(_TypeFields):
     """A new handling step of an incident."""
 
     kind: ActionKind
+    takedown_request_id: uuid.UUID | None = Field(
+        default=None,
+        description="sanction: the request to the sender that was refused or left unanswered (the "
+        "Almere protocol suspends services when a removal request is ignored).",
+    )
     description: Note = ""
     assignee_id: uuid.UUID | None = None
     due_at: UtcDatetime | None = Field(default=None, description="Not in the past.")
@@ -142,6 +147,7 @@ class ActionPublic(ApiModel):
     reported_at: datetime | None
     channel: ResponseChannel | None
     suspended_service: str | None
+    takedown_request_id: uuid.UUID | None
     starts_at: datetime | None
     ends_at: datetime | None
     restriction_form: RestrictionForm | None

@@ -30,6 +30,7 @@ from app.errors import (
 from app.incident import service as incidents
 from app.incident.models import Incident
 from app.organisation.models import Role, User
+from app.takedown import sanctions
 from app.webhook import service as webhooks
 
 WAIVER_ROLES = (Role.case_handler, Role.legal)
@@ -158,6 +159,7 @@ _DIRECT = [
     "reported_at",
     "channel",
     "suspended_service",
+    "takedown_request_id",
     "starts_at",
     "ends_at",
     "restriction_form",
@@ -285,6 +287,9 @@ def create(session: Session, *, incident: Incident, data: ActionCreate, actor: A
     errors += _check_type_fields(data.kind, values, set(data.model_fields_set))
     errors += _missing(data.kind, values, REQUIRED_ON_CREATE, "on creation")
     errors += guideline.check(session, incident=incident, kind=data.kind, values=values)
+    errors += sanctions.check_link(
+        session, incident_id=incident.id, kind=data.kind.value, takedown_request_id=data.takedown_request_id
+    )
     if data.due_at is not None and data.due_at < utcnow():
         errors.append(FieldError("dueAt", "must not be in the past", code="in_past"))
     if errors:
@@ -305,6 +310,7 @@ def _insert(
         assignee_id=values.get("assignee_id"),
         due_at=values.get("due_at"),
         outcome=values.get("outcome"),
+        takedown_request_id=values.get("takedown_request_id"),
         created_by_user_id=actor.user_id,
         created_by_client_id=actor.client_id,
         created_at=now,

@@ -221,6 +221,33 @@ def _scenario(server, page, artifacts: Path, pages) -> None:
     assert axe_violations(page) == []
     at_both_widths(page, artifacts, "spread-incident")
 
+    # The sender ignores a second request to remove: services are suspended, linked to that request.
+    with api(server) as client:
+        ignored = client.post(
+            f"/incidents/{incident['id']}/takedown-requests",
+            json={
+                "recipientKind": "sender",
+                "recipientName": "J. Jansen",
+                "urls": [removed_url],
+                "evidenceIds": [evidence["id"]],
+            },
+        ).json()
+        set_takedown(client, ignored["id"], "sent")
+        set_takedown(client, ignored["id"], "refused")
+    page.goto(detail)
+    card = page.locator(f"#takedown-{ignored['id']}")
+    card.locator("summary", has_text="dienstverlening opschorten").click()
+    sanction_form = card.locator("form[action$='/sanction']")
+    sanction_form.locator("button[type=submit]").click()
+    page.wait_for_selector(f"#tds-{ignored['id']}-error-suspendedService p")
+    page.fill(f"#tds-{ignored['id']}-input-suspendedService", "Balie Burgerzaken, alleen op afspraak")
+    page.fill(f"#tds-{ignored['id']}-input-startsAt", "2026-12-10T09:00")
+    page.fill(f"#tds-{ignored['id']}-input-endsAt", "2027-01-10T09:00")
+    submit(page, sanction_form)
+    assert "Balie Burgerzaken" in page.inner_text(
+        f"#takedown-{ignored['id']} [data-testid=takedown-sanction]"
+    )
+
     # The notice of the post that came back, and the same page in Danish and English.
     page.goto(f"{server.url}/notifications")
     assert "weer bereikbaar" in page.inner_text("main")

@@ -188,3 +188,31 @@ async def check_now(
     level = "warning" if result.outcome == "back_online" else "success"
     session.flash(level, lang.gettext("Checked: %(outcome)s", outcome=lang.gettext(OUTCOMES[result.outcome])))
     return htmx.redirect(request, f"/incidents/{incident_id}#recheck-{recheck_id}")
+
+
+SANCTION_FIELDS = ("suspendedService", "startsAt", "endsAt", "takedownRequestId")
+
+
+@router.post("/incidents/{incident_id}/takedowns/{takedown_id}/sanction")
+async def record_sanction(
+    request: Request, incident_id: str, takedown_id: str, api: UserApi, lang: Lang, session: Session
+) -> Response:
+    """The sender ignored the request to remove: suspend services for a period (a sanction action)."""
+    form = await request.form()
+    values = {name: str(form.get(name) or "").strip() for name in SANCTION_FIELDS[:3]}
+    body = {
+        "kind": "sanction",
+        "takedownRequestId": takedown_id,
+        "suspendedService": values["suspendedService"] or None,
+        "startsAt": local_to_utc(values["startsAt"]),
+        "endsAt": local_to_utc(values["endsAt"]),
+    }
+    try:
+        await api.create_action(incident_id, {k: v for k, v in body.items() if v is not None})
+    except ApiError as exc:
+        return await refuse(
+            request, lang, exc, fields=SANCTION_FIELDS, form=values, prefix=f"tds-{takedown_id}-",
+            page=incident_page(api, incident_id),
+        )  # fmt: skip
+    session.flash("success", lang.gettext("The sanction is recorded."))
+    return htmx.redirect(request, f"/incidents/{incident_id}#takedown-{takedown_id}")
