@@ -167,7 +167,7 @@ def test_the_danish_pack_cites_119a_as_silkeborg_writes_it_and_asks_legal():
     pack = PACKS["dk"]
     codes = {a.code for rule in pack.behaviours.values() for a in rule.articles}
     assert "Strfl. § 119A" in codes and "Strfl. § 119" not in codes
-    assert "QUESTION FOR LEGAL" in pack.source
+    assert "SPØRGSMÅL TIL JURA" in pack.source
     assert all("altid politianmeldes" not in rule.condition.da for rule in pack.behaviours.values())
 
 
