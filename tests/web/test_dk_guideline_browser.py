@@ -93,7 +93,7 @@ def test_a_danish_case_follows_the_guideline(
     employee.click(".weerbaar-incident-form button[type=submit]")
     employee.wait_for_url(re.compile(r".*/incidents/[0-9a-f-]{36}$"))
     detail = employee.url
-    assert employee.locator("[data-testid=help-contacts]").inner_text().count("89701299") == 1
+    assert employee.locator("#guideline [data-testid=guideline-contacts]").inner_text().count("89701299") == 1
     employee.context.close()
 
     leader = _tab(browser)
@@ -164,7 +164,7 @@ def test_a_danish_case_follows_the_guideline(
     at_both_widths(leader, artifacts, "dk-guideline-en")
 
     # SafetyNet: minor violence while the guideline's criterion (serious, or a strong reaction) does
-    # not hold.
+    # not hold; a work injury once the employee reacts strongly.
     incident_id = detail.rsplit("/", 1)[1]
     handler = silkeborg["handler"].headers
     current = httpx.get(f"{server.url}/api/v1/incidents/{incident_id}", headers=handler, timeout=10)
@@ -173,3 +173,11 @@ def test_a_danish_case_follows_the_guideline(
         _safetynet(server, silkeborg, reference)["category"]
         == "mindre vold, trusler og anden krænkende adfærd"
     )
+    changed = httpx.patch(
+        f"{server.url}/api/v1/incidents/{incident_id}",
+        json={"strongReaction": True},
+        headers={**handler, "If-Match": current.headers["ETag"]},
+        timeout=10,
+    )
+    assert changed.status_code == 200, changed.text
+    assert _safetynet(server, silkeborg, reference)["category"] == "arbejdsskade"
