@@ -45,6 +45,8 @@ UI_ENUMS: dict[str, Any] = {
     "PerpetratorRelation": v.RELATIONS,
     "Platform": v.PLATFORMS,
     "Punishable": v.PUNISHABLE,
+    "RemovalGate": v.REMOVAL_GATES,
+    "ReportLevel": v.REPORT_LEVELS,
     "RecipientKind": v.RECIPIENT_KINDS,
     "RecordingKind": v.RECORDING_KINDS,
     "RefusalGround": v.REFUSAL_GROUNDS,
