@@ -512,6 +512,7 @@ class RecordingViolation(View):
     detected_at: datetime | None = None
     description: str = ""
     urls: list[str] = Field(default_factory=list)
+    steps: list[str] = Field(default_factory=list)
     incident_id: str
     incident_reference: str
     created_at: datetime | None = None

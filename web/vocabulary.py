@@ -589,3 +589,13 @@ VOCABULARIES |= {
     "tracing_outcomes": TRACING_OUTCOMES,
     "employments": EMPLOYMENTS,
 }
+
+# What staff did when a citizen went on recording (web/templates/recording/detail.html).
+VIOLATION_STEPS = {
+    "asked_to_stop": N_("Asked to stop"),
+    "summoned_to_stop": N_("Summoned to stop"),
+    "asked_to_leave": N_("Asked to leave the building"),
+    "summoned_to_leave": N_("Summoned to leave the building"),
+    "employee_left": N_("The employee left the place (public space)"),
+}
+VOCABULARIES |= {"violation_steps": VIOLATION_STEPS}

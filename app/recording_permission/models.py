@@ -51,6 +51,17 @@ class ViolationKind(StrEnum):
     sharing = "sharing"
 
 
+class ViolationStep(StrEnum):
+    """What staff did when a citizen went on recording (VNG/A+O instruction): asked, then summoned, to
+    stop; asked, then summoned, to leave the building; in public space the employee leaves."""
+
+    asked_to_stop = "asked_to_stop"
+    summoned_to_stop = "summoned_to_stop"
+    asked_to_leave = "asked_to_leave"
+    summoned_to_leave = "summoned_to_leave"
+    employee_left = "employee_left"
+
+
 class RecordingPermission(SQLModel, table=True):
     """One request to record a conversation, and the decision on it."""
 
@@ -129,6 +140,7 @@ class RecordingViolation(SQLModel, table=True):
     detected_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     description: str = Field(default="", max_length=20000)
     urls: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    steps: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     reported_by_user_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
     reported_by_client_id: uuid.UUID | None = Field(default=None, foreign_key="api_client.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -18,6 +18,7 @@ from app.recording_permission.models import (
     RecordingPermission,
     RefusalGround,
     ViolationKind,
+    ViolationStep,
 )
 from app.schemas import ApiModel, HttpUrlStr, PastUtcDatetime, UtcDatetime, cannot_be_cleared
 
@@ -158,6 +159,12 @@ class RecordingViolationCreate(ApiModel):
         description="Further behaviours for the incident (e.g. insult, doxxing), besides "
         "unauthorised_recording.",
     )
+    steps: list[ViolationStep] = Field(
+        default_factory=list,
+        max_length=5,
+        description="What staff did when the citizen went on recording: asked, then summoned, to stop; "
+        "asked, then summoned, to leave the building; in public space the employee left.",
+    )
     platform: Platform = Field(default=Platform.other, description="Where it was published, if it was.")
     severity: Severity | None = Field(
         default=None,
@@ -165,7 +172,7 @@ class RecordingViolationCreate(ApiModel):
         "and API clients only, as on the incident itself (403 for other registrars).",
     )
 
-    @field_validator("kinds", "urls", "behaviours", mode="after")
+    @field_validator("kinds", "urls", "behaviours", "steps", mode="after")
     @classmethod
     def _dedupe(cls, values: list[str]) -> list[str]:
         return list(dict.fromkeys(values))
@@ -181,6 +188,7 @@ class RecordingViolationPublic(ApiModel):
     detected_at: datetime | None
     description: str
     urls: list[str]
+    steps: list[ViolationStep]
     incident_id: uuid.UUID
     incident_reference: str
     reported_by: ActorRef

@@ -68,6 +68,32 @@ VIOLATION_LABELS = {
 }
 
 
+STEP_LABELS: dict[Locale, dict[str, str]] = {
+    Locale.nl: {
+        "asked_to_stop": "gevraagd te stoppen",
+        "summoned_to_stop": "gesommeerd te stoppen",
+        "asked_to_leave": "gevraagd het pand te verlaten",
+        "summoned_to_leave": "gesommeerd het pand te verlaten",
+        "employee_left": "de medewerker heeft de plek verlaten",
+    },
+    Locale.da: {
+        "asked_to_stop": "bedt om at stoppe",
+        "summoned_to_stop": "påbudt at stoppe",
+        "asked_to_leave": "bedt om at forlade bygningen",
+        "summoned_to_leave": "påbudt at forlade bygningen",
+        "employee_left": "medarbejderen forlod stedet",
+    },
+    Locale.en: {
+        "asked_to_stop": "asked to stop",
+        "summoned_to_stop": "summoned to stop",
+        "asked_to_leave": "asked to leave the building",
+        "summoned_to_leave": "summoned to leave the building",
+        "employee_left": "the employee left the place",
+    },
+}
+STEPS_INTRO = {Locale.nl: "Genomen stappen", Locale.da: "Trin taget", Locale.en: "Steps taken"}
+
+
 def context_line(permission: RecordingPermission, kinds: list[str], organisation: Organisation | None) -> str:
     """The permission and the breach in one line, in the organisation's language."""
     language = Locale(organisation.default_locale) if organisation else Locale.nl
@@ -115,6 +141,9 @@ def _incident_body(
 ) -> IncidentCreate:
     language = Locale(organisation.default_locale) if organisation else Locale.nl
     context = context_line(permission, [k.value for k in data.kinds], organisation)
+    if data.steps:
+        steps = ", ".join(STEP_LABELS[language][step.value] for step in data.steps)
+        context = f"{context}\n{STEPS_INTRO[language]}: {steps}."
     description = f"{data.description}\n\n{context}" if data.description else context
     title = f"{TITLES[language]}: {permission.requester_name}"
     body: dict[str, Any] = {
@@ -159,6 +188,7 @@ def create(
         detected_at=data.detected_at,
         description=data.description or "",
         urls=list(data.urls),
+        steps=[step.value for step in data.steps],
         reported_by_user_id=actor.user_id,
         reported_by_client_id=actor.client_id,
     )
@@ -176,6 +206,7 @@ def create(
             "incidentId": str(incident.id),
             "reference": incident.reference,
             "kinds": violation.kinds,
+            "steps": violation.steps,
         },
     )
     webhooks.emit_recording_violation(session, violation=violation, incident=incident)
@@ -214,6 +245,7 @@ def to_public(violation: RecordingViolation) -> RecordingViolationPublic:
                     "detected_at",
                     "description",
                     "urls",
+                    "steps",
                     "incident_id",
                     "incident_reference",
                     "created_at",

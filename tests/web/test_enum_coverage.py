@@ -63,6 +63,7 @@ UI_ENUMS: dict[str, Any] = {
     "TracingChannel": v.TRACING_CHANNELS,
     "TracingOutcome": v.TRACING_OUTCOMES,
     "ViolationKind": v.VIOLATION_KINDS,
+    "ViolationStep": v.VIOLATION_STEPS,
     "Reach": v.REACHES,
     "Impact": v.IMPACTS,
     "PoliceDecision": v.POLICE_DECISIONS,

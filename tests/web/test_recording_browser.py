@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.web.helpers import AXE, at_both_widths, axe_violations, log_in, login, shoot
+from web.vocabulary import VIOLATION_STEPS
 
 pytestmark = pytest.mark.slow
 
@@ -235,6 +236,9 @@ def test_a_secret_video_published_on_youtube_becomes_a_linked_incident(server, p
     page.goto(f"{server.url}/recording-permissions/{created['id']}")
     page.check("#vi-kinds-recording_without_permission")
     page.check("#vi-kinds-publication")
+    steps = list(VIOLATION_STEPS)  # every step: asked and summoned to stop and to leave; staff left
+    for step in steps:
+        page.check(f"#vi-steps-{step}")
     page.fill("#vi-input-occurredAt", (datetime.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
     page.select_option("#vi-input-platform", "youtube")
     page.fill("#vi-input-urls", url)
@@ -261,6 +265,17 @@ def test_a_secret_video_published_on_youtube_becomes_a_linked_incident(server, p
     assert incident["platform"] == "youtube" and url in incident["urls"]
     assert {"unauthorised_recording", "insult"} <= set(incident["behaviours"])
     assert "Toestemming voor opname" in incident["description"]
+    assert violations[0]["steps"] == steps
+    assert "Genomen stappen: gevraagd te stoppen, gesommeerd te stoppen" in incident["description"]
+    page.goto(f"{server.url}/recording-permissions/{created['id']}")
+    assert "genomen stappen: gevraagd te stoppen" in page.inner_text("#violations-heading + ul")
+    page.click("text=Dansk")
+    page.goto(f"{server.url}/recording-permissions/{created['id']}")
+    assert "trin taget: bedt om at stoppe, påbudt at stoppe" in page.inner_text("#violations-heading + ul")
+    page.click("text=English")
+    page.goto(f"{server.url}/recording-permissions/{created['id']}")
+    assert "steps taken: asked to stop" in page.inner_text("#violations-heading + ul")
+    page.click("text=Nederlands")
     page.goto(f"{server.url}/recording-permissions/{created['id']}")
     page.click(f"text={violations[0]['incidentReference']}")
     page.wait_for_url(f"{server.url}/incidents/{incident_id}")

@@ -44,6 +44,7 @@ FIELDS = (
 DECIDE_FIELDS = ("employees", *EMPLOYEE_FIELDS, *DECISION_FIELDS)
 VIOLATION_FIELDS = (
     "kinds",
+    "steps",
     "occurredAt",
     "detectedAt",
     "description",
@@ -240,7 +241,13 @@ async def _detail_page(api: Api, permission_id: str, lang: Language) -> tuple[st
         "violations": violations,
         "decide_form": decide,
         "decide_employees": employee_rows(decide),
-        "violation_form": {"occurredAt": now, "kinds": [], "behaviours": [], "platform": "other"},
+        "violation_form": {
+            "occurredAt": now,
+            "kinds": [],
+            "steps": [],
+            "behaviours": [],
+            "platform": "other",
+        },
         "languages": LANGUAGES,
         "etag": etag,
         # Every breach is a recording without permission; the form asks for what came on top.
@@ -294,9 +301,10 @@ async def register_violation(
     request: Request, permission_id: str, api: UserApi, lang: Lang, session: Session
 ) -> Response:
     """Register a breach of the conditions; the new linked incident opens."""
-    form = _form(await request.form(), ("kinds", "behaviours"))
+    form = _form(await request.form(), ("kinds", "behaviours", "steps"))
     body: dict[str, Any] = {
         "kinds": form["kinds"],
+        "steps": form["steps"],
         "occurredAt": local_to_utc(form.get("occurredAt", "")),
         "detectedAt": local_to_utc(form.get("detectedAt", "")),
         "description": form.get("description", "").strip() or None,
