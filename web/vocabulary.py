@@ -393,6 +393,10 @@ VOCABULARIES |= {
 # The audit log (language area): action names, object types and results as the API records them
 # (checked against app/ in tests/web/test_language_leaks.py), and incident signals by code.
 AUDIT_ACTIONS = {
+    "police_assessment.create": N_("Police decision recorded"),
+    "police_assessment.update": N_("Police decision changed"),
+    "civil_claim.create": N_("Civil claim recorded"),
+    "civil_claim.update": N_("Civil claim changed"),
     "capture.requested": N_("Web capture requested"),
     "capture.done": N_("Web page captured"),
     "capture.failed": N_("Web capture failed"),
