@@ -259,7 +259,8 @@ def test_legal_staff_edit_an_article_title_used_by_the_assessment(
 
     admin = server.tenant["coordinator"]
     with api(server) as http:
-        incident = http.post("incidents", json=incident_body(), headers=bearer(admin.token)).json()
+        body = incident_body(behaviours=["threat"])
+        incident = http.post("incidents", json=body, headers=bearer(admin.token)).json()
         assessment = http.get(f"incidents/{incident['id']}/legal-assessment", headers=bearer(admin.token))
         titles = [a["title"]["nl"] for a in assessment.json()["suggestedArticles"]]
         assert titles == ["Bedreiging (aangepast)"]
