@@ -37,6 +37,7 @@ def update(
     previous_handler = incident.case_handler_id
     previous_perpetrator = incident.perpetrator_id
     previous_status = incident.status
+    had_privacy = notification_rules.concerns_privacy(incident)
     incidents.update(session, incident=incident, data=data, actor=actor, if_match=if_match)
     fields = set(data.model_fields_set)
     _follow_up(session, incident=incident, fields=fields, previous=previous_perpetrator, actor=actor)
@@ -44,6 +45,8 @@ def update(
         notification_rules.incident_assigned(
             session, incident=incident, previous=previous_handler, actor=actor
         )
+    if notification_rules.concerns_privacy(incident) and not had_privacy:
+        notification_rules.privacy_concerned(session, incident=incident, actor=actor)
     closed = incident.status == Status.closed.value and previous_status != Status.closed.value
     webhooks.emit_incident(
         session, incident=incident, event_type="incident.closed" if closed else "incident.updated"

@@ -86,8 +86,13 @@ def incident_registered(session: Session, *, incident: Incident, actor: Actor) -
     notify(session, user_ids=_others(list(chosen), actor), kind=K.report_registered_manager, **base)
     if not session.info.get(VIOLATION):
         notify(session, user_ids=_others(list(affected), actor), kind=K.report_registered_affected, **base)
-    if PRIVACY in (incident.classification_override or incident.derived_classification or []):
+    if concerns_privacy(incident):
         privacy_concerned(session, incident=incident, actor=actor)
+
+
+def concerns_privacy(incident: Incident) -> bool:
+    """Whether the classification in force includes privacy (personal data of an employee online)."""
+    return PRIVACY in (incident.classification_override or incident.derived_classification or [])
 
 
 def privacy_concerned(session: Session, *, incident: Incident, actor: Actor) -> None:

@@ -23,3 +23,18 @@ def test_the_employee_found_and_their_manager_are_told(client, org):
     assert _kinds(client, employee, found["id"]) == ["report_registered_affected"]
     assert _kinds(client, manager, found["id"]) == ["report_registered_manager"]
     assert _kinds(client, officer, found["id"]) == []
+
+
+def test_an_incident_that_becomes_a_privacy_matter_tells_the_privacy_officer(client, org):
+    handler, officer = org["case_handler"], org["privacy_officer"]
+    found = make_incident(client, handler, behaviours=["insult"])
+    assert "privacy" not in found["classification"]
+    assert _kinds(client, officer, found["id"]) == []
+    url = f"/api/v1/incidents/{found['id']}"
+    changed = patch(client, url, {"behaviours": ["insult", "doxxing"]}, handler)
+    assert changed.status_code == 200, changed.text
+    assert "privacy" in changed.json()["classification"]
+    assert _kinds(client, officer, found["id"]) == ["privacy_concerned"]
+    # Changing it again while it stays a privacy matter tells nobody again.
+    assert patch(client, url, {"title": "Adres gedeeld en uitgescholden"}, handler).status_code == 200
+    assert _kinds(client, officer, found["id"]) == ["privacy_concerned"]
