@@ -847,6 +847,7 @@ class Api:
             f"incidents/{incident_id}/tracing-requests/{request_id}", TracingRequest, body, etag=etag
         )
 
+
 def _query(params: Mapping[str, str] | list[tuple[str, str]] | None) -> httpx.QueryParams:
     pairs = list(params.items()) if isinstance(params, Mapping) else list(params or [])
     query = httpx.QueryParams()

@@ -100,6 +100,7 @@ def test_a_stored_hostile_template_gives_a_problem_when_a_letter_is_rendered(cli
         with Session(engine) as session:
             stored = session.exec(select(LetterTemplate).where(LetterTemplate.language == "en")).one()
             stored.body = f"<html><body>{body}</body></html>"
+            stored.version += 1  # an edited template (version 1 follows the shipped text)
             session.add(stored)
             session.commit()
         response = client.get(letter, headers=org["case_handler"].headers)

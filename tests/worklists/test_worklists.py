@@ -140,7 +140,13 @@ def test_monthly_statistics_count_incidents_not_mentions(client, org):
     assert march["total"] == 2
     assert {c["key"]: c["count"] for c in march["byBehaviour"]} == {"threat": 2, "insult": 1}
     assert {c["key"]: c["count"] for c in march["byPlatform"]} == {"facebook": 1, "x": 1}
-    assert monthly["2026-02"] == {"month": "2026-02", "total": 0, "byBehaviour": [], "byPlatform": []}
+    assert monthly["2026-02"] == {
+        "month": "2026-02",
+        "total": 0,
+        "byBehaviour": [],
+        "byMainBehaviour": [],
+        "byPlatform": [],
+    }
     assert monthly["2026-05"]["total"] == 1
 
 
