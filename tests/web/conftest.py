@@ -30,6 +30,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+# Screenshots are for people to look at: taken locally, left out in CI (a full-page one costs the
+# browser about half a second) unless WEERBAAR_TEST_SCREENSHOTS=1. The layout assertions run either way.
+SCREENSHOTS = (
+    os.environ.get("WEERBAAR_TEST_SCREENSHOTS", "0" if os.environ.get("CI") == "true" else "1") == "1"
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +52,18 @@ def browser() -> Iterator[object]:
         unavailable(f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
 
+    if not SCREENSHOTS:
+        from playwright.sync_api import Locator, Page
+
+        mp = pytest.MonkeyPatch()
+        mp.setattr(Page, "screenshot", lambda self, **kwargs: b"")
+        mp.setattr(Locator, "screenshot", lambda self, **kwargs: b"")
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+    if not SCREENSHOTS:
+        mp.undo()
 
 
 @pytest.fixture
