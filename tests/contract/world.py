@@ -68,6 +68,9 @@ class World:
     client: TestClient
     member: Member
     ids: dict[str, str] = field(default_factory=dict)
+    # Ids for one contract path only, where its parameter needs another resource of that kind
+    # (the civil claim of an action needs an action of kind civil_claim).
+    ids_of_path: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -75,7 +78,7 @@ class World:
 
     def url(self, path: str, **ids: str) -> str:
         """The path with every {parameter} filled from the world (or from ids)."""
-        known = {**self.ids, **ids}
+        known = {**self.ids, **self.ids_of_path.get(path, {}), **ids}
         return "/api/v1" + re.sub(r"{(\w+)}", lambda m: known[m.group(1)], path)
 
     def made(self, response: Any) -> str:
@@ -87,6 +90,26 @@ class World:
         response = self.client.get(self.url(path, **ids), headers=self.headers)
         assert response.status_code == 200, (path, response.text)
         return response.headers["ETag"]
+
+
+POLICE_ASSESSMENT = {
+    "context": "A threat after a refused permit, aimed at the case officer by name.",
+    "reach": "public",
+    "impact": "considerable",
+    "decision": "notify",
+}
+CIVIL_CLAIM = {
+    "claimant": "organisation",
+    "route": "civil_procedure",
+    "damage": "material",
+    "amount": "1250.00",
+    "currency": "EUR",
+}
+
+
+def new_url() -> str:
+    """A URL not seen before (a copy, a page to re-check)."""
+    return f"https://social.example/post/{next(_serial)}"
 
 
 def new_user() -> dict[str, Any]:
@@ -126,7 +149,33 @@ BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "updateTakedownRequest": lambda w: {},
     "createPerpetrator": lambda w: {"name": "X", "accountHandles": ["@x"]},
     "updatePerpetrator": lambda w: {},
+    "createIncidentWitness": lambda w: {"name": "Anna Witness", "phone": "+31 6 1234 5678"},
+    "createJournalEntry": lambda w: {"happenedAt": "2026-03-02T10:00:00Z", "what": "A new message came in."},
+    "createIncidentComplaint": lambda w: {"subject": "The permit took too long."},
+    "updateIncidentComplaint": lambda w: {},
+    "createTracingRequest": lambda w: {"channel": "specialist", "reference": "A. Specialist"},
+    "updateTracingRequest": lambda w: {},
+    "createSpreadItem": lambda w: {"url": new_url(), "kind": "repost"},
+    "updateSpreadItem": lambda w: {},
+    "coverSpreadItem": lambda w: {"takedownRequestId": w.ids["takedownRequestId"]},
+    "createUrlRecheck": lambda w: {"url": new_url()},
+    "updateUrlRecheck": lambda w: {},
+    "putPoliceAssessment": lambda w: dict(POLICE_ASSESSMENT),
+    "putCivilClaim": lambda w: dict(CIVIL_CLAIM),
+    "replaceLegalPack": lambda w: as_is(w, "/legal-packs/{country}"),
+    "replacePreparednessPlan": lambda w: as_is(w, "/preparedness-plan"),
 }
+
+
+def as_is(world: World, path: str) -> dict[str, Any]:
+    """The replacement of the resource at this contract path by itself (its GET, trimmed to the
+    fields of its PUT)."""
+    schema = contract()
+    media = schema["paths"][path]["put"]["requestBody"]["content"]["application/json"]
+    fields = resolve(schema, media["schema"]).get("properties", {})
+    current = world.client.get(world.url(path), headers=world.headers)
+    assert current.status_code == 200, (path, current.text)
+    return {k: v for k, v in current.json().items() if k in fields}
 
 
 def new_takedown(world: World) -> str:
@@ -180,10 +229,33 @@ def build(app: FastAPI) -> World:
             post("/api/v1/recording-permissions", json=permission_body(), headers=h)
         ),
         userId=world.made(post("/api/v1/users", json=new_user(), headers=h)),
+        witnessId=world.made(post(f"/api/v1/incidents/{incident}/witnesses", json={"name": "W"}, headers=h)),
+        complaintId=world.made(
+            post(f"/api/v1/incidents/{incident}/complaints", json={"subject": "A permit"}, headers=h)
+        ),
+        tracingRequestId=world.made(
+            post(f"/api/v1/incidents/{incident}/tracing-requests", json={"channel": "specialist"}, headers=h)
+        ),
+        spreadItemId=world.made(
+            post(
+                f"/api/v1/incidents/{incident}/spread-items",
+                json={"url": new_url(), "kind": "copy"},
+                headers=h,
+            )
+        ),
+        urlRecheckId=world.made(
+            post(f"/api/v1/incidents/{incident}/url-rechecks", json={"url": new_url()}, headers=h)
+        ),
         organisationSlug="utrecht",
         country="nl",
         language="nl",
     )
+    # Recorded once, so that reading and replacing them (with If-Match) can be exercised.
+    put = client.put
+    world.made(put(f"/api/v1/incidents/{incident}/police-assessment", json=POLICE_ASSESSMENT, headers=h))
+    claim = world.made(post(f"/api/v1/incidents/{incident}/actions", json={"kind": "civil_claim"}, headers=h))
+    world.ids_of_path["/actions/{actionId}/civil-claim"] = {"actionId": claim}
+    assert put(f"/api/v1/actions/{claim}/civil-claim", json=CIVIL_CLAIM, headers=h).status_code == 200
     return world
 
 
