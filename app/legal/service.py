@@ -200,15 +200,31 @@ def political_explanation(session: Session, *, organisation_id: uuid.UUID) -> st
     return text
 
 
+# Validated packs by (pack id, version): every change of a pack raises its version, so a request
+# reads only the pack's id and version and validates the content once per version and process.
+_VALIDATED: dict[tuple[uuid.UUID, int], LegalPackContent] = {}
+_VALIDATED_MAX = 256
+
+
 def pack_content(session: Session, organisation_id: uuid.UUID) -> LegalPackContent:
     """The organisation's pack (its country's, completed from the shipped file), validated; kept
-    for the session so a request reads it once."""
+    for the session so a request reads it once. Treat it as read-only: it is shared."""
     cache: dict[uuid.UUID, LegalPackContent] = session.info.setdefault(PACK_CACHE, {})
     if organisation_id not in cache:
-        pack = get_pack(
-            session, organisation_id=organisation_id, country=pack_country(session, organisation_id)
-        )
-        cache[organisation_id] = LegalPackContent.model_validate(effective_content(pack))
+        country = pack_country(session, organisation_id)
+        head = session.exec(
+            select(LegalPack.id, LegalPack.version).where(
+                LegalPack.organisation_id == organisation_id, LegalPack.country == country.value
+            )
+        ).first()
+        content = _VALIDATED.get((head[0], head[1])) if head else None
+        if content is None:
+            pack = get_pack(session, organisation_id=organisation_id, country=country)
+            content = LegalPackContent.model_validate(effective_content(pack))
+            if len(_VALIDATED) >= _VALIDATED_MAX:
+                _VALIDATED.clear()
+            _VALIDATED[(pack.id, pack.version)] = content
+        cache[organisation_id] = content
     return cache[organisation_id]
 
 
