@@ -61,6 +61,7 @@ class PreparednessPlan(View):
     response: str = ""
     removal_guidance: str = ""
     contacts: list[PlanContact] = Field(default_factory=list)
+    search_terms: list[str] = Field(default_factory=list)
     next_review_on: date | None = None
     review_overdue: bool = False
     version: int = 0

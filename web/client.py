@@ -359,6 +359,12 @@ class Api:
         """The police-ready ZIP of an incident (a custody event for every file)."""
         return await self.open_download(f"incidents/{incident_id}/dossier")
 
+    async def register_export(self, register: str, fmt: str, params: Mapping[str, str]) -> Download:
+        """A register export (gir or safetynet) as CSV for a spreadsheet or as JSON (audited by the API)."""
+        return await self.open_download(
+            f"exports/{register}.csv" if fmt == "csv" else f"exports/{register}", params
+        )
+
     # Handling: actions, takedown requests, timeline
 
     async def list_incident_actions(self, incident_id: str) -> list[Action]:
@@ -394,8 +400,8 @@ class Api:
             raise
 
     async def put_police_assessment(self, incident_id: str, body: dict[str, Any], *, etag: str) -> None:
-        """Record or replace the police decision (If-Match when replacing)."""
-        headers = {"If-Match": etag} if etag else {}
+        """Record or replace the police decision (If-Match: its ETag, "0" for the first one)."""
+        headers = {"If-Match": etag or '"0"'}
         await self._send("PUT", f"incidents/{incident_id}/police-assessment", body=body, headers=headers)
 
     async def list_civil_claims(self, incident_id: str) -> list[CivilClaim]:
@@ -404,8 +410,8 @@ class Api:
         return [CivilClaim.model_validate(item) for item in response.json()]
 
     async def put_civil_claim(self, action_id: str, body: dict[str, Any], *, etag: str) -> None:
-        """Record or replace a civil claim's particulars (If-Match when replacing)."""
-        headers = {"If-Match": etag} if etag else {}
+        """Record or replace a civil claim's particulars (If-Match: its ETag, "0" for the first)."""
+        headers = {"If-Match": etag or '"0"'}
         await self._send("PUT", f"actions/{action_id}/civil-claim", body=body, headers=headers)
 
     async def list_captures(self, incident_id: str) -> list[Capture]:

@@ -23,6 +23,7 @@ class PreparednessPlan(SQLModel, table=True):
     response: str = Field(default="", sa_column=Column(Text, nullable=False))
     removal_guidance: str = Field(default="", sa_column=Column(Text, nullable=False))
     contacts: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    search_terms: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     next_review_on: date | None = None
     version: int = 1
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

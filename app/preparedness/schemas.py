@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import EmailStr, Field
+from pydantic import EmailStr, Field, StringConstraints
 
 from app.schemas import ApiModel
 
@@ -18,6 +19,9 @@ class PlanContact(ApiModel):
     email: EmailStr | None = None
 
 
+SearchTerm = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
 class PreparednessPlanReplace(ApiModel):
     """The whole plan (PUT replaces it)."""
 
@@ -28,6 +32,13 @@ class PreparednessPlanReplace(ApiModel):
     response: str = Field(default="", max_length=4000, description="Who responds, when and how.")
     removal_guidance: str = Field(default="", max_length=8000, description="Technical removal guidance.")
     contacts: list[PlanContact] = Field(default_factory=list, max_length=20)
+    search_terms: list[SearchTerm] = Field(
+        default_factory=list,
+        max_length=50,
+        description="The filter terms the monitoring officers search social media with (the "
+        "organisation's and employees' names combined with aggression terms). Weerbaar does not search "
+        "itself: monitoring tools push what they find through POST /incidents.",
+    )
     next_review_on: date | None = Field(
         default=None, description="When the norm and plan are evaluated next."
     )
@@ -41,6 +52,7 @@ class PreparednessPlanPublic(ApiModel):
     response: str
     removal_guidance: str
     contacts: list[PlanContact]
+    search_terms: list[str]
     next_review_on: date | None
     review_overdue: bool = Field(
         description="nextReviewOn has passed: the living norm is due for evaluation."

@@ -14,7 +14,15 @@ from app.errors import FieldError, Invalid
 from app.preparedness.models import PreparednessPlan
 from app.preparedness.schemas import PreparednessPlanPublic, PreparednessPlanReplace
 
-FIELDS = ("norm", "monitoring", "response", "removal_guidance", "contacts", "next_review_on")
+FIELDS = (
+    "norm",
+    "monitoring",
+    "response",
+    "removal_guidance",
+    "contacts",
+    "search_terms",
+    "next_review_on",
+)
 
 
 def find(session: Session, *, actor: Actor) -> PreparednessPlan | None:
@@ -39,6 +47,7 @@ def to_public(plan: PreparednessPlan | None) -> PreparednessPlanPublic:
             response="",
             removal_guidance="",
             contacts=[],
+            search_terms=[],
             next_review_on=None,
             review_overdue=False,
             version=0,
@@ -80,6 +89,8 @@ def replace(
     plan.response = data.response.strip()
     plan.removal_guidance = data.removal_guidance.strip()
     plan.contacts = [c.model_dump(exclude_none=True) for c in data.contacts]
+    # The same term twice says nothing more; the order the coordinator chose stays.
+    plan.search_terms = list(dict.fromkeys(data.search_terms))
     plan.next_review_on = data.next_review_on
     plan.version += 1
     plan.updated_at = utcnow()

@@ -12,6 +12,7 @@ PLAN = {
     "norm": "Wij tolereren geen agressieve uitlatingen over onze medewerkers via sociale media.",
     "monitoring": "Het team Online monitort de accounts van de gemeente, werkdagen 8-18 uur.",
     "response": "De agressiecoördinator reageert namens de organisatie, nooit de medewerker.",
+    "searchTerms": ["gemeente Utrecht dreigen", " wethouder kapotmaken ", "gemeente Utrecht dreigen"],
     "removalGuidance": "Leg eerst bewijs vast; vraag daarna de afzender en het platform om verwijdering.",
     "contacts": [
         {"name": "A. de Vries", "role": "Agressiecoördinator", "phone": "+31 30 123 4567"},
@@ -44,6 +45,8 @@ def test_plan_is_read_by_all_staff_and_kept_by_coordinators_and_admins(
     assert saved.headers["ETag"] == '"1"' and saved.json()["reviewOverdue"] is False
     read = client.get("/api/v1/preparedness-plan", headers=org["manager"].headers).json()
     assert read["norm"] == PLAN["norm"] and read["contacts"][1]["email"] == "vertrouwen@utrecht.example"
+    # The monitoring officers' filter terms: trimmed, each once, in the order given.
+    assert read["searchTerms"] == ["gemeente Utrecht dreigen", "wethouder kapotmaken"]
 
     stale = client.put(
         "/api/v1/preparedness-plan", json=PLAN, headers={**org["admin"].headers, "If-Match": '"0"'}
@@ -79,6 +82,7 @@ def test_bad_plan_is_a_400_with_field_errors_and_nothing_changes(client, org) ->
         json={
             **PLAN,
             "norm": "x" * 2001,
+            "searchTerms": ["ok", "  ", "y" * 201],
             "contacts": [{"name": "", "email": "geen-adres", "phone": "bel mij"}],
         },
         headers=headers,
@@ -89,5 +93,7 @@ def test_bad_plan_is_a_400_with_field_errors_and_nothing_changes(client, org) ->
         "contacts/0/name",
         "contacts/0/email",
         "contacts/0/phone",
+        "searchTerms/1",
+        "searchTerms/2",
     }
     assert client.get("/api/v1/preparedness-plan", headers=org["admin"].headers).json()["version"] == 0

@@ -34,6 +34,7 @@ PAGES = (
     "/account/notifications",
     "/admin/mail",
     "/preparedness",
+    "/exports",
 )
 
 

@@ -134,6 +134,7 @@ def test_dutch_and_danish_screens_show_no_english_or_codes(
             "/admin/mail",
             "/preparedness",
             "/preparedness/aside?place=report",
+            "/exports",
         )
     }
     htmx = {"HX-Request": "true", "X-CSRF-Token": token}

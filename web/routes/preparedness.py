@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from web import htmx
@@ -19,7 +19,7 @@ from web.refusal import refuse
 router = APIRouter(include_in_schema=False)
 KEEPERS = ("case_handler", "admin")
 CONTACT_ROWS_FREE = 2
-PLAN_FIELDS = ("norm", "monitoring", "response", "removalGuidance", "contacts", "nextReviewOn")
+PLAN_FIELDS = ("norm", "monitoring", "searchTerms", "response", "removalGuidance", "contacts", "nextReviewOn")
 CONTACT_KEYS = ("name", "role", "phone", "email")
 # The norm as the VNG handling instruction suggests it (shared/seeds/001, "Beleidsvorming"); the
 # Dutch catalogue carries the protocol's own words.
@@ -33,6 +33,7 @@ def _form_of(plan: PreparednessPlan, etag: str) -> dict[str, Any]:
         "etag": etag,
         "norm": plan.norm,
         "monitoring": plan.monitoring,
+        "searchTerms": "\n".join(plan.search_terms),
         "response": plan.response,
         "removalGuidance": plan.removal_guidance,
         "nextReviewOn": plan.next_review_on.isoformat() if plan.next_review_on else "",
@@ -46,7 +47,7 @@ def _values(raw: FormData) -> dict[str, Any]:
     """The form as typed (contacts as rows), to refill it."""
     values: dict[str, Any] = {
         name: str(raw.get(name) or "")
-        for name in ("etag", "norm", "monitoring", "response", "removalGuidance")
+        for name in ("etag", "norm", "monitoring", "searchTerms", "response", "removalGuidance")
     }
     values["nextReviewOn"] = str(raw.get("nextReviewOn") or "")
     rows = []
@@ -72,6 +73,8 @@ def _body(values: dict[str, Any]) -> dict[str, Any]:
     return {
         "norm": values["norm"],
         "monitoring": values["monitoring"],
+        # One term a line; empty lines are dropped.
+        "searchTerms": [line.strip() for line in values["searchTerms"].splitlines() if line.strip()],
         "response": values["response"],
         "removalGuidance": values["removalGuidance"],
         "contacts": contacts,
@@ -112,6 +115,20 @@ async def save_plan(request: Request, api: UserApi, lang: Lang, session: Session
         )
     session.flash("success", lang.gettext("The preparedness plan is saved."))
     return htmx.redirect(request, "/preparedness")
+
+
+@router.get("/preparedness/norm.txt")
+async def norm_text(api: UserApi, lang: Lang) -> Response:
+    """The norm as plain text, to publish on the organisation's own website (Weerbaar itself has no
+    public pages: every page asks for a login)."""
+    plan, _etag = await api.preparedness_plan()
+    if not plan.norm:
+        return RedirectResponse("/preparedness", status_code=303)
+    return Response(
+        plan.norm + "\n",
+        media_type="text/plain; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="norm.txt"', "Content-Language": lang.code},
+    )
 
 
 @router.get("/preparedness/aside")
