@@ -66,8 +66,8 @@ def put_police_assessment(
     response: Response,
     if_match: IfMatch = None,
 ) -> PoliceAssessmentPublic:
-    """Record the decision (report, notify or no report) with what was weighed; replacing an
-    earlier one needs If-Match with its ETag. The frequency is the incident's own."""
+    """Record the decision (report, notify or no report) with what was weighed. If-Match: the
+    ETag of the recorded decision, or "0" to record the first one. The frequency is the incident's own."""
     record, _created = proceedings.put_assessment(
         session, incident=incident, data=body, actor=actor, if_match=if_match
     )
@@ -128,7 +128,8 @@ def put_civil_claim(
     if_match: IfMatch = None,
 ) -> CivilClaimPublic:
     """Who claims (organisation or employee), through which procedure, which damage, how much;
-    only for an action of kind civil_claim (409 otherwise); replacing needs If-Match."""
+    only for an action of kind civil_claim (409 otherwise). If-Match: the ETag of the recorded
+    particulars, or "0" to record them the first time."""
     claim, action, _created = proceedings.put_claim(
         session, action_id=action_id, data=body, actor=actor, if_match=if_match
     )

@@ -27,9 +27,10 @@ from app.proceedings.schemas import (
 # --- the police decision ----------------------------------------------------------------------
 
 
-def etag(record: PoliceAssessment | CivilClaim) -> str:
-    """The strong ETag of the record's version."""
-    return concurrency.etag(record.version)
+def etag(record: PoliceAssessment | CivilClaim | None) -> str:
+    """The strong ETag of the record's version; "0" while none is recorded (If-Match to record the
+    first one)."""
+    return concurrency.etag(record.version if record else 0)
 
 
 def get_assessment(session: Session, *, incident: Incident) -> PoliceAssessment | None:
@@ -41,7 +42,7 @@ def get_assessment(session: Session, *, incident: Incident) -> PoliceAssessment 
 def put_assessment(
     session: Session, *, incident: Incident, data: PoliceAssessmentPut, actor: Actor, if_match: str | None
 ) -> tuple[PoliceAssessment, bool]:
-    """Record or replace the decision; a replacement needs If-Match. True when it was created."""
+    """Record or replace the decision with If-Match ("0" for the first one). True when created."""
     if data.decision == PoliceDecision.no_report and data.reason is None:
         raise Invalid(
             "Say why the police are not involved.",
@@ -59,11 +60,11 @@ def put_assessment(
         "assessed_at": utcnow(),
     }
     record = get_assessment(session, incident=incident)
+    concurrency.check_if_match(current=etag(record), if_match=if_match, what="the police assessment")
     created = record is None
     if record is None:
         record = PoliceAssessment(organisation_id=incident.organisation_id, incident_id=incident.id, **values)
     else:
-        concurrency.check_if_match(current=etag(record), if_match=if_match, what="the police assessment")
         record.version += 1
         for name, value in values.items():
             setattr(record, name, value)
@@ -125,8 +126,10 @@ def get_claim(session: Session, *, action: Action) -> CivilClaim | None:
 def put_claim(
     session: Session, *, action_id: uuid.UUID, data: CivilClaimPut, actor: Actor, if_match: str | None
 ) -> tuple[CivilClaim, Action, bool]:
-    """Record or replace a claim's particulars; a replacement needs If-Match. True when created."""
+    """Record or replace a claim's particulars with If-Match ("0" for the first). True when created."""
     action = actions.get(session, action_id=action_id, actor=actor)
+    claim = get_claim(session, action=action)
+    concurrency.check_if_match(current=etag(claim), if_match=if_match, what="the civil claim")
     if action.kind != ActionKind.civil_claim.value:
         raise InvalidState("Only an action of kind civil_claim has the particulars of a claim.")
     errors: list[FieldError] = []
@@ -147,12 +150,10 @@ def put_claim(
         "updated_by_client_id": actor.client_id,
         "updated_at": utcnow(),
     }
-    claim = get_claim(session, action=action)
     created = claim is None
     if claim is None:
         claim = CivilClaim(organisation_id=action.organisation_id, action_id=action.id, **values)
     else:
-        concurrency.check_if_match(current=etag(claim), if_match=if_match, what="the civil claim")
         claim.version += 1
         for name, value in values.items():
             setattr(claim, name, value)

@@ -252,10 +252,11 @@ def build(app: FastAPI) -> World:
     )
     # Recorded once, so that reading and replacing them (with If-Match) can be exercised.
     put = client.put
-    world.made(put(f"/api/v1/incidents/{incident}/police-assessment", json=POLICE_ASSESSMENT, headers=h))
+    first = {**h, "If-Match": '"0"'}
+    world.made(put(f"/api/v1/incidents/{incident}/police-assessment", json=POLICE_ASSESSMENT, headers=first))
     claim = world.made(post(f"/api/v1/incidents/{incident}/actions", json={"kind": "civil_claim"}, headers=h))
     world.ids_of_path["/actions/{actionId}/civil-claim"] = {"actionId": claim}
-    assert put(f"/api/v1/actions/{claim}/civil-claim", json=CIVIL_CLAIM, headers=h).status_code == 200
+    assert put(f"/api/v1/actions/{claim}/civil-claim", json=CIVIL_CLAIM, headers=first).status_code == 200
     return world
 
 

@@ -34,7 +34,8 @@ def test_police_decision_is_recorded_replaced_with_if_match_and_hidden_from_the_
         "impactNotes": "Medewerker durft niet naar huis",
         "decision": "report",
     }
-    created = client.put(url, json=body, headers=handler)
+    assert client.put(url, json=body, headers=handler).status_code == 428  # "0" for the first one
+    created = client.put(url, json=body, headers={**handler, "If-Match": '"0"'})
     assert created.status_code == 200, created.text
     assert created.headers["ETag"] == '"1"'
     assert created.json()["decision"] == "report"
@@ -77,11 +78,13 @@ def test_civil_claim_particulars_only_on_a_civil_claim_action(client, org):
         "amount": "1250.5",
         "currency": "EUR",
     }
-    assert client.put(f"/api/v1/actions/{other}/civil-claim", json=body, headers=handler).status_code == 409
+    first = {**handler, "If-Match": '"0"'}
+    assert client.put(f"/api/v1/actions/{other}/civil-claim", json=body, headers=handler).status_code == 428
+    assert client.put(f"/api/v1/actions/{other}/civil-claim", json=body, headers=first).status_code == 409
     bad = client.put(
         f"/api/v1/actions/{claim_action}/civil-claim",
         json={**body, "amount": "0", "claimantName": None},
-        headers=handler,
+        headers=first,
     )
     assert bad.status_code == 400
     assert {(e["name"], e["code"]) for e in bad.json()["errors"]} == {
@@ -90,11 +93,11 @@ def test_civil_claim_particulars_only_on_a_civil_claim_action(client, org):
     }
     assert (
         client.put(
-            f"/api/v1/actions/{claim_action}/civil-claim", json={**body, "amount": "12,50"}, headers=handler
+            f"/api/v1/actions/{claim_action}/civil-claim", json={**body, "amount": "12,50"}, headers=first
         ).status_code
         == 400
     )
-    put = client.put(f"/api/v1/actions/{claim_action}/civil-claim", json=body, headers=handler)
+    put = client.put(f"/api/v1/actions/{claim_action}/civil-claim", json=body, headers=first)
     assert put.status_code == 200, put.text
     assert put.json()["amount"] == "1250.50"
     listed = client.get(f"/api/v1/incidents/{incident['id']}/civil-claims", headers=org["manager"].headers)
