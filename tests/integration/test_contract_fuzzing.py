@@ -50,6 +50,8 @@ EXAMPLES = int(os.environ.get("WEERBAAR_FUZZ_EXAMPLES", "10"))
 SEED = os.environ.get("WEERBAAR_FUZZ_SEED", "15")
 ALL_ROLES = ["employee", "manager", "case_handler", "privacy_officer", "legal", "admin", "auditor"]
 LOOPBACK = "127.0.0.1"
+PAST = "2026-03-02T10:00:00Z"
+SPREAD_URL = "https://social.example/repost/1"
 asked: list[str] = []
 
 
@@ -122,6 +124,31 @@ def seed(origin: str, token: str) -> None:
         made(api.post(f"/incidents/{incident}/actions", json={"kind": "consultation"}))
         made(api.post(f"/incidents/{incident}/takedown-requests", json=SENDER_NOTICE))
         made(api.post("/perpetrators", json={"name": "X"}))
+        made(api.post(f"/incidents/{incident}/witnesses", json={"name": "W"}))
+        made(api.post(f"/incidents/{incident}/journal-entries", json={"happenedAt": PAST, "what": "A call"}))
+        made(api.post(f"/incidents/{incident}/complaints", json={"subject": "A permit"}))
+        made(api.post(f"/incidents/{incident}/tracing-requests", json={"channel": "specialist"}))
+        made(api.post(f"/incidents/{incident}/spread-items", json={"url": SPREAD_URL, "kind": "copy"}))
+        made(api.post(f"/incidents/{incident}/url-rechecks", json={"url": SENDER_NOTICE["urls"][0]}))
+        first = {"If-Match": '"0"'}
+        assessment = {
+            "context": "A threat",
+            "reach": "public",
+            "impact": "considerable",
+            "decision": "notify",
+        }
+        put = api.put(f"/incidents/{incident}/police-assessment", json=assessment, headers=first)
+        assert put.status_code == 200, put.text
+        claim = made(api.post(f"/incidents/{incident}/actions", json={"kind": "civil_claim"}))
+        particulars = {
+            "claimant": "organisation",
+            "route": "civil_procedure",
+            "damage": "material",
+            "amount": "1250.00",
+            "currency": "EUR",
+        }
+        put = api.put(f"/actions/{claim}/civil-claim", json=particulars, headers=first)
+        assert put.status_code == 200, put.text
         made(api.post("/api-clients", json={"name": "GIR", "scopes": ["incidents:read"]}))
         made(
             api.post(
