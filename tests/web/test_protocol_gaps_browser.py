@@ -169,3 +169,9 @@ def _scenario(server, page, artifacts: Path) -> None:
     assert "A print screen alone is not enough." in page.get_by_test_id("original-data-warning").inner_text()
     section_shots(page, "#evidence", artifacts, "original-data-warning-en")
     page.goto(f"{server.url}/language/nl?next=/")
+
+    # An employee has no exports: no link in the navigation, and the page itself is refused.
+    page.context.clear_cookies()
+    login(page, server.url, "employee@utrecht.example")
+    assert page.get_by_role("link", name="Registerexports").count() == 0
+    assert page.goto(f"{server.url}/exports").status == 403

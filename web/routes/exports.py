@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
 from web import htmx
@@ -58,7 +58,9 @@ def _day(value: str, field: str, lang: Language) -> datetime | FieldProblem | No
 
 @router.get("/exports")
 async def show_exports(request: Request, session: Session) -> Response:
-    """The form: which register, which period, which format."""
+    """The form: which register, which period, which format (for whom the API lets export)."""
+    if not session.has_role(*EXPORTERS):
+        raise HTTPException(403)
     return htmx.render(request, "exports/page.html", _context(_defaults(session)))
 
 
