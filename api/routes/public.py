@@ -1,4 +1,5 @@
-"""Public pages outside the API (no login): the house rules on recordings of each organisation."""
+"""Public pages outside the API (no login): the house rules on recordings of each organisation, under
+the organisation's norm from its preparedness plan ("we do not tolerate ...")."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, select_autoescape
+from sqlmodel import select
 
 from api.deps import SessionDep
 from app.errors import NotFound
 from app.organisation.models import Locale
+from app.preparedness.models import PreparednessPlan
 from app.recording_permission import house_rules
 
 router = APIRouter(include_in_schema=False)
@@ -56,7 +59,8 @@ PAGE = _env.from_string(
 </header>
 <main>
 <h1>{{ title }}</h1>
-{% for block in blocks %}{% if block.kind == "h2" %}<h2>{{ block.lines[0] }}</h2>
+{% if norm %}<p><strong>{{ norm }}</strong></p>
+{% endif %}{% for block in blocks %}{% if block.kind == "h2" %}<h2>{{ block.lines[0] }}</h2>
 {% elif block.kind == "ul" %}<ul>{% for line in block.lines %}<li>{{ line }}</li>{% endfor %}</ul>
 {% else %}<p>{{ block.lines | join(" ") }}</p>
 {% endif %}{% endfor %}
@@ -127,8 +131,12 @@ def recording_rules_page(
             status_code=404,
             headers=_headers(fallback),
         )
+    plan = session.exec(
+        select(PreparednessPlan).where(PreparednessPlan.organisation_id == view.organisation.id)
+    ).first()
     html = PAGE.render(
         language=view.language.value,
+        norm=plan.norm if plan else "",
         title=view.title,
         organisation=view.organisation.name,
         style=STYLE,

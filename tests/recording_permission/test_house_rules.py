@@ -118,3 +118,14 @@ def test_contract_claims_no_login_for_the_published_rules():
     receipt = paths["/recording-permissions/{recordingPermissionId}/receipt"]["get"]
     assert "application/pdf" in receipt["responses"]["200"]["content"]
     assert "/public/{organisationSlug}/recording-rules" not in paths
+
+
+def test_public_page_carries_the_norm_of_the_preparedness_plan_escaped(client, org):
+    norm = "Wij accepteren geen <em>agressie</em> tegen onze medewerkers & melden het altijd."
+    plan = {"norm": norm, "monitoring": "", "response": "", "removalGuidance": "", "contacts": []}
+    saved = client.put(
+        "/api/v1/preparedness-plan", json=plan, headers={**org["case_handler"].headers, "If-Match": '"0"'}
+    )
+    assert saved.status_code == 200, saved.text
+    html = client.get(PAGE.format(slug=org.slug) + "?language=da").text
+    assert "Wij accepteren geen &lt;em&gt;agressie&lt;/em&gt; tegen onze medewerkers &amp; melden" in html

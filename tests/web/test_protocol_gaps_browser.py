@@ -111,6 +111,10 @@ def _scenario(server, page, artifacts: Path) -> None:
     with page.expect_download() as norm_file:
         page.get_by_test_id("plan-norm-download").click()
     assert Path(norm_file.value.path()).read_text(encoding="utf-8") == NORM + "\n"
+    # ... and it stands on the public house-rules page, which citizens read without logging in.
+    public = page.get_by_test_id("plan-norm-public").get_attribute("href")
+    assert public and "/public/" in public
+    assert NORM in httpx.get(public if public.startswith("http") else f"{server.url}{public}").text
     at_both_widths(page, artifacts, "preparedness-search-terms")
     # Monitoring staff see the terms on the dashboard too.
     page.goto(f"{server.url}/")

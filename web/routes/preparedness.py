@@ -11,9 +11,9 @@ from starlette.datastructures import FormData
 
 from web import htmx
 from web.aftercare import PreparednessPlan
-from web.client import ApiError
+from web.client import Api, ApiError
 from web.deps import Lang, Session, UserApi
-from web.i18n import N_
+from web.i18n import N_, Language
 from web.refusal import refuse
 
 router = APIRouter(include_in_schema=False)
@@ -82,12 +82,22 @@ def _body(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def _public_rules_url(api: Api, lang: Language) -> str | None:
+    """The public house-rules page, where the norm is published (None if this user may not read it)."""
+    try:
+        rules, _etag = await api.get_recording_rules(await api.organisation_slug(), lang.code)
+    except ApiError:
+        return None
+    return rules.page_url
+
+
 @router.get("/preparedness")
 async def show_plan(request: Request, api: UserApi, lang: Lang, session: Session) -> Response:
     """The organisation's preparedness plan; coordinators and administrators edit it here."""
     plan, etag = await api.preparedness_plan()
     context = {
         "plan": plan,
+        "public_rules_url": await _public_rules_url(api, lang) if plan.norm else None,
         "keeper": session.has_role(*KEEPERS),
         "form": _form_of(plan, etag),
         "suggested_norm": lang.gettext(SUGGESTED_NORM),
