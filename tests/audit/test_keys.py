@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
+from api.cli import cli
 from api.main import create_app
 from app.audit import anchors
 from app.audit import keys as audit_keys
@@ -21,7 +22,6 @@ from app.audit import service as audit
 from app.audit.chain import canonical
 from app.audit.models import AuditEvent
 from app.audit.verification import Tamper, verify
-from api.cli import cli
 from app.config import ConfigurationError, Settings, get_settings
 from app.db import utcnow
 from app.jobs import service as jobs

@@ -15,8 +15,8 @@ import pytest
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from app.audit.verification import Tamper, VerifyResult, verify
 from api.cli import cli
+from app.audit.verification import Tamper, VerifyResult, verify
 from app.config import get_settings
 from tests.audit.installation import Installation, audit_settings, execute, install, rehash_from
 from tests.fixtures.s3 import use_s3

@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import Session
 from typer.testing import CliRunner
 
+from api.cli import cli
 from app.auth import oauth
 from app.auth import service as auth
-from api.cli import cli
 from app.config import get_settings
 from app.db import make_engine, session_scope
 from app.errors import Unauthenticated
