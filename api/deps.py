@@ -15,7 +15,7 @@ from api import ratelimit
 from app.auth import service as auth
 from app.auth.actor import Actor, Scope
 from app.config import Settings
-from app.db import is_reading, reading
+from app.db import is_reading, is_sqlite, reading
 from app.errors import DomainError, Forbidden, Unauthenticated
 from app.incident import service as incidents
 from app.incident.models import Incident
@@ -91,7 +91,8 @@ def get_actor(
     """The authenticated caller; 401 without a valid, unexpired bearer token."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("Send a bearer token: Authorization: Bearer <token>.")
-    if is_reading(session):
+    if is_reading(session) or not is_sqlite(get_engine(request)):
+        # PostgreSQL takes no lock for a read: the request's own transaction checks the token.
         actor = auth.authenticate(
             session,
             token=credentials.credentials,
@@ -99,8 +100,8 @@ def get_actor(
             origin=client_origin(request),
         )
     else:
-        # A change takes the write lock at its first statement: the token is checked before, in a
-        # read of its own, so that the lock is held only for the change itself.
+        # A change on SQLite takes the write lock at its first statement: the token is checked
+        # before, in a read of its own, so that the lock is held only for the change itself.
         with Session(reading(get_engine(request))) as reader:
             actor = auth.authenticate(
                 reader,

@@ -10,3 +10,11 @@ pytest_plugins = [
     "tests.fixtures.s3",
     "tests.fixtures.tsa",
 ]
+
+# The longest single test (about a minute of contract fuzzing) starts first, so that it does not
+# become the tail of a parallel run.
+FIRST = ("tests/integration/test_contract_fuzzing.py",)
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(FIRST))
