@@ -272,17 +272,19 @@ def _check_people(
     return errors
 
 
-def _sync_links(session: Session, incident: Incident) -> None:
-    """Rewrite the behaviour and person rows that back the list filters and need-to-know."""
-    for behaviour_row in session.exec(
-        select(IncidentBehaviour).where(IncidentBehaviour.incident_id == incident.id)
-    ).all():
-        session.delete(behaviour_row)
-    for person_row in session.exec(
-        select(IncidentPerson).where(IncidentPerson.incident_id == incident.id)
-    ).all():
-        session.delete(person_row)
-    session.flush()
+def _sync_links(session: Session, incident: Incident, *, new: bool = False) -> None:
+    """Rewrite the behaviour and person rows that back the list filters and need-to-know (a new
+    incident has none to remove)."""
+    if not new:
+        for behaviour_row in session.exec(
+            select(IncidentBehaviour).where(IncidentBehaviour.incident_id == incident.id)
+        ).all():
+            session.delete(behaviour_row)
+        for person_row in session.exec(
+            select(IncidentPerson).where(IncidentPerson.incident_id == incident.id)
+        ).all():
+            session.delete(person_row)
+        session.flush()
     for behaviour in incident.behaviours:
         session.add(IncidentBehaviour(incident_id=incident.id, behaviour=behaviour))
     people = {e["userId"] for e in incident.affected_employees if e.get("userId")}
@@ -349,8 +351,8 @@ def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
     incident.search_text = _search_text(incident)
     session.add(incident)
     session.flush()
-    _sync_links(session, incident)
-    external_references.sync(session, incident=incident)
+    _sync_links(session, incident, new=True)
+    external_references.sync(session, incident=incident, new=True)
     audit.record(
         session,
         action="incident.create",

@@ -24,7 +24,9 @@ from app.webhook import service as webhooks
 def create(session: Session, *, data: IncidentCreate, actor: Actor) -> Incident:
     """Register an incident (app.incident.service.create) and set its follow-ups in motion."""
     incident = incidents.create(session, data=data, actor=actor)
-    _follow_up(session, incident=incident, fields=set(data.model_fields_set), previous=None, actor=actor)
+    _follow_up(
+        session, incident=incident, fields=set(data.model_fields_set), previous=None, actor=actor, new=True
+    )
     notification_rules.incident_registered(session, incident=incident, actor=actor)
     webhooks.emit_incident(session, incident=incident, event_type="incident.created")
     return incident
@@ -55,7 +57,13 @@ def update(
 
 
 def _follow_up(
-    session: Session, *, incident: Incident, fields: set[str], previous: uuid.UUID | None, actor: Actor
+    session: Session,
+    *,
+    incident: Incident,
+    fields: set[str],
+    previous: uuid.UUID | None,
+    actor: Actor,
+    new: bool = False,
 ) -> None:
     if incident.police_report_required:
         actions.ensure_police_report(session, incident=incident, actor=actor)
@@ -65,8 +73,8 @@ def _follow_up(
         for perpetrator_id in {previous, linked} - {None}:
             assert perpetrator_id is not None
             perpetrators.touch(session, perpetrator_id=perpetrator_id)
-    if "platform" in fields:
-        # A response's same-channel warning follows the incident's platform.
+    if "platform" in fields and not new:
+        # A response's same-channel warning follows the incident's platform (a new one has none).
         actions.touch_warned(session, incident=incident)
     if {"perpetrator_id", "occurred_at"} & fields:
         for perpetrator_id in {previous, linked} - {None}:

@@ -77,15 +77,22 @@ def _raise_conflict(found: tuple[int, IncidentExternalReference]) -> None:
     )
 
 
-def sync(session: Session, *, incident: Any) -> None:
-    """Mirror the incident's references into the index; ExternalReferenceConflict on a twin."""
+def sync(session: Session, *, incident: Any, new: bool = False) -> None:
+    """Mirror the incident's references into the index; ExternalReferenceConflict on a twin (a new
+    incident has no rows in the index yet)."""
     pairs = _pairs(incident)
+    if new and not pairs:
+        return
     found = _owner(session, incident.organisation_id, pairs, incident.id)
     if found:
         _raise_conflict(found)
-    current = session.exec(
-        select(IncidentExternalReference).where(IncidentExternalReference.incident_id == incident.id)
-    ).all()
+    current = (
+        []
+        if new
+        else session.exec(
+            select(IncidentExternalReference).where(IncidentExternalReference.incident_id == incident.id)
+        ).all()
+    )
     wanted = set(pairs)
     for row in current:
         if (row.system, row.external_id) not in wanted:
