@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -162,3 +162,14 @@ def get_incident(
 
 
 CurrentIncident = Annotated[Incident, Depends(get_incident)]
+
+
+# The paging and concurrency parameters every list and change shares.
+Cursor = Annotated[str | None, Query(max_length=200)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+IfMatch = Annotated[str | None, Header(alias="If-Match")]
+
+
+def next_link(request: Request, cursor: str | None) -> str | None:
+    """The URL of the next page (this request's URL with the cursor), or None on the last page."""
+    return str(request.url.include_query_params(cursor=cursor)) if cursor else None

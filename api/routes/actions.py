@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from pydantic import AwareDatetime
 
-from api.deps import CurrentIncident, Permission, SessionDep
+from api.deps import CurrentIncident, Cursor, Limit, Permission, SessionDep, next_link
 from api.handling import HandlingPermission
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.action import service as actions
@@ -25,8 +25,6 @@ ACTION_READ = Permission(*HANDLERS, Role.manager, scope=Scope.actions_read)
 ActionReader = Annotated[Actor, Depends(ACTION_READ)]
 ACTION_WRITE = HandlingPermission(scope=Scope.actions_write)
 ActionWriter = Annotated[Actor, Depends(ACTION_WRITE)]
-Cursor = Annotated[str | None, Query(max_length=200)]
-Limit = Annotated[int, Query(ge=1, le=100)]
 
 
 @router.post(
@@ -74,7 +72,7 @@ def list_incident_actions(
         limit=limit,
         sync=sync_of(updated_since, sort),
     )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     return Page[ActionPublic](
         items=[actions.to_public(a, platform=incident.platform) for a in items], next=next_url
     )
@@ -115,7 +113,7 @@ def list_actions(
         session, actor=actor, filters=filters, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
     platforms = actions.platforms(session, items)
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     return Page[ActionPublic](
         items=[actions.to_public(a, platform=platforms.get(a.incident_id)) for a in items], next=next_url
     )

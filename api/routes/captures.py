@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from api.access import access_text, documented_access
-from api.deps import CurrentActor, CurrentIncident, SessionDep, SettingsDep
+from api.deps import CurrentActor, CurrentIncident, SessionDep, SettingsDep, next_link
 from app.auth.actor import HANDLER_ROLES, Scope
 from app.capture import jobs as _capture_jobs  # noqa: F401 - registers the capture job
 from app.capture import service as captures
@@ -75,7 +75,7 @@ def list_captures(
     items, next_cursor = captures.list_page(
         session, incident=incident, actor=actor, cursor=cursor, limit=limit
     )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     return Page[CapturePublic](items=[capture_public(c) for c in items], next=next_url)
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Request, Response, status
 
-from api.deps import CurrentIncident, Permission, SessionDep
+from api.deps import CurrentIncident, Cursor, IfMatch, Limit, Permission, SessionDep, next_link
 from app.auth.actor import Actor
 from app.casework import service as casework
 from app.casework import steps
@@ -37,15 +37,8 @@ Staff = Annotated[Actor, Depends(Permission())]
 Handler = Annotated[
     Actor, Depends(Permission(Role.case_handler, Role.privacy_officer, Role.legal, Role.manager))
 ]
-Cursor = Annotated[str | None, Query(max_length=200)]
-Limit = Annotated[int, Query(ge=1, le=100)]
-IfMatch = Annotated[str | None, Header(alias="If-Match")]
 ComplaintId = Annotated[uuid.UUID, Path(alias="complaintId")]
 TracingId = Annotated[uuid.UUID, Path(alias="tracingRequestId")]
-
-
-def _next(request: Request, cursor: str | None) -> str | None:
-    return str(request.url.include_query_params(cursor=cursor)) if cursor else None
 
 
 @router.post(
@@ -79,7 +72,7 @@ def list_witnesses(
         session, incident=incident, actor=actor, cursor=cursor, limit=limit
     )
     return Page[WitnessPublic](
-        items=[casework.witness_public(w, actor=actor) for w in items], next=_next(request, next_cursor)
+        items=[casework.witness_public(w, actor=actor) for w in items], next=next_link(request, next_cursor)
     )
 
 
@@ -134,7 +127,7 @@ def list_journal_entries(
         session, incident=incident, actor=actor, cursor=cursor, limit=limit
     )
     return Page[JournalEntryPublic](
-        items=[casework.entry_public(e) for e in items], next=_next(request, next_cursor)
+        items=[casework.entry_public(e) for e in items], next=next_link(request, next_cursor)
     )
 
 
@@ -167,7 +160,7 @@ def list_complaints(
     """The incident's complaints, oldest first."""
     items, next_cursor = steps.list_complaints(session, incident=incident, cursor=cursor, limit=limit)
     return Page[ComplaintPublic](
-        items=[steps.complaint_public(c) for c in items], next=_next(request, next_cursor)
+        items=[steps.complaint_public(c) for c in items], next=next_link(request, next_cursor)
     )
 
 
@@ -248,7 +241,7 @@ def list_tracing_requests(
     """The incident's tracing requests, oldest first."""
     items, next_cursor = steps.list_tracing(session, incident=incident, cursor=cursor, limit=limit)
     return Page[TracingRequestPublic](
-        items=[steps.tracing_public(r) for r in items], next=_next(request, next_cursor)
+        items=[steps.tracing_public(r) for r in items], next=next_link(request, next_cursor)
     )
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from api.deps import CurrentActor, CurrentIncident, SessionDep, SettingsDep
+from api.deps import CurrentActor, CurrentIncident, SessionDep, SettingsDep, next_link
 from api.downloads import content_disposition
 from api.problems import problem_response
 from api.routes.actions import ACTION_READ
@@ -207,7 +207,7 @@ def list_incident_evidence(
         limit=limit,
         sync=sync_of(updated_since, sort),
     )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     stamps = timestamps.tokens_for(session, evidence_ids=[i.id for i in items])
     return Page[EvidencePublic](items=[evidence_public(i, timestamps=stamps) for i in items], next=next_url)
 
@@ -379,7 +379,7 @@ def list_custody_events(
 ) -> Page[CustodyEventPublic]:
     """The chain of custody, oldest first: who handled the item, when, from where and why."""
     events, next_cursor = evidence.custody_page(session, item=item, cursor=cursor, limit=limit)
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     with_origin = evidence.sees_custody_origins(actor)
     return Page[CustodyEventPublic](
         items=[custody_public(e, with_origin=with_origin) for e in events], next=next_url

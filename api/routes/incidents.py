@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from pydantic import AwareDatetime
 
 from api.allowed import public
-from api.deps import CurrentActor, CurrentIncident, SessionDep
+from api.deps import CurrentActor, CurrentIncident, SessionDep, next_link
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.errors import FieldError, Invalid
 from app.incident import service as incidents
@@ -116,7 +116,7 @@ def list_incidents(
     items, next_cursor = incidents.list_page(
         session, actor=actor, filters=filters, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     return Page[IncidentPublic](items=[public(i, actor) for i in items], next=next_url)
 
 

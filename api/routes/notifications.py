@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.access import access_text, documented_access
-from api.deps import Admin, CurrentActor, SessionDep
+from api.deps import Admin, CurrentActor, Cursor, Limit, SessionDep, next_link
 from app.notification import outbox
 from app.notification import service as notifications
 from app.notification.schemas import (
@@ -26,8 +26,6 @@ from app.organisation.models import Role
 
 router = APIRouter(tags=["notifications"])
 
-Cursor = Annotated[str | None, Query(max_length=200)]
-Limit = Annotated[int, Query(ge=1, le=100)]
 NotificationId = Annotated[uuid.UUID, Path(alias="notificationId")]
 MailId = Annotated[uuid.UUID, Path(alias="mailId")]
 OWN_TEXT = "\n\nAccess: any staff user, for their own notices; no API client. API clients get 403."
@@ -55,7 +53,7 @@ def list_notifications(
     rows, next_cursor, count = notifications.list_page(
         session, actor=actor, unread=unread, cursor=cursor, limit=limit
     )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     return NotificationPage(
         items=[notifications.to_public(note, reference) for note, reference in rows],
         next=next_url,
@@ -146,7 +144,7 @@ def list_mail_outbox(
 ) -> MailPage:
     """The organisation's outbox, newest first."""
     rows, next_cursor = outbox.list_page(session, actor=actor, state=status_, cursor=cursor, limit=limit)
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     return MailPage(items=[outbox.to_public(row) for row in rows], next=next_url)
 
 

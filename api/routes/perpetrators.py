@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 
-from api.deps import Permission, SessionDep
+from api.deps import Permission, SessionDep, next_link
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.auth.actor import Actor, Scope
 from app.incident.schemas import IncidentPublic, to_public
@@ -63,7 +63,7 @@ def list_perpetrators(
     items, next_cursor = perpetrators.list_page(
         session, actor=actor, q=q, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     return Page[PerpetratorPublic](
         items=perpetrators.to_public_many(session, items, actor=actor), next=next_url
     )

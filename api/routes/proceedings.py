@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Response
+from fastapi import APIRouter, Depends, Path, Response
 
-from api.deps import CurrentIncident, Permission, SessionDep
+from api.deps import CurrentIncident, IfMatch, Permission, SessionDep
 from api.sync import NOT_MODIFIED, IfNoneMatch, check_not_modified
 from app.action import service as actions
 from app.auth.actor import Actor, Scope
@@ -26,7 +26,6 @@ router = APIRouter(tags=["proceedings"])
 HANDLERS = (Role.case_handler, Role.privacy_officer, Role.legal)
 Reader = Annotated[Actor, Depends(Permission(*HANDLERS, Role.manager, scope=Scope.actions_read))]
 Writer = Annotated[Actor, Depends(Permission(*HANDLERS, scope=Scope.actions_write))]
-IfMatch = Annotated[str | None, Header(alias="If-Match")]
 ActionId = Annotated[uuid.UUID, Path(alias="actionId")]
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from pydantic import AwareDatetime
 
-from api.deps import Admin, CurrentActor, Permission, SessionDep
+from api.deps import Admin, CurrentActor, Permission, SessionDep, next_link
 from api.openapi import VERSION_HEADER
 from api.problems import PROBLEM_MEDIA_TYPE
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
@@ -121,7 +121,7 @@ def list_recording_permissions(
     items, next_cursor = permissions.list_page(
         session, actor=actor, filters=filters, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     return Page[RecordingPermissionPublic](items=[to_public(p) for p in items], next=next_url)
 
 
@@ -235,7 +235,7 @@ def list_recording_violations(
 ) -> Page[RecordingViolationPublic]:
     """The recorded breaches of this permission and their incidents, newest first."""
     items, next_cursor = violations.list_page(session, permission=permission, cursor=cursor, limit=limit)
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     return Page[RecordingViolationPublic](items=[violations.to_public(v) for v in items], next=next_url)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Request, Response, status
 
-from api.deps import CurrentIncident, SessionDep, SettingsDep
+from api.deps import CurrentIncident, Cursor, IfMatch, Limit, SessionDep, SettingsDep, next_link
 from api.routes.takedown_requests import TakedownReader, TakedownWriter
 from api.sync import NOT_MODIFIED, IfNoneMatch, check_not_modified
 from app.schemas import Page
@@ -27,9 +27,6 @@ from app.spread.schemas import (
 router = APIRouter(tags=["spread"])
 SpreadItemId = Annotated[uuid.UUID, Path(alias="spreadItemId")]
 RecheckId = Annotated[uuid.UUID, Path(alias="urlRecheckId")]
-Cursor = Annotated[str | None, Query(max_length=200)]
-Limit = Annotated[int, Query(ge=1, le=100)]
-IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 
 @router.post(
@@ -69,7 +66,7 @@ def list_spread_items(
     items, next_cursor = spread.list_page(
         session, incident_id=incident.id, actor=actor, cursor=cursor, limit=limit
     )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     return Page[SpreadItemPublic](items=spread.to_public_many(session, items), next=next_url)
 
 
@@ -172,7 +169,7 @@ def list_url_rechecks(
     items, next_cursor = rechecks.list_page(
         session, incident_id=incident.id, actor=actor, cursor=cursor, limit=limit
     )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     return Page[UrlRecheckPublic](items=[rechecks.to_public(session, r) for r in items], next=next_url)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import Response as RawResponse
 
-from api.deps import Admin, CurrentIncident, Permission, SessionDep
+from api.deps import Admin, CurrentIncident, Permission, SessionDep, next_link
 from api.handling import HandlingPermission
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.auth.actor import Actor, Scope
@@ -89,7 +89,7 @@ def list_takedown_requests(
         limit=limit,
         sync=sync_of(updated_since, sort),
     )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     return Page[TakedownRequestPublic](items=[takedowns.to_public(session, r) for r in items], next=next_url)
 
 

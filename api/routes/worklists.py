@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import CurrentActor, SessionDep
+from api.deps import CurrentActor, Cursor, Limit, SessionDep, next_link
 from api.routes.takedown_requests import TakedownReader
 from api.sync import Sort, UpdatedSince, sync_of
 from app.evidence import worklist as evidence_worklist
@@ -20,8 +20,6 @@ from app.takedown.schemas import TakedownRequestPublic
 from app.timestamp import service as timestamps
 
 router = APIRouter()
-Cursor = Annotated[str | None, Query(max_length=200)]
-Limit = Annotated[int, Query(ge=1, le=100)]
 
 
 @router.get(
@@ -62,7 +60,7 @@ def list_all_takedown_requests(
     items, next_cursor = takedown_worklist.list_page(
         session, actor=actor, filters=filters, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     return Page[TakedownRequestPublic](items=[takedowns.to_public(session, r) for r in items], next=next_url)
 
 
@@ -102,6 +100,6 @@ def list_all_evidence(
     items, next_cursor = evidence_worklist.list_page(
         session, actor=actor, filters=filters, cursor=cursor, limit=limit, sync=sync_of(updated_since, sort)
     )
-    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    next_url = next_link(request, next_cursor)
     stamps = timestamps.tokens_for(session, evidence_ids=[i.id for i in items])
     return Page[EvidencePublic](items=[evidence_public(i, timestamps=stamps) for i in items], next=next_url)
