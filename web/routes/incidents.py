@@ -323,17 +323,25 @@ async def detail_context(api: Api, incident_id: str) -> dict[str, Any]:
         _optional(api.list_users()),
     )
     names = {u.id: u.name for u in users or []}
-    record = None
-    if incident.perpetrator_id:
+
+    async def perpetrator_record() -> Any:
+        if not incident.perpetrator_id:
+            return None
         found = await _optional(api.get_perpetrator(incident.perpetrator_id))
-        record = found[0] if found else None
+        return found[0] if found else None
+
+    # The sections' own reads do not depend on each other: fetched at the same time.
+    record, *sections = await asyncio.gather(
+        perpetrator_record(),
+        guideline.context(api, legal, actions),
+        proceedings.context(api, incident_id, actions),
+        spread.spread_sections(api, incident_id),
+        casework.context(api, incident),
+        captures.context(api, incident_id),
+    )
     return {
-        **await guideline.context(api, legal, actions),
-        **await proceedings.context(api, incident_id, actions),
-        **await spread.spread_sections(api, incident_id),
-        **await casework.context(api, incident),
+        **{key: value for section in sections for key, value in section.items()},
         "sender": casework.sender_route(incident, actions, takedowns),
-        **await captures.context(api, incident_id),
         "perpetrator_record": record,
         "incident": incident,
         "etag": etag,
