@@ -23,7 +23,7 @@ class HandlingPermission(Permission):
 
     def check(self, actor: Actor, session: Session) -> Actor:
         """The role or scope, then the pack's rule for managers."""
-        super().__call__(actor)
+        self.check_roles(actor)
         may_record_handling(session, actor=actor, organisation_id=actor.organisation_id)
         return actor
 

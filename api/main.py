@@ -167,8 +167,12 @@ def create_app(settings: Settings | None = None, *, web: ASGIApp | None = None) 
             stop.set()
             if runner:
                 runner.join(timeout=10)
+            if web_connections is not None:
+                await web_connections.aclose()
             engine.dispose()
 
+    # The web UI's connections to the API are closed when the server stops.
+    web_connections = web.state.api_connections if isinstance(web, FastAPI) else None
     root = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False, lifespan=lifespan)
     api = create_api(settings)
     for target in (root, api):

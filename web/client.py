@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ssl
 import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from http.cookiejar import DefaultCookiePolicy
 from typing import IO, Any, TypeVar
 
 import httpx
@@ -873,11 +876,54 @@ def _tls() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
+# Idle connections to the API are dropped before the API's server would close them (uvicorn: 5 s),
+# so that a request never goes out on a connection the server is closing.
+LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=2.0)
+
+
 def make_http(api_url: str, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
-    """An HTTP client for the API at api_url (a transport replaces the network in tests)."""
-    return httpx.AsyncClient(
-        base_url=api_url.rstrip("/") + "/", transport=transport, timeout=TIMEOUT, verify=_tls()
+    """An HTTP client for the API at api_url (a transport replaces the network in tests).
+
+    It keeps no cookies: the API sets none, and a client shared by every user must never carry one
+    user's cookie into another user's request.
+    """
+    client = httpx.AsyncClient(
+        base_url=api_url.rstrip("/") + "/",
+        transport=transport,
+        timeout=TIMEOUT,
+        verify=_tls(),
+        limits=LIMITS,
     )
+    client.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+    return client
 
 
-__all__ = ["Api", "ApiError", "Download", "FieldProblem", "Upload", "make_http"]
+class ApiConnections:
+    """The web UI's connections to the API, shared by its requests and kept open between them.
+
+    A client per request would open (and close) a TCP connection for each of a page's API calls;
+    one client per event loop reuses them. Every request still sends its own user's token.
+    """
+
+    def __init__(self) -> None:
+        self._client: httpx.AsyncClient | None = None
+        self._key: tuple[asyncio.AbstractEventLoop, str, object] | None = None
+
+    def client(self, api_url: str, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+        """The client for this event loop, API address and transport (a new one when any changed)."""
+        key = (asyncio.get_running_loop(), api_url, transport)
+        if self._client is None or self._key != key:
+            # A client of another event loop cannot be closed from this one: its connections go with it.
+            self._client = make_http(api_url, transport)
+            self._key = key
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the connections (when the server stops)."""
+        client, self._client, self._key = self._client, None, None
+        if client is not None:
+            with contextlib.suppress(RuntimeError):  # opened in an event loop that has ended
+                await client.aclose()
+
+
+__all__ = ["Api", "ApiConnections", "ApiError", "Download", "FieldProblem", "Upload", "make_http"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+import httpx
 from fastapi import Depends, Request
 
-from web.client import Api, ApiError, make_http
+from web.client import Api, ApiError
 from web.i18n import Language
 from web.session import WebSession, tokens_match
 
@@ -78,10 +79,16 @@ async def verify_csrf(request: Request) -> None:
         raise CsrfRejected
 
 
+def api_http(request: Request) -> httpx.AsyncClient:
+    """The web app's shared connections to the API."""
+    state = request.app.state
+    client: httpx.AsyncClient = state.api_connections.client(state.api_url, state.transport)
+    return client
+
+
 async def anonymous_api(request: Request) -> AsyncIterator[Api]:
     """The API without a token (for logging in)."""
-    async with make_http(request.app.state.api_url, request.app.state.transport) as http:
-        yield Api(http, language=get_language(request).code)
+    yield Api(api_http(request), language=get_language(request).code)
 
 
 async def user_api(request: Request) -> AsyncIterator[Api]:
@@ -92,11 +99,10 @@ async def user_api(request: Request) -> AsyncIterator[Api]:
             session.end(expired=True)
         raise LoginRequired
     _check_password_change(request, session)
-    async with make_http(request.app.state.api_url, request.app.state.transport) as http:
-        api = Api(http, token=session.token, language=get_language(request).code)
-        if _renders_page(request):
-            request.state.unread_count = await unread_count(api)
-        yield api
+    api = Api(api_http(request), token=session.token, language=get_language(request).code)
+    if _renders_page(request):
+        request.state.unread_count = await unread_count(api)
+    yield api
 
 
 def _renders_page(request: Request) -> bool:

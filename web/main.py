@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,7 +17,7 @@ from starlette.middleware import Middleware
 
 from web import htmx
 from web.assets import Assets
-from web.client import ApiError
+from web.client import ApiConnections, ApiError
 from web.deps import (
     BodyTooLarge,
     CsrfRejected,
@@ -73,7 +74,16 @@ def create_web(
     middleware wraps it when it is served on its own (the body timeouts); mounted in the API
     application, the API's middleware covers it.
     """
+    connections = ApiConnections()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Served on its own; mounted in the API application, that application's lifespan closes them.
+        yield
+        await connections.aclose()
+
     web = FastAPI(
+        lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
@@ -87,6 +97,7 @@ def create_web(
     templates.env.filters["zip_self"] = lambda values: [(v, v) for v in values]
     web.state.api_url = api_url
     web.state.transport = transport
+    web.state.api_connections = connections
     web.state.templates = templates
     web.state.max_upload_bytes = max_upload_bytes
 

@@ -54,7 +54,7 @@ ReasonQuery = Annotated[
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def get_store(request: Request) -> ObjectStore:
+async def get_store(request: Request) -> ObjectStore:
     """The app's object store."""
     store: ObjectStore = request.app.state.store
     return store

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from web import htmx
-from web.client import Api, make_http
-from web.deps import Lang, Session, UserApi, unread_count
+from web.client import Api
+from web.deps import Lang, Session, UserApi, api_http, unread_count
 from web.notifications import CARE, sentence, target
 
 router = APIRouter(include_in_schema=False)
@@ -54,8 +54,9 @@ async def badge(request: Request, session: Session) -> Response:
     """
     if not session.logged_in or (session.user and session.user.must_change_password):
         return Response(status_code=204)
-    async with make_http(request.app.state.api_url, request.app.state.transport) as http:
-        count = await unread_count(Api(http, token=session.token, language=request.state.language.code))
+    count = await unread_count(
+        Api(api_http(request), token=session.token, language=request.state.language.code)
+    )
     if count is None:
         return Response(status_code=204)
     on_inbox = urlsplit(request.headers.get("HX-Current-URL", "")).path == "/notifications"
