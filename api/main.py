@@ -201,4 +201,7 @@ def create_app(settings: Settings | None = None, *, web: ASGIApp | None = None) 
         upload_paths=(*UPLOAD_PATHS, *WEB_UPLOAD_PATHS),
     )
     root.add_middleware(ApiHeadersMiddleware, production=settings.environment == "production")
+    if isinstance(web, FastAPI):
+        # The web UI mounted here reaches this API in-process (web.client.InProcessTransport).
+        web.state.in_process_api = root
     return root

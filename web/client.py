@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import ssl
 import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from http.cookiejar import DefaultCookiePolicy
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from web.aftercare import PreparednessPlan, RecheckResult, SpreadItem, UrlRecheck
 from web.captures import Capture
@@ -339,7 +342,9 @@ class Api:
 
     async def open_download(self, path: str, params: Mapping[str, str] | None = None) -> Download:
         """Start a streamed download; the caller streams Download.chunks() to the browser."""
-        request = self._http.build_request("GET", path, params=params, headers=self._headers)
+        request = self._http.build_request(
+            "GET", path, params=params, headers=self._headers, extensions={STREAMED: True}
+        )
         try:
             response = await self._http.send(request, stream=True)
         except httpx.HTTPError as exc:
@@ -898,6 +903,45 @@ def make_http(api_url: str, transport: httpx.AsyncBaseTransport | None = None) -
     return client
 
 
+# A request extension: the response is a download, streamed to the browser as it arrives.
+STREAMED = "weerbaar.streamed"
+logger = logging.getLogger("weerbaar.web")
+
+
+class InProcessTransport(httpx.AsyncBaseTransport):
+    """The API of this same process, called without a socket (the web UI mounted beside the API).
+
+    The calls stay the API's HTTP calls (method, path, headers, JSON bodies, status codes and
+    problem details, every API middleware); only the network is left out, which took a page of
+    some twenty API calls about a third of its CPU. The API sees the web UI as a client on
+    127.0.0.1 that may forward the browser's address (X-Forwarded-For), as uvicorn lets it over
+    the loopback. Downloads keep the network, where their body streams: an in-process response is
+    held in memory whole.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        # uvicorn's own middleware, typed with its own ASGI types
+        trusted = cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, app), trusted_hosts="127.0.0.1"))
+
+        async def logged(scope: Scope, receive: Receive, send: Send) -> None:
+            try:
+                await trusted(scope, receive, send)
+            except Exception:  # uvicorn would log it; the caller gets the 500 the API sent
+                logger.exception("Exception in the API, called by the web UI")
+                raise
+
+        self._asgi = httpx.ASGITransport(app=logged, raise_app_exceptions=False, client=("127.0.0.1", 0))
+        self._network = httpx.AsyncHTTPTransport(verify=_tls(), limits=LIMITS)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.extensions.get(STREAMED):
+            return await self._network.handle_async_request(request)
+        return await self._asgi.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._network.aclose()
+
+
 class ApiConnections:
     """The web UI's connections to the API, shared by its requests and kept open between them.
 
@@ -907,13 +951,20 @@ class ApiConnections:
 
     def __init__(self) -> None:
         self._client: httpx.AsyncClient | None = None
-        self._key: tuple[asyncio.AbstractEventLoop, str, object] | None = None
+        self._key: tuple[asyncio.AbstractEventLoop, str, object, object] | None = None
 
-    def client(self, api_url: str, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
-        """The client for this event loop, API address and transport (a new one when any changed)."""
-        key = (asyncio.get_running_loop(), api_url, transport)
+    def client(
+        self, api_url: str, transport: httpx.AsyncBaseTransport | None, in_process: ASGIApp | None = None
+    ) -> httpx.AsyncClient:
+        """The client for this event loop, API address and transport (a new one when any changed).
+
+        in_process: the application that serves api_url in this process, called without a socket.
+        """
+        key = (asyncio.get_running_loop(), api_url, transport, in_process)
         if self._client is None or self._key != key:
             # A client of another event loop cannot be closed from this one: its connections go with it.
+            if transport is None and in_process is not None:
+                transport = InProcessTransport(in_process)
             self._client = make_http(api_url, transport)
             self._key = key
         return self._client
@@ -926,4 +977,13 @@ class ApiConnections:
                 await client.aclose()
 
 
-__all__ = ["Api", "ApiConnections", "ApiError", "Download", "FieldProblem", "Upload", "make_http"]
+__all__ = [
+    "Api",
+    "ApiConnections",
+    "ApiError",
+    "Download",
+    "FieldProblem",
+    "InProcessTransport",
+    "Upload",
+    "make_http",
+]

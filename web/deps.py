@@ -82,7 +82,9 @@ async def verify_csrf(request: Request) -> None:
 def api_http(request: Request) -> httpx.AsyncClient:
     """The web app's shared connections to the API."""
     state = request.app.state
-    client: httpx.AsyncClient = state.api_connections.client(state.api_url, state.transport)
+    client: httpx.AsyncClient = state.api_connections.client(
+        state.api_url, state.transport, getattr(state, "in_process_api", None)
+    )
     return client
 
 
