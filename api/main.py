@@ -6,9 +6,11 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 
 import anyio.to_thread
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
 from api import integration, openapi, problem_types, problems
@@ -87,6 +89,32 @@ def rate_limits(settings: Settings) -> Limits:
     )
 
 
+@cache
+def _operations() -> tuple[BaseRoute, ...]:
+    """The API's operations, built once per process and shared by every API app it creates.
+
+    FastAPI builds an included router's operations (their dependencies, parameter and response
+    models) at the first request of each app that includes it: some 150 ms for this API. An app
+    of its own per test (fresh settings and database) paid that every time; these are built once.
+    The operations hold nothing of an app: its settings, engine and store are read from the
+    request's app (request.app.state) at each call.
+    """
+    router = APIRouter(dependencies=[Depends(strict_query)])
+    router.include_router(problem_types.router)
+    for module in (sessions, users, incidents, audit_events, recording_permissions, evidence):
+        router.include_router(module.router)
+    router.include_router(captures.router)
+    for module in (legal_packs, actions, takedown_requests, perpetrators, timeline, proceedings):
+        router.include_router(module.router)
+    for module in (api_clients, webhook_subscriptions, exports, statistics, worklists, notifications):
+        router.include_router(module.router)
+    router.include_router(casework.router)
+    router.include_router(oauth.router)
+    router.include_router(spread.router)
+    router.include_router(preparedness.router)
+    return tuple(router.routes)
+
+
 def create_api(settings: Settings) -> FastAPI:
     """The versioned JSON API, mounted at /api/v1."""
     api = FastAPI(
@@ -96,21 +124,9 @@ def create_api(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         redirect_slashes=False,
-        dependencies=[Depends(strict_query)],
     )
     api.state.settings = settings
-    api.include_router(problem_types.router)
-    for module in (sessions, users, incidents, audit_events, recording_permissions, evidence):
-        api.include_router(module.router)
-    api.include_router(captures.router)
-    for module in (legal_packs, actions, takedown_requests, perpetrators, timeline, proceedings):
-        api.include_router(module.router)
-    for module in (api_clients, webhook_subscriptions, exports, statistics, worklists, notifications):
-        api.include_router(module.router)
-    api.include_router(casework.router)
-    api.include_router(oauth.router)
-    api.include_router(spread.router)
-    api.include_router(preparedness.router)
+    api.router.routes.extend(_operations())
     problems.install(api)
     integration.install(api)
     api.add_middleware(

@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
 
 from web import htmx
 from web.assets import Assets
@@ -61,6 +63,49 @@ TEMPLATES = Path(__file__).parent / "templates"
 WEB_UPLOAD_PATHS = (r"^/incidents/[^/]+/evidence$",)
 
 
+@cache
+def _shared() -> tuple[tuple[BaseRoute, ...], Jinja2Blocks]:
+    """The pages and the templates, built once per process and shared by every web app it creates.
+
+    FastAPI builds an included router's pages at the first request of each app that includes it,
+    and a template environment compiles each template once: an app of its own per test paid both
+    every time. Nothing in them belongs to one app (its API address and connections are read from
+    request.app.state at each request); the static files are hashed once per process.
+    """
+    assets = Assets()
+    templates = Jinja2Blocks(directory=str(TEMPLATES))
+    templates.env.globals["static_url"] = assets.url
+    templates.env.globals["vocab"] = VOCABULARIES
+    templates.env.filters["zip_self"] = lambda values: [(v, v) for v in values]
+    router = APIRouter(dependencies=[Depends(verify_csrf)])
+    router.include_router(assets.router())
+    for module in (
+        auth,
+        account,
+        dashboard,
+        incidents,
+        perpetrators,
+        evidence,
+        captures,
+        actions,
+        casework,
+        privacy,
+        proceedings,
+        takedowns,
+        spread,
+        preparedness,
+        exports,
+        recording_permissions,
+        admin,
+        integrations,
+        legal,
+        audit,
+        notifications,
+    ):
+        router.include_router(module.router)
+    return tuple(router.routes), templates
+
+
 def create_web(
     api_url: str,
     *,
@@ -88,44 +133,14 @@ def create_web(
         redoc_url=None,
         openapi_url=None,
         redirect_slashes=False,
-        dependencies=[Depends(verify_csrf)],
     )
-    assets = Assets()
-    templates = Jinja2Blocks(directory=str(TEMPLATES))
-    templates.env.globals["static_url"] = assets.url
-    templates.env.globals["vocab"] = VOCABULARIES
-    templates.env.filters["zip_self"] = lambda values: [(v, v) for v in values]
+    pages, templates = _shared()
     web.state.api_url = api_url
     web.state.transport = transport
     web.state.api_connections = connections
     web.state.templates = templates
     web.state.max_upload_bytes = max_upload_bytes
-
-    web.include_router(assets.router())
-    for module in (
-        auth,
-        account,
-        dashboard,
-        incidents,
-        perpetrators,
-        evidence,
-        captures,
-        actions,
-        casework,
-        privacy,
-        proceedings,
-        takedowns,
-        spread,
-        preparedness,
-        exports,
-        recording_permissions,
-        admin,
-        integrations,
-        legal,
-        audit,
-        notifications,
-    ):
-        web.include_router(module.router)
+    web.router.routes.extend(pages)
     _install_error_pages(web)
     web.add_middleware(WebSessionMiddleware, codec=SessionCodec(secret_key))
     for item in middleware:
