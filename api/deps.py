@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import uuid
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any
 
 import anyio.to_thread
 from anyio import CancelScope, CapacityLimiter
 from fastapi import Depends, Header, Path, Query, Request
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -64,13 +67,21 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     if request.method in ("GET", "HEAD") and not path.endswith(WRITING_READS):
         engine = reading(engine)
     session = Session(engine, expire_on_commit=False)
+    session.info[REQUEST_SESSION] = True
     try:
         yield session
     except BaseException as exc:
-        await _end_in_thread(session, exc)
+        if not session.info.get(ENDED):
+            await _end_in_thread(session, exc)
         raise
     else:
-        await _end_in_thread(session, None)
+        if not session.info.get(ENDED):
+            await _end_in_thread(session, None)
+
+
+# session.info keys: the request's own session, and that its transaction has ended.
+REQUEST_SESSION = "weerbaar.request_session"
+ENDED = "weerbaar.ended"
 
 
 async def _end_in_thread(session: Session, exc: BaseException | None) -> None:
@@ -82,6 +93,7 @@ async def _end_in_thread(session: Session, exc: BaseException | None) -> None:
 
 def _end(session: Session, exc: BaseException | None) -> None:
     """Commit, or roll back after an error (a domain error that keeps its writes commits them)."""
+    session.info[ENDED] = True
     try:
         if exc is None or (isinstance(exc, DomainError) and exc.keep_writes):
             session.commit()
@@ -89,6 +101,37 @@ def _end(session: Session, exc: BaseException | None) -> None:
             session.rollback()
     finally:
         session.close()
+
+
+class TransactionRoute(APIRoute):
+    """An operation whose sync endpoint ends the request's transaction in its own worker thread.
+
+    The endpoint already runs in a worker thread; committing (or rolling back) there, right after
+    it returns or raises, spares the request one more hop to a worker thread for the session's
+    end. The response is built from what the endpoint returned, after the commit, as before.
+    """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if not inspect.iscoroutinefunction(endpoint):
+            endpoint = _ending_transaction(endpoint)
+        super().__init__(path, endpoint, **kwargs)
+
+
+def _ending_transaction(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(endpoint)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        sessions = [v for v in kwargs.values() if isinstance(v, Session) and v.info.get(REQUEST_SESSION)]
+        try:
+            result = endpoint(*args, **kwargs)
+        except BaseException as exc:
+            for session in sessions:
+                _end(session, exc)
+            raise
+        for session in sessions:
+            _end(session, None)
+        return result
+
+    return run
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from pydantic import AwareDatetime
 
-from api.deps import CurrentIncident, Cursor, Limit, Permission, SessionDep, next_link
+from api.deps import CurrentIncident, Cursor, Limit, Permission, SessionDep, TransactionRoute, next_link
 from api.handling import HandlingPermission
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.action import service as actions
@@ -18,7 +18,7 @@ from app.auth.actor import Actor, Scope
 from app.organisation.models import Role
 from app.schemas import Page
 
-router = APIRouter(tags=["actions"])
+router = APIRouter(tags=["actions"], route_class=TransactionRoute)
 
 HANDLERS = (Role.case_handler, Role.privacy_officer, Role.legal)
 ACTION_READ = Permission(*HANDLERS, Role.manager, scope=Scope.actions_read)

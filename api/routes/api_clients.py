@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Request, Response, status
 
 from api.access import access_text, documented_access
-from api.deps import Admin, SessionDep, SettingsDep
+from api.deps import Admin, SessionDep, SettingsDep, TransactionRoute
 from app.auth import oauth
 from app.auth import service as auth
 from app.auth.models import ApiClient
@@ -28,7 +28,7 @@ from app.auth.schemas import (
 from app.db import utcnow
 from app.organisation.models import Role
 
-router = APIRouter(tags=["api-clients"])
+router = APIRouter(tags=["api-clients"], route_class=TransactionRoute)
 
 ACCESS = documented_access(Role.admin)
 TEXT = access_text(Role.admin)

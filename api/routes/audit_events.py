@@ -9,13 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import AwareDatetime
 
-from api.deps import AuditReader, SessionDep
+from api.deps import AuditReader, SessionDep, TransactionRoute
 from app import pagination
 from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.schemas import ApiModel, Page
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], route_class=TransactionRoute)
 
 
 class AuditEventPublic(ApiModel):

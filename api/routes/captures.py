@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from api.access import access_text, documented_access
-from api.deps import CurrentActor, CurrentIncident, SessionDep, SettingsDep, next_link
+from api.deps import CurrentActor, CurrentIncident, SessionDep, SettingsDep, TransactionRoute, next_link
 from app.auth.actor import HANDLER_ROLES, Scope
 from app.capture import jobs as _capture_jobs  # noqa: F401 - registers the capture job
 from app.capture import service as captures
@@ -17,7 +17,7 @@ from app.capture.fetch import policy_from
 from app.capture.schemas import CaptureCreate, CapturePublic, capture_public
 from app.schemas import Page
 
-router = APIRouter(tags=["captures"])
+router = APIRouter(tags=["captures"], route_class=TransactionRoute)
 
 CAPTURERS = tuple(sorted(HANDLER_ROLES))
 

@@ -10,7 +10,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 
-from api.deps import CurrentIncident, Cursor, IfMatch, Limit, Permission, SessionDep, next_link
+from api.deps import (
+    CurrentIncident,
+    Cursor,
+    IfMatch,
+    Limit,
+    Permission,
+    SessionDep,
+    TransactionRoute,
+    next_link,
+)
 from app.auth.actor import Actor
 from app.casework import service as casework
 from app.casework import steps
@@ -29,7 +38,7 @@ from app.casework.schemas import (
 from app.organisation.models import Role
 from app.schemas import Page
 
-router = APIRouter(tags=["casework"])
+router = APIRouter(tags=["casework"], route_class=TransactionRoute)
 
 Staff = Annotated[Actor, Depends(Permission())]
 # The complaint conversation and the tracing of the sender are the organisation's handling: case

@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from api.deps import CurrentActor, CurrentIncident, SessionDep, SettingsDep, next_link
+from api.deps import CurrentActor, CurrentIncident, SessionDep, SettingsDep, TransactionRoute, next_link
 from api.downloads import content_disposition
 from api.problems import problem_response
 from api.routes.actions import ACTION_READ
@@ -46,7 +46,7 @@ from app.storage import ObjectMissing, ObjectStore
 from app.timestamp import service as timestamps
 from app.timestamp.client import REPLY_TYPE
 
-router = APIRouter(tags=["evidence"])
+router = APIRouter(tags=["evidence"], route_class=TransactionRoute)
 
 ReasonQuery = Annotated[
     str | None, Query(max_length=2000, description="Why the content is accessed (custody log).")

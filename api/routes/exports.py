@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import AwareDatetime
 
 from api.access import access_text, documented_access
-from api.deps import Permission, SessionDep
+from api.deps import Permission, SessionDep, TransactionRoute
 from app.auth.actor import Actor, Scope
 from app.db import utcnow
 from app.export import service as exports
@@ -16,7 +16,7 @@ from app.export import spreadsheet
 from app.export.schemas import RegisterExport
 from app.organisation.models import Role
 
-router = APIRouter(tags=["exports"])
+router = APIRouter(tags=["exports"], route_class=TransactionRoute)
 
 ROLES = (Role.privacy_officer, Role.legal, Role.case_handler, Role.admin)
 Exporter = Annotated[Actor, Depends(Permission(*ROLES, scope=Scope.exports_read))]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from pydantic import AwareDatetime
 
 from api.allowed import public
-from api.deps import CurrentActor, CurrentIncident, SessionDep, next_link
+from api.deps import CurrentActor, CurrentIncident, SessionDep, TransactionRoute, next_link
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.errors import FieldError, Invalid
 from app.incident import service as incidents
@@ -18,7 +18,7 @@ from app.incident.models import Behaviour, Platform, Status
 from app.incident.schemas import IncidentCreate, IncidentPublic, IncidentUpdate
 from app.schemas import Page
 
-router = APIRouter(tags=["incidents"])
+router = APIRouter(tags=["incidents"], route_class=TransactionRoute)
 
 
 @router.post(

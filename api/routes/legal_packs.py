@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Response
 
-from api.deps import CurrentIncident, Permission, SessionDep
+from api.deps import CurrentIncident, Permission, SessionDep, TransactionRoute
 from app.auth.actor import Actor, Scope
 from app.legal import service as legal
 from app.legal.schemas import LegalAssessment, LegalPackContent, LegalPackPublic, PackCountry
 from app.organisation.models import Role
 
-router = APIRouter(tags=["legal"])
+router = APIRouter(tags=["legal"], route_class=TransactionRoute)
 
 Reader = Annotated[Actor, Depends(Permission(scope=Scope.incidents_read))]
 LegalStaff = Annotated[Actor, Depends(Permission(Role.legal))]

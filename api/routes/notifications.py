@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.access import access_text, documented_access
-from api.deps import Admin, CurrentActor, Cursor, Limit, SessionDep, next_link
+from api.deps import Admin, CurrentActor, Cursor, Limit, SessionDep, TransactionRoute, next_link
 from app.notification import outbox
 from app.notification import service as notifications
 from app.notification.schemas import (
@@ -24,7 +24,7 @@ from app.notification.schemas import (
 )
 from app.organisation.models import Role
 
-router = APIRouter(tags=["notifications"])
+router = APIRouter(tags=["notifications"], route_class=TransactionRoute)
 
 NotificationId = Annotated[uuid.UUID, Path(alias="notificationId")]
 MailId = Annotated[uuid.UUID, Path(alias="mailId")]

@@ -21,13 +21,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import client_origin, get_engine
+from api.deps import TransactionRoute, client_origin, get_engine
 from api.problems import PROBLEM_MEDIA_TYPE, problem_response
 from app.auth import oauth
 from app.auth.actor import Scope
 from app.db import session_scope
 
-router = APIRouter(tags=["oauth"])
+router = APIRouter(tags=["oauth"], route_class=TransactionRoute)
 
 TOKEN_PATH = "/oauth/token"  # noqa: S105 - a path, not a secret
 FORM_TYPE = "application/x-www-form-urlencoded"

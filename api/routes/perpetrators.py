@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 
-from api.deps import Permission, SessionDep, next_link
+from api.deps import Permission, SessionDep, TransactionRoute, next_link
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.auth.actor import Actor, Scope
 from app.incident.schemas import IncidentPublic, to_public
@@ -16,7 +16,7 @@ from app.perpetrator import service as perpetrators
 from app.perpetrator.schemas import PerpetratorCreate, PerpetratorPublic, PerpetratorUpdate
 from app.schemas import Page
 
-router = APIRouter(tags=["perpetrators"])
+router = APIRouter(tags=["perpetrators"], route_class=TransactionRoute)
 
 HANDLERS = (Role.case_handler, Role.privacy_officer, Role.legal)
 PERPETRATOR_READ = Permission(*HANDLERS, Role.manager, scope=Scope.incidents_read)

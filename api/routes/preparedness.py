@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 
-from api.deps import Permission, SessionDep
+from api.deps import Permission, SessionDep, TransactionRoute
 from app.auth.actor import Actor, Scope
 from app.organisation.models import Role
 from app.preparedness import service as plans
 from app.preparedness.schemas import PreparednessPlanPublic, PreparednessPlanReplace
 
-router = APIRouter(tags=["preparedness-plan"])
+router = APIRouter(tags=["preparedness-plan"], route_class=TransactionRoute)
 # Every member of staff reads it (it tells them what to do); coordinators and admins keep it.
 PlanReader = Annotated[Actor, Depends(Permission(scope=Scope.incidents_read))]
 PlanKeeper = Annotated[Actor, Depends(Permission(Role.case_handler, Role.admin))]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response
 
-from api.deps import CurrentIncident, IfMatch, Permission, SessionDep
+from api.deps import CurrentIncident, IfMatch, Permission, SessionDep, TransactionRoute
 from api.sync import NOT_MODIFIED, IfNoneMatch, check_not_modified
 from app.action import service as actions
 from app.auth.actor import Actor, Scope
@@ -21,7 +21,7 @@ from app.proceedings.schemas import (
     PoliceAssessmentPut,
 )
 
-router = APIRouter(tags=["proceedings"])
+router = APIRouter(tags=["proceedings"], route_class=TransactionRoute)
 
 HANDLERS = (Role.case_handler, Role.privacy_officer, Role.legal)
 Reader = Annotated[Actor, Depends(Permission(*HANDLERS, Role.manager, scope=Scope.actions_read))]

@@ -12,13 +12,13 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, select_autoescape
 from sqlmodel import select
 
-from api.deps import SessionDep
+from api.deps import SessionDep, TransactionRoute
 from app.errors import NotFound
 from app.organisation.models import Locale
 from app.preparedness.models import PreparednessPlan
 from app.recording_permission import house_rules
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=TransactionRoute)
 
 _env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from pydantic import AwareDatetime
 
-from api.deps import Admin, CurrentActor, Permission, SessionDep, next_link
+from api.deps import Admin, CurrentActor, Permission, SessionDep, TransactionRoute, next_link
 from api.openapi import VERSION_HEADER
 from api.problems import PROBLEM_MEDIA_TYPE
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
@@ -31,7 +31,7 @@ from app.recording_permission.schemas import (
 )
 from app.schemas import Page
 
-router = APIRouter()
+router = APIRouter(route_class=TransactionRoute)
 TAGS: list[str | Enum] = ["recording-permissions"]
 RULES_TAGS: list[str | Enum] = ["recording-rules"]
 

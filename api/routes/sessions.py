@@ -8,14 +8,14 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import CurrentActor, SessionDep, SettingsDep, client_origin, get_engine
+from api.deps import CurrentActor, SessionDep, SettingsDep, TransactionRoute, client_origin, get_engine
 from api.password_queue import PasswordQueue
 from app.auth import service as auth
 from app.config import Settings
 from app.organisation.models import Locale, Role
 from app.schemas import ApiModel
 
-router = APIRouter(tags=["sessions"])
+router = APIRouter(tags=["sessions"], route_class=TransactionRoute)
 
 
 class LoginRequest(ApiModel):

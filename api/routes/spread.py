@@ -7,7 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response, status
 
-from api.deps import CurrentIncident, Cursor, IfMatch, Limit, SessionDep, SettingsDep, next_link
+from api.deps import (
+    CurrentIncident,
+    Cursor,
+    IfMatch,
+    Limit,
+    SessionDep,
+    SettingsDep,
+    TransactionRoute,
+    next_link,
+)
 from api.routes.takedown_requests import TakedownReader, TakedownWriter
 from api.sync import NOT_MODIFIED, IfNoneMatch, check_not_modified
 from app.schemas import Page
@@ -24,7 +33,7 @@ from app.spread.schemas import (
     UrlRecheckUpdate,
 )
 
-router = APIRouter(tags=["spread"])
+router = APIRouter(tags=["spread"], route_class=TransactionRoute)
 SpreadItemId = Annotated[uuid.UUID, Path(alias="spreadItemId")]
 RecheckId = Annotated[uuid.UUID, Path(alias="urlRecheckId")]
 

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
 
 from api.access import access_text, documented_access
-from api.deps import Permission, SessionDep
+from api.deps import Permission, SessionDep, TransactionRoute
 from app.auth.actor import Actor, Scope
 from app.export.service import check_range
 from app.organisation.models import Role
 from app.statistics import service as statistics
 from app.statistics.schemas import Statistics
 
-router = APIRouter(tags=["statistics"])
+router = APIRouter(tags=["statistics"], route_class=TransactionRoute)
 
 ROLES = (Role.admin, Role.manager, Role.case_handler, Role.privacy_officer, Role.legal)
 Reader = Annotated[Actor, Depends(Permission(*ROLES, scope=Scope.statistics_read))]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import Response as RawResponse
 
-from api.deps import Admin, CurrentIncident, Permission, SessionDep, next_link
+from api.deps import Admin, CurrentIncident, Permission, SessionDep, TransactionRoute, next_link
 from api.handling import HandlingPermission
 from api.sync import NOT_MODIFIED, IfNoneMatch, Sort, UpdatedSince, check_not_modified, sync_of
 from app.auth.actor import Actor, Scope
@@ -25,7 +25,7 @@ from app.takedown.schemas import (
     TakedownRequestUpdate,
 )
 
-router = APIRouter(tags=["takedown-requests"])
+router = APIRouter(tags=["takedown-requests"], route_class=TransactionRoute)
 
 HANDLERS = (Role.case_handler, Role.privacy_officer, Role.legal)
 TAKEDOWN_READ = Permission(*HANDLERS, Role.manager, scope=Scope.takedowns_read)

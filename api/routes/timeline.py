@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from api.deps import CurrentIncident, Permission, SessionDep
+from api.deps import CurrentIncident, Permission, SessionDep, TransactionRoute
 from app.action import timeline
 from app.auth.actor import Actor, Scope
 from app.organisation.models import Role
 
-router = APIRouter(tags=["incidents"])
+router = APIRouter(tags=["incidents"], route_class=TransactionRoute)
 
 TIMELINE_READ = Permission(
     Role.case_handler, Role.privacy_officer, Role.legal, Role.manager, scope=Scope.incidents_read

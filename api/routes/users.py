@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, Path, Request, Response, status
 from pydantic import ConfigDict, Field
 from sqlmodel import Session
 
-from api.deps import Admin, CurrentActor, Permission, SessionDep, SettingsDep, get_engine
+from api.deps import Admin, CurrentActor, Permission, SessionDep, SettingsDep, TransactionRoute, get_engine
 from api.sync import NOT_MODIFIED, IfNoneMatch, check_not_modified
 from app.auth import service as auth
 from app.auth.actor import Actor
@@ -22,7 +22,7 @@ from app.organisation.models import Locale, Organisation, Role, User
 from app.organisation.schemas import OrganisationSummary
 from app.schemas import ApiModel, cannot_be_cleared
 
-router = APIRouter(tags=["users"])
+router = APIRouter(tags=["users"], route_class=TransactionRoute)
 
 USER_READ = Permission(Role.admin, Role.case_handler, Role.privacy_officer, Role.legal, Role.manager)
 UserReader = Annotated[Actor, Depends(USER_READ)]

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from api.access import access_text, documented_access
-from api.deps import CurrentActor, Permission, SessionDep, SettingsDep
+from api.deps import CurrentActor, Permission, SessionDep, SettingsDep, TransactionRoute
 from app import pagination
 from app.auth.actor import Actor, Scope
 from app.db import utcnow
@@ -25,7 +25,7 @@ from app.webhook.schemas import (
     WebhookSubscriptionWithSecret,
 )
 
-router = APIRouter(tags=["webhooks"])
+router = APIRouter(tags=["webhooks"], route_class=TransactionRoute)
 
 Reader = Annotated[Actor, Depends(Permission(Role.admin, scope=Scope.webhooks_read))]
 Writer = Annotated[Actor, Depends(Permission(Role.admin, scope=Scope.webhooks_write))]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import CurrentActor, Cursor, Limit, SessionDep, next_link
+from api.deps import CurrentActor, Cursor, Limit, SessionDep, TransactionRoute, next_link
 from api.routes.takedown_requests import TakedownReader
 from api.sync import Sort, UpdatedSince, sync_of
 from app.evidence import worklist as evidence_worklist
@@ -19,7 +19,7 @@ from app.takedown.models import TakedownStatus
 from app.takedown.schemas import TakedownRequestPublic
 from app.timestamp import service as timestamps
 
-router = APIRouter()
+router = APIRouter(route_class=TransactionRoute)
 
 
 @router.get(
