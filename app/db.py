@@ -110,8 +110,21 @@ class ReadOnlyViolation(RuntimeError):
 
 
 def reading(engine: Engine) -> Engine:
-    """The engine for a transaction that only reads (on SQLite it takes no write lock)."""
-    return engine.execution_options(**{READ_ONLY: True})
+    """The engine for a transaction that only reads (on SQLite it takes no write lock).
+
+    Made once per engine (every GET asks for it): a new option engine each time costs a copy of
+    the engine's dispatch.
+    """
+    if engine.get_execution_options().get(READ_ONLY):
+        return engine
+    reader: Engine | None = getattr(engine, _READER, None)
+    if reader is None:
+        reader = engine.execution_options(**{READ_ONLY: True})
+        setattr(engine, _READER, reader)  # collected with its engine (a plain reference cycle)
+    return reader
+
+
+_READER = "_weerbaar_reader"
 
 
 # Defaults of the engine's concurrency; the server passes its settings (request_threads,
