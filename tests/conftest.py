@@ -1,5 +1,7 @@
 """Shared fixtures live in tests/fixtures/; this file only registers them."""
 
+import pytest
+
 from tests.fixtures.tls import share_default_tls_context
 
 share_default_tls_context()
@@ -11,10 +13,17 @@ pytest_plugins = [
     "tests.fixtures.tsa",
 ]
 
-# The longest single test (about a minute of contract fuzzing) starts first, so that it does not
-# become the tail of a parallel run.
+# The longest single test (about half a minute of contract fuzzing) starts first, then the slow ones
+# (marked slow) and the web UI's, so that none of them becomes the tail of a parallel run;
+# each module's tests stay together (they share a server and a browser).
 FIRST = ("tests/integration/test_contract_fuzzing.py",)
 
 
-def pytest_collection_modifyitems(items: list) -> None:
-    items.sort(key=lambda item: not item.nodeid.startswith(FIRST))
+def _order(item: pytest.Item) -> int:
+    if item.nodeid.startswith(FIRST):
+        return 0
+    return 1 if item.get_closest_marker("slow") or item.nodeid.startswith("tests/web/") else 2
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_order)
