@@ -81,9 +81,15 @@ VERSION_HEADER = {"API-Version": {"$ref": "#/components/headers/API-Version"}}
 
 
 def _problem(code: str) -> dict[str, Any]:
+    headers: dict[str, Any] = dict(VERSION_HEADER)  # a copy: the contract's completion adds headers to it
+    if code == "503":
+        headers["Retry-After"] = {
+            "description": "Seconds to wait before trying again.",
+            "schema": {"type": "integer"},
+        }
     return {
         "description": PROBLEMS[code],
-        "headers": VERSION_HEADER,
+        "headers": headers,
         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
 

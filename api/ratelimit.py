@@ -229,8 +229,9 @@ def document(schema: dict[str, Any], *, address_operations: Iterable[str]) -> No
             if not (operation.get("security") or per_address):
                 continue
             responses = operation["responses"]
-            for code, response in responses.items():
-                if code.startswith("2"):
+            # Every answer after the caller is known carries the quota, refusals included.
+            for response in responses.values():
+                if "$ref" not in response:
                     response.setdefault("headers", {}).update(refs)
             refused = responses.setdefault(
                 "429",

@@ -39,7 +39,7 @@ RULES_TAGS: list[str | Enum] = ["recording-rules"]
 def _problem(description: str) -> dict[str, Any]:
     return {
         "description": description,
-        "headers": VERSION_HEADER,
+        "headers": dict(VERSION_HEADER),  # a copy: the contract's completion adds headers to it
         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
 

@@ -154,19 +154,20 @@ def test_a_running_job_keeps_its_lease_while_its_worker_lives(engine):
 
     with session_scope(engine) as session:
         job_id = jobs.enqueue(session, kind="faults.slow", payload={}).id
-    runner = threading.Thread(
-        target=jobs.run_one, args=(engine, "w1"), kwargs={"lease_seconds": LEASE_SECONDS}
-    )
+    # A lease of two seconds, renewed every two thirds of a second: room for a renewal delayed by a
+    # machine busy with a parallel test run (a second was sometimes too short with three workers on
+    # two cores; 0.3 s always was).
+    lease = 2.0
+    runner = threading.Thread(target=jobs.run_one, args=(engine, "w1"), kwargs={"lease_seconds": lease})
     runner.start()
     assert started.wait(10)
-    # Two and a half leases long: the renewals keep the job from being taken by another worker. (A
-    # lease of a second leaves room for a renewal delayed by a busy machine; 0.3 s did not.)
+    # Two and a half leases long: the renewals keep the job from being taken by another worker.
     deadline = threading.Event()
-    timer = threading.Timer(2.5 * LEASE_SECONDS, deadline.set)
+    timer = threading.Timer(2.5 * lease, deadline.set)
     timer.start()
     while not deadline.is_set():
-        assert jobs.run_one(engine, "w2", lease_seconds=LEASE_SECONDS) is False
-        deadline.wait(0.05)
+        assert jobs.run_one(engine, "w2", lease_seconds=lease) is False
+        deadline.wait(0.2)
     release.set()
     runner.join(10)
     with Session(engine) as session:
