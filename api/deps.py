@@ -108,7 +108,8 @@ class TransactionRoute(APIRoute):
 
     The endpoint already runs in a worker thread; committing (or rolling back) there, right after
     it returns or raises, spares the request one more hop to a worker thread for the session's
-    end. The response is built from what the endpoint returned, after the commit, as before.
+    end. The response is then built from what the endpoint returned, after the commit and with the
+    session closed: operations return public models, never rows that would load more lazily.
     """
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
