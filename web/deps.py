@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 import httpx
@@ -88,12 +87,12 @@ def api_http(request: Request) -> httpx.AsyncClient:
     return client
 
 
-async def anonymous_api(request: Request) -> AsyncIterator[Api]:
+async def anonymous_api(request: Request) -> Api:
     """The API without a token (for logging in)."""
-    yield Api(api_http(request), language=get_language(request).code)
+    return Api(api_http(request), language=get_language(request).code)
 
 
-async def user_api(request: Request) -> AsyncIterator[Api]:
+async def user_api(request: Request) -> Api:
     """The API as the logged-in user; without a valid login, off to the login page."""
     session = get_session(request)
     if not session.logged_in:
@@ -104,7 +103,7 @@ async def user_api(request: Request) -> AsyncIterator[Api]:
     api = Api(api_http(request), token=session.token, language=get_language(request).code)
     if _renders_page(request):
         request.state.unread_count = await unread_count(api)
-    yield api
+    return api
 
 
 def _renders_page(request: Request) -> bool:

@@ -19,12 +19,24 @@ from web.forms import local_to_utc, utc_to_local_input
 from web.refusal import refuse
 
 router = APIRouter(include_in_schema=False)
-PASSED_HEADERS = ("content-type", "content-disposition", "content-length", "etag", "digest", "repr-digest")
+PASSED_HEADERS = (
+    "content-type",
+    "content-disposition",
+    "content-language",
+    "content-length",
+    "etag",
+    "digest",
+    "repr-digest",
+)
 DETAIL_FIELDS = ("sourceUrl", "capturedAt", "accountHandle", "description", "kind")
 
 
-def _stream(download: Download) -> StreamingResponse:
+def _stream(download: Download, *, filename: str | None = None) -> StreamingResponse:
+    """The API's download streamed on to the browser (as an attachment named filename, if given)."""
     headers = {k: v for k, v in download.headers.items() if k.lower() in PASSED_HEADERS}
+    if filename:
+        headers = {k: v for k, v in headers.items() if k.lower() != "content-disposition"}
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     headers["Cache-Control"] = "no-store"
     headers["X-Content-Type-Options"] = "nosniff"
     return StreamingResponse(download.chunks(), headers=headers)

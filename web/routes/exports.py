@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 
 from web import htmx
 from web.client import ApiError
@@ -14,6 +14,7 @@ from web.deps import Lang, Session, UserApi
 from web.i18n import N_, Language
 from web.problems import FieldProblem
 from web.refusal import refuse
+from web.routes.evidence import _stream
 
 router = APIRouter(include_in_schema=False)
 # Whom the API lets download exports (api/routes/exports.py ROLES).
@@ -96,12 +97,4 @@ async def download_export(request: Request, api: UserApi, lang: Lang, session: S
             extra=_context(form),
         )
     suffix = "csv" if fmt == "csv" else "json"
-    headers = {
-        "Content-Type": download.headers.get("content-type", "application/octet-stream"),
-        "Content-Disposition": f'attachment; filename="{register}-export.{suffix}"',
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    }
-    if "content-language" in download.headers:
-        headers["Content-Language"] = download.headers["content-language"]
-    return StreamingResponse(download.chunks(), headers=headers)
+    return _stream(download, filename=f"{register}-export.{suffix}")
